@@ -1,0 +1,2 @@
+"""The client's namespaces, one module per seed module. Client attaches each as an attribute."""
+NAMESPACES: dict[str, type] = {}
