@@ -1,0 +1,66 @@
+# TIM Console — developer entry points.
+#   make run    install, migrate, start sandbox + job consumer + console on http://127.0.0.1:5000
+#   make test   install the test extra (and Debian's Chromium when missing), run the whole suite
+# Variables: PYTHON (interpreter that creates .venv), PYTEST_ARGS (extra pytest arguments),
+# HOST/PORT (console address for `make run`), SANDBOX_PORT.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ARTIFACTS ?= test-artifacts
+PYTEST_ARGS ?=
+CHROMIUM := /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install install-test chromium vendor vendor-check lint clean
+
+help:
+	@echo "make run           start the console (with the IM sandbox unless TIM_APP_ID is set)"
+	@echo "make test          run the whole test suite (artifacts in $(ARTIFACTS)/)"
+	@echo "make vendor        re-fetch htmx + sse from npm and check their pinned hashes"
+	@echo "make vendor-check  check the committed vendored files against their hashes"
+	@echo "make clean         remove caches and test artifacts (keeps .venv and instance/)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A stamp per extra, redone when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+run: install
+	@HOST=$(or $(HOST),127.0.0.1) PORT=$(or $(PORT),5000) SANDBOX_PORT=$(or $(SANDBOX_PORT),9300) \
+		scripts/run.sh
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "warning: $(CHROMIUM) is missing and apt-get needs root; browser tests will skip" >&2; exit 0; fi; \
+	echo "Installing Debian's chromium for the browser tests"; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: install-test chromium
+	@mkdir -p $(ARTIFACTS)
+	TEST_ARTIFACTS=$(abspath $(ARTIFACTS)) $(BIN)/python -m pytest \
+		--junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS)
+
+vendor:
+	scripts/vendor.sh
+
+vendor-check:
+	scripts/vendor.sh --check
+
+clean:
+	rm -rf $(ARTIFACTS) .pytest_cache build
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# `make run`: migrate, then start the IM sandbox (unless real credentials are configured), the
+# job consumer and the console under gunicorn. Ctrl-C (or any of them dying) stops all of them.
+# Environment: HOST, PORT (console, default 127.0.0.1:5000), SANDBOX_PORT (default 9300);
+# TIM_APP_ID with TIM_SECRET or TIM_SECRET_FILE → live mode, no sandbox.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bin="$root/.venv/bin"
+host="${HOST:-127.0.0.1}"
+port="${PORT:-5000}"
+sandbox_port="${SANDBOX_PORT:-9300}"
+instance="$root/instance"
+flask=("$bin/flask" --app wsgi)
+
+mkdir -p "$instance"
+chmod 700 "$instance"
+
+# A random secret kept in instance/ (mode 600), created once.
+ensure_secret() {
+    local file="$1"
+    if [ ! -s "$file" ]; then
+        (umask 077 && "$bin/python" -c 'import secrets; print(secrets.token_hex(32))' > "$file")
+    fi
+}
+
+pids=()
+stop_all() {
+    trap - INT TERM EXIT
+    if [ ${#pids[@]} -gt 0 ]; then
+        echo
+        echo "Stopping (pids ${pids[*]})"
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        wait "${pids[@]}" 2>/dev/null || true
+    fi
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+wait_http() {  # url, name: wait up to 20 s for a 2xx/3xx/4xx answer
+    local url="$1" name="$2"
+    for _ in $(seq 1 80); do
+        if "$bin/python" - "$url" <<'PY' 2>/dev/null; then return 0; fi
+import sys, urllib.request, urllib.error
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=1)
+except urllib.error.HTTPError as exc:
+    sys.exit(0 if exc.code < 500 else 1)
+PY
+        sleep 0.25
+    done
+    echo "$name did not answer at $url" >&2
+    return 1
+}
+
+echo "Migrating the database"
+"${flask[@]}" db upgrade
+
+ensure_secret "$instance/callback-token"
+export TIM_CALLBACK_TOKEN="${TIM_CALLBACK_TOKEN:-$(cat "$instance/callback-token")}"
+
+if [ -n "${TIM_APP_ID:-}" ] && { [ -n "${TIM_SECRET:-}" ] || [ -n "${TIM_SECRET_FILE:-}" ]; }; then
+    echo "Live mode: app ${TIM_APP_ID}; the sandbox is not started"
+else
+    ensure_secret "$instance/sandbox-secret"
+    echo "Sandbox mode: starting the IM sandbox on http://127.0.0.1:${sandbox_port}"
+    "$bin/python" -m console.sandbox --host 127.0.0.1 --port "$sandbox_port" \
+        --app-id 1400000000 --secret-file "$instance/sandbox-secret" --admin administrator \
+        --callback-url "http://${host}:${port}/callback" --callback-token "$TIM_CALLBACK_TOKEN" \
+        --seed demo --simulate 2 --state "$instance/sandbox-state.json" &
+    pids+=($!)
+    wait_http "http://127.0.0.1:${sandbox_port}/sandbox/health" "The sandbox"
+fi
+
+echo "Starting the job consumer"
+"${flask[@]}" jobs worker &
+pids+=($!)
+
+echo "Starting the console on http://${host}:${port}"
+"$bin/gunicorn" -k gthread --workers 1 --threads 16 -b "${host}:${port}" \
+    --graceful-timeout 5 --access-logfile - wsgi:app &
+pids+=($!)
+wait_http "http://${host}:${port}/healthz" "The console"
+
+setup="$("${flask[@]}" operators setup-url 2>/dev/null || true)"
+if [ -n "$setup" ]; then
+    echo
+    echo "No operator exists yet. Create the first admin here (the link works once):"
+    echo "  $setup"
+fi
+echo
+echo "Console ready: http://${host}:${port}/  (Ctrl-C stops everything)"
+
+# Stop everything as soon as one of the processes exits.
+set +e
+wait -n "${pids[@]}"
+status=$?
+echo "A process exited (status $status); stopping the others" >&2
+exit "$status"
