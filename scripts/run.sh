@@ -2,7 +2,7 @@
 # `make run`: migrate, then start the IM sandbox (unless real credentials are configured), the
 # job consumer and the console under gunicorn. Ctrl-C (or any of them dying) stops all of them.
 # Environment: HOST, PORT (console, default 127.0.0.1:5000), SANDBOX_PORT (default 9300);
-# TIM_APP_ID with TIM_SECRET or TIM_SECRET_FILE → live mode, no sandbox.
+# any of TIM_APP_ID / TIM_SECRET / TIM_SECRET_FILE set → live mode, no sandbox.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -58,17 +58,19 @@ PY
 echo "Migrating the database"
 "${flask[@]}" db upgrade
 
-ensure_secret "$instance/callback-token"
-export TIM_CALLBACK_TOKEN="${TIM_CALLBACK_TOKEN:-$(cat "$instance/callback-token")}"
-
-if [ -n "${TIM_APP_ID:-}" ] && { [ -n "${TIM_SECRET:-}" ] || [ -n "${TIM_SECRET_FILE:-}" ]; }; then
-    echo "Live mode: app ${TIM_APP_ID}; the sandbox is not started"
+if [ -n "${TIM_APP_ID:-}${TIM_SECRET:-}${TIM_SECRET_FILE:-}" ]; then
+    echo "Live mode: app ${TIM_APP_ID:-?}; the sandbox is not started"
+    [ -n "${TIM_CALLBACK_TOKEN:-}" ] || echo "warning: TIM_CALLBACK_TOKEN is unset; callbacks will be refused" >&2
 else
+    # The console reads the same two files when no TIM_* credentials are set (console/config.py).
     ensure_secret "$instance/sandbox-secret"
+    ensure_secret "$instance/sandbox-callback-token"
+    export TIM_CALLBACK_TOKEN="${TIM_CALLBACK_TOKEN:-$(cat "$instance/sandbox-callback-token")}"
+    export TIM_SANDBOX_URL="http://127.0.0.1:${sandbox_port}"
     echo "Sandbox mode: starting the IM sandbox on http://127.0.0.1:${sandbox_port}"
     "$bin/python" -m console.sandbox --host 127.0.0.1 --port "$sandbox_port" \
         --app-id 1400000000 --secret-file "$instance/sandbox-secret" --admin administrator \
-        --callback-url "http://${host}:${port}/callback" --callback-token "$TIM_CALLBACK_TOKEN" \
+        --callback-url "http://127.0.0.1:${port}/callback" --callback-token "$TIM_CALLBACK_TOKEN" \
         --seed demo --simulate 2 --state "$instance/sandbox-state.json" &
     pids+=($!)
     wait_http "http://127.0.0.1:${sandbox_port}/sandbox/health" "The sandbox"
