@@ -86,7 +86,7 @@ echo "Starting the console on http://${host}:${port}"
 pids+=($!)
 wait_http "http://${host}:${port}/healthz" "The console"
 
-setup="$("${flask[@]}" operators setup-url 2>/dev/null || true)"
+setup="$(PUBLIC_URL="${PUBLIC_URL:-http://${host}:${port}}" "${flask[@]}" operators setup-url 2>/dev/null || true)"
 if [ -n "$setup" ]; then
     echo
     echo "No operator exists yet. Create the first admin here (the link works once):"
