@@ -1,0 +1,297 @@
+"""The sandbox: a WSGI app speaking the IM REST protocol, run by werkzeug's threaded server.
+
+Request path (`_api`): URL -> fault injection -> sdkappid -> identifier/UserSig -> App admin ->
+JSON body -> rate limit -> handler -> envelope. `invoke()` runs the handler part in-process.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import threading
+import time
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from console.tim import usersig
+
+from . import handlers  # noqa: F401  (registers every endpoint)
+from .faults import Faults
+from .ratelimit import RateLimiter
+from .registry import REGISTRY, ApiError, Ctx
+from .state import State
+
+log = logging.getLogger("console.sandbox")
+
+_PATH = re.compile(r"/v4/([A-Za-z0-9_]+)/([A-Za-z0-9_]+)/?")
+
+# the "needs an App admin" code each service documents (0.3 of the endpoint reference)
+ADMIN_CODES = {"im_open_login_svc": 70403, "profile": 40004, "sns": 30004, "openim": 90009,
+               "all_member_push": 90009, "timpush": 90009, "recentcontact": 50003,
+               "open_msg_svc": 1002}
+ADMIN_CODE_DEFAULT = 60010
+
+# documented success shapes that lack an envelope member (endpoint reference 0.1)
+ENVELOPE_OMIT = {
+    "openconfigsvr/setnospeaking": ("ActionStatus",),
+    "openconfigsvr/getnospeaking": ("ActionStatus",),
+    "openconfigsvr/getappinfo": ("ActionStatus",),
+    "ConfigSvc/GetIPList": ("ErrorInfo",),
+}
+
+SAVE_INTERVAL = 30.0  # seconds between periodic state saves
+
+
+class NullCallbacks:
+    """Stands in for the callback sender when console/sandbox/callbacks.py is absent."""
+
+    def configure(self, url=None, token=None) -> None:
+        pass
+
+    def before(self, command, payload, forbid=False):
+        return None
+
+    def after(self, command, payload, forbid=False) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _make_callbacks(app_id: int):
+    try:
+        from .callbacks import CallbackSender
+    except ImportError:
+        return NullCallbacks()
+    return CallbackSender(app_id)
+
+
+def envelope(code: int = 0, info: str = "", display: bool = False) -> dict:
+    out = {"ActionStatus": "OK" if code == 0 else "FAIL", "ErrorCode": code, "ErrorInfo": info}
+    if display:
+        out["ErrorDisplay"] = ""
+    return out
+
+
+def _json(data: dict, status: int = 200) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), status=status,
+                    content_type="application/json; charset=utf-8")
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log: request URLs carry the UserSig."""
+
+    def log_request(self, code="-", size="-") -> None:
+        pass
+
+    def log_error(self, format, *args) -> None:  # noqa: A002 - stdlib signature
+        log.debug("sandbox server: " + format, *args)
+
+
+class Sandbox:
+    def __init__(self, app_id: int = 1400000001, secret: str = "", admin: str = "administrator",
+                 admins=None, callback_url: str | None = None, callback_token: str | None = None,
+                 state_file: str | None = None, rate_limits: dict | None = None, seed: str | None = None):
+        if not secret:
+            raise ValueError("the sandbox needs a secret key to check UserSigs")
+        self.app_id = int(app_id)
+        self._secret = secret
+        self.admin = admin
+        self.admins = {admin, *(admins or ())}
+        self.state = State()
+        self.faults = Faults()
+        self.limiter = RateLimiter(rate_limits)
+        self.callbacks = _make_callbacks(self.app_id)
+        self.callbacks.configure(callback_url, callback_token)
+        self.state_file = state_file
+        self.seed = seed
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._stop_saving = threading.Event()
+        self._saver: threading.Thread | None = None
+        self.base_url = ""
+        if state_file:
+            self.state.load_file(state_file)
+        if seed and not self.state.accounts:
+            self.load_seed(seed)
+
+    def __repr__(self) -> str:
+        return f"Sandbox(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"
+
+    # ---- lifecycle ---------------------------------------------------------------------
+    def load_seed(self, name: str) -> bool:
+        if name != "demo":
+            raise ValueError(f"unknown seed {name!r} (known: demo)")
+        try:
+            from . import demo
+        except ImportError:
+            log.warning("seed 'demo' requested but console/sandbox/demo.py is absent")
+            return False
+        demo.load(self)
+        return True
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> "Sandbox":
+        self._server = make_server(host, port, self.wsgi, threaded=True, request_handler=_QuietHandler)
+        self.base_url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox-http",
+                                        daemon=True)
+        self._thread.start()
+        if self.state_file:
+            self._stop_saving.clear()
+            self._saver = threading.Thread(target=self._save_periodically, name="sandbox-save",
+                                           daemon=True)
+            self._saver.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        self._stop_saving.set()
+        if self._saver is not None:
+            self._saver.join(timeout=5)
+            self._saver = None
+        self.save()
+        close = getattr(self.callbacks, "close", None)
+        if close:
+            close()
+
+    def save(self) -> None:
+        if self.state_file:
+            self.state.save(self.state_file)
+
+    def _save_periodically(self) -> None:
+        while not self._stop_saving.wait(SAVE_INTERVAL):
+            try:
+                self.save()
+            except OSError:
+                log.exception("could not save the sandbox state")
+
+    def reset(self) -> None:
+        """Empty state, no faults, no callback target, full rate buckets."""
+        self.state.reset()
+        self.faults.clear()
+        self.limiter.reset()
+        self.callbacks.configure(None, None)
+
+    # ---- in-process calls ----------------------------------------------------------------
+    def invoke(self, endpoint: str, body: dict, identifier: str | None = None) -> dict:
+        """Run `endpoint`'s handler as `identifier` (default: the admin) without HTTP, auth,
+        faults or rate limits; returns the response dict (ErrorCode != 0 on failure)."""
+        ep = REGISTRY.get(endpoint)
+        if ep is None:
+            return envelope(60009, f"unknown command {endpoint}")
+        return self._dispatch(ep, identifier or self.admin, body, {})
+
+    def _dispatch(self, ep, identifier: str, body: dict, query: dict) -> dict:
+        ctx = Ctx(sandbox=self, identifier=identifier, now=time.time(), extras={"query": query})
+        try:
+            result = ep.handler(ctx, body) or {}
+        except ApiError as err:
+            out = envelope(err.code, err.info, ep.display)
+            out.update(err.extra)
+            return out
+        out = envelope(0, "", ep.display)
+        out.update(result)
+        for member in ENVELOPE_OMIT.get(ep.name, ()):
+            out.pop(member, None)
+        return out
+
+    # ---- HTTP --------------------------------------------------------------------------
+    def wsgi(self, environ, start_response):
+        request = Request(environ)
+        if request.path.startswith("/sandbox/"):
+            response = self._control(request)
+        else:
+            response = self._api(request)
+        if response is None:  # fault: drop the connection without an answer
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            start_response("200 OK", [])  # written to a closed socket: werkzeug gives up quietly
+            return []
+        return response(environ, start_response)
+
+    def _api(self, request: Request) -> Response | None:
+        match = _PATH.fullmatch(request.path)
+        if request.method != "POST" or not match:
+            return _json(envelope(60002, "HTTP parse error: POST /v4/<servicename>/<command> expected"))
+        name = f"{match.group(1)}/{match.group(2)}"
+        ep = REGISTRY.get(name)
+        if ep is None:
+            return _json(envelope(60009, f"unknown command {name}"))
+
+        decision = self.faults.decide(name)
+        if decision.delay:
+            time.sleep(decision.delay)
+        if decision.action == "drop":
+            return None
+        if decision.action == "http":
+            return Response("<html><body>injected fault</body></html>", status=decision.http_status,
+                            content_type="text/html")
+        if decision.action == "error":
+            return _json(envelope(decision.error_code, "injected fault", ep.display))
+
+        query = request.args
+        failure = self._check_caller(query, match.group(1))
+        if failure:
+            return _json(envelope(*failure, ep.display))
+        try:
+            body = json.loads(request.get_data(cache=False) or b"")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return _json(envelope(60003, "request body is not a JSON object", ep.display))
+        units = len(body.get("To_Account") or []) if ep.per_minute else 1
+        if not self.limiter.allow(name, ep.rate, ep.per_minute, units):
+            return _json(envelope(60007, "REST API call rate over limit", ep.display))
+        return _json(self._dispatch(ep, query["identifier"], body, query.to_dict()))
+
+    def _check_caller(self, query, service: str) -> tuple[int, str] | None:
+        """The public code and text for a request the service would refuse, else None."""
+        appid = query.get("sdkappid")
+        if not appid:
+            return 60012, "sdkappid is missing from the URL"
+        if not appid.isdigit():
+            return 60006, "sdkappid is invalid"
+        if int(appid) != self.app_id:
+            return 70020, "SDKAppID not found"
+        identifier, sig = query.get("identifier"), query.get("usersig")
+        if not identifier:
+            return 60004, "identifier is missing from the URL"
+        if not sig:
+            return 60005, "usersig is missing from the URL"
+        try:
+            usersig.verify(self.app_id, self._secret, identifier, sig)
+        except usersig.UserSigError as err:
+            return err.code, err.info
+        if identifier not in self.admins:
+            return ADMIN_CODES.get(service, ADMIN_CODE_DEFAULT), "the identifier is not an App admin"
+        return None
+
+    def _control(self, request: Request) -> Response:
+        path = request.path.rstrip("/")
+        if path == "/sandbox/health" and request.method == "GET":
+            with self.state.lock:
+                counts = {"accounts": len(self.state.accounts)}
+            return _json({"status": "ok", "app_id": self.app_id, "endpoints": len(REGISTRY),
+                          "faults": self.faults.as_dict(), **counts})
+        if path == "/sandbox/reset" and request.method == "POST":
+            self.reset()
+            return _json({"ok": True})
+        if path == "/sandbox/faults" and request.method == "POST":
+            try:
+                options = json.loads(request.get_data() or b"{}")
+                if not isinstance(options, dict):
+                    raise ValueError("a JSON object is expected")
+                config = self.faults.set(**options)
+            except (ValueError, TypeError) as exc:
+                return _json({"ok": False, "error": str(exc)}, status=400)
+            return _json({"ok": True, "faults": self.faults.as_dict() if config else {}})
+        return _json({"ok": False, "error": "unknown control endpoint"}, status=404)
