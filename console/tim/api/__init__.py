@@ -1,2 +1,23 @@
-"""The client's namespaces, one module per seed module. Client attaches each as an attribute."""
-NAMESPACES: dict[str, type] = {}
+"""The client's namespaces, one module per seed module. Client attaches each as an attribute:
+`setattr(client, name, cls(client))`; every namespace calls back through `client.call`."""
+from console.tim.api.account import AccountAPI
+from console.tim.api.c2c import C2CAPI
+from console.tim.api.conversation import ConversationAPI
+from console.tim.api.group import GroupAPI
+from console.tim.api.mute import MuteAPI
+from console.tim.api.operation import OperationAPI
+from console.tim.api.profile import ProfileAPI
+from console.tim.api.push import PushAPI
+from console.tim.api.sns import SnsAPI
+
+NAMESPACES: dict[str, type] = {
+    "account": AccountAPI,
+    "profile": ProfileAPI,
+    "sns": SnsAPI,
+    "c2c": C2CAPI,
+    "push": PushAPI,
+    "mute": MuteAPI,
+    "operation": OperationAPI,
+    "group": GroupAPI,
+    "conversation": ConversationAPI,
+}

@@ -1,0 +1,235 @@
+"""What every namespace shares: the call helper, argument checks and result parsing.
+
+Checks raise InvalidArgumentError before anything is sent; the message names the argument
+and says what is wrong. Limits come from ../shared/spec (endpoints-*.md).
+"""
+from __future__ import annotations
+
+import json
+import random
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from console.tim.errors import InvalidArgumentError, TimError, error_for
+from console.tim.results import BatchResult, ItemResult
+
+MAX_USER_ID_BYTES = 32
+UINT32_MAX = 4294967295
+MAX_MSG_LIFETIME = 604800            # 7 days, sendmsg / batchsendmsg / im_push
+
+
+def invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(message)
+
+
+def nbytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+# --- argument checks ---------------------------------------------------------------------------
+
+def check_user_id(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise invalid(f"{name} must be a non-empty user ID string, got {value!r}")
+    if nbytes(value) > MAX_USER_ID_BYTES:
+        raise invalid(f"{name} {value!r} is longer than {MAX_USER_ID_BYTES} bytes")
+    return value
+
+
+def check_str(name: str, value: Any, *, max_bytes: int | None = None, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise invalid(f"{name} must be a string, got {type(value).__name__}")
+    if not value and not allow_empty:
+        raise invalid(f"{name} must not be empty")
+    if max_bytes is not None and nbytes(value) > max_bytes:
+        raise invalid(f"{name} is {nbytes(value)} bytes; the limit is {max_bytes} bytes")
+    return value
+
+
+def check_int(name: str, value: Any, *, lo: int = 0, hi: int = UINT32_MAX) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid(f"{name} must be an integer, got {value!r}")
+    if not lo <= value <= hi:
+        raise invalid(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def check_enum(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise invalid(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
+    return value
+
+
+def check_list(name: str, values: Any, *, max_items: int | None = None, min_items: int = 1) -> list:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise invalid(f"{name} must be a list, got {type(values).__name__}")
+    values = list(values)
+    if len(values) < min_items:
+        raise invalid(f"{name} needs at least {min_items} item(s)")
+    if max_items is not None and len(values) > max_items:
+        raise invalid(f"{name} has {len(values)} items; the service accepts at most {max_items} per call")
+    return values
+
+
+def check_user_ids(name: str, values: Any, *, max_items: int | None = None, min_items: int = 1) -> list[str]:
+    values = check_list(name, values, max_items=max_items, min_items=min_items)
+    for value in values:
+        check_user_id(f"{name} item", value)
+    if len(set(values)) != len(values):
+        raise invalid(f"{name} contains duplicate user IDs")
+    return values
+
+
+def flag(value: bool) -> int:
+    return 1 if value else 0
+
+
+def new_random() -> int:
+    return random.randint(0, UINT32_MAX)
+
+
+def drop_none(body: dict) -> dict:
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def custom_data(name: str, data: dict | None, *, max_value_bytes: int) -> list[dict] | None:
+    """{key: value} -> [{"Key", "Value"}] for AppDefinedData / AppMemberDefinedData."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise invalid(f"{name} must be a dict of key -> string value")
+    items = []
+    for key, value in data.items():
+        check_str(f"{name} key", key, max_bytes=15)
+        check_str(f"{name}[{key!r}]", value, max_bytes=max_value_bytes, allow_empty=True)
+        items.append({"Key": key, "Value": value})
+    return items
+
+
+def key_values(items: list | None) -> dict[str, Any]:
+    return {item.get("Key"): item.get("Value") for item in items or []}
+
+
+def tag_values(items: list | None) -> dict[str, Any]:
+    return {item.get("Tag"): item.get("Value") for item in items or []}
+
+
+# --- message bodies -----------------------------------------------------------------------------
+
+def msg_body(name: str, body: Any, *, allowed_types: Iterable[str] | None = None) -> list[dict]:
+    """Normalise a MsgBody: a str (one text element), one element, or a list of elements.
+
+    Elements are dicts {"MsgType", "MsgContent"} or builder objects from console.tim.messages;
+    the element and size rules are console.tim.messages'.
+    """
+    from console.tim import messages
+
+    if isinstance(body, str):
+        body = [messages.text(body)]
+    elif not isinstance(body, (list, tuple)):
+        body = [body]
+    elements = [el.to_dict() if hasattr(el, "to_dict") else el for el in body]
+    try:
+        messages.validate_body(elements)
+    except (ValueError, TypeError) as exc:
+        raise invalid(f"{name}: {exc}") from None
+    if allowed_types is not None:
+        allowed = tuple(allowed_types)
+        for el in elements:
+            if el.get("MsgType") not in allowed:
+                raise invalid(f"{name}: {el.get('MsgType')} is not allowed here (allowed: {', '.join(allowed)})")
+    return elements
+
+
+FORBID_CALLBACKS = ("ForbidBeforeSendMsgCallback", "ForbidAfterSendMsgCallback")
+
+
+def check_forbid_callbacks(value: Iterable[str] | None) -> list[str] | None:
+    """ForbidCallbackControl values (sendmsg, send_group_msg)."""
+    if not value:
+        return None
+    return [check_enum("forbid_callbacks", v, FORBID_CALLBACKS) for v in check_list("forbid_callbacks", value)]
+
+
+def offline_push(value: Any) -> dict | None:
+    if value is None:
+        return None
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
+    if not isinstance(value, dict):
+        raise invalid("offline_push must be an OfflinePushInfo builder or a dict")
+    return value
+
+
+def check_message_size(name: str, body: dict) -> None:
+    """The whole JSON request of a message call is capped at 12 KB (code 93000 / 80002)."""
+    from console.tim import messages
+
+    size = nbytes(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    if size > messages.MAX_MESSAGE_BYTES:
+        raise invalid(f"{name} is {size} bytes of JSON; a message may be at most {messages.MAX_MESSAGE_BYTES} bytes")
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+def items_in_order(ids: Sequence[Any], found: dict[Any, ItemResult],
+                   missing: Callable[[Any], ItemResult]) -> list[ItemResult]:
+    """One item per requested id, in request order; ids the service left out go through `missing`."""
+    return [found[i] if i in found else missing(i) for i in ids]
+
+
+def not_returned(item_cls: type[ItemResult] = ItemResult) -> Callable[[Any], ItemResult]:
+    return lambda i: item_cls(id=i, ok=False, code=None, info="not in the service's answer")
+
+
+class Namespace:
+    """Base of every namespace: holds the client and wraps its `call`."""
+
+    name = ""
+
+    def __init__(self, client):
+        self._client = client
+
+    def _call(self, endpoint: str, body: dict, *, op: str, retry_safe: bool = False) -> dict:
+        return self._client.call(endpoint, body, retry_safe=retry_safe, operation=f"{self.name}.{op}")
+
+    def _call_batch(self, endpoint: str, body: dict, *, op: str, retry_safe: bool = False,
+                    item_keys: Sequence[str] = ("ErrorList",)) -> dict:
+        """Like _call, but a request-level failure that still lists items comes back as a response.
+
+        See console.tim.results: such answers become all-failed BatchResults, not exceptions.
+        """
+        try:
+            return self._call(endpoint, body, op=op, retry_safe=retry_safe)
+        except TimError as exc:
+            response = getattr(exc, "response", None)
+            if isinstance(response, dict) and any(response.get(key) for key in item_keys):
+                return response
+            raise
+
+    def _one(self, batch: BatchResult, endpoint: str) -> ItemResult:
+        """The single item of a one-item batch; raises the matching TimError if it failed."""
+        item = batch.items[0]
+        if not item.ok:
+            code = item.code if item.code is not None else batch.code
+            raise error_for(code or -1, item.info or batch.info, endpoint, batch.raw)
+        return item
+
+
+def envelope(raw: dict) -> dict:
+    return {"code": int(raw.get("ErrorCode") or 0), "info": str(raw.get("ErrorInfo") or "")}
+
+
+def paginate(fetch: Callable[[Any], Any], first_cursor: Any, items_of: Callable[[Any], list],
+             next_cursor: Callable[[Any], Any]) -> Iterator:
+    """Yield items page by page; the next page is requested only when the consumer wants more.
+
+    `next_cursor(page)` returns None when there are no more pages.
+    """
+    cursor = first_cursor
+    while True:
+        page = fetch(cursor)
+        yield from items_of(page)
+        cursor = next_cursor(page)
+        if cursor is None:
+            return
