@@ -112,6 +112,7 @@ class Sandbox:
         self._stop_saving = threading.Event()
         self._saver: threading.Thread | None = None
         self.base_url = ""
+        self.history_files: dict[str, bytes] = {}  # message-log files behind get_history links
         if state_file:
             self.state.load_file(state_file)
         if seed and not self.state.accounts:
@@ -173,6 +174,7 @@ class Sandbox:
     def reset(self) -> None:
         """Empty state, no faults, no callback target, full rate buckets."""
         self.state.reset()
+        self.history_files.clear()
         self.faults.clear()
         self.limiter.reset()
         self.callbacks.configure(None, None)
@@ -205,6 +207,8 @@ class Sandbox:
         request = Request(environ)
         if request.path.startswith("/sandbox/"):
             response = self._control(request)
+        elif request.path.startswith("/msg_history/"):
+            response = self._history_file(request.path.rsplit("/", 1)[-1])
         else:
             response = self._api(request)
         if response is None:  # fault: drop the connection without an answer
@@ -274,6 +278,12 @@ class Sandbox:
         if identifier not in self.admins:
             return ADMIN_CODES.get(service, ADMIN_CODE_DEFAULT), "the identifier is not an App admin"
         return None
+
+    def _history_file(self, name: str) -> Response:
+        packed = self.history_files.get(name)
+        if packed is None:
+            return Response("not found", status=404)
+        return Response(packed, content_type="application/gzip")
 
     def _control(self, request: Request) -> Response:
         path = request.path.rstrip("/")
