@@ -133,11 +133,16 @@ class Limiter:
 
     def acquire(self, endpoint: str, body: dict | None = None) -> float:
         """Wait until `endpoint` may be called with `body`; return the seconds slept."""
+        wait = self.reserve(endpoint, body)
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+    def reserve(self, endpoint: str, body: dict | None = None) -> float:
+        """Book a slot for one call and return how long the caller must wait before sending."""
         bucket, window = self._pacers(endpoint)
         wait = bucket.reserve() if bucket else 0.0
         if window is not None:
             items = (body or {}).get(self._per_minute[endpoint][0]) or ()
             wait = max(wait, window.reserve(len(items) if isinstance(items, (list, tuple)) else 1))
-        if wait > 0:
-            time.sleep(wait)
         return wait
