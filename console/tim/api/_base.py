@@ -5,7 +5,6 @@ and says what is wrong. Limits come from ../shared/spec (endpoints-*.md).
 """
 from __future__ import annotations
 
-import json
 import random
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -117,28 +116,23 @@ def tag_values(items: list | None) -> dict[str, Any]:
 # --- message bodies -----------------------------------------------------------------------------
 
 def msg_body(name: str, body: Any, *, allowed_types: Iterable[str] | None = None) -> list[dict]:
-    """Normalise a MsgBody: a str (one text element), one element, or a list of elements.
-
-    Elements are dicts {"MsgType", "MsgContent"} or builder objects from console.tim.messages;
-    the element and size rules are console.tim.messages'.
-    """
+    """Normalise a MsgBody: a str (one text element), one element dict, or a list of elements
+    (console.tim.messages builders return element dicts); checked by console.tim.messages."""
     from console.tim import messages
 
     if isinstance(body, str):
         body = [messages.text(body)]
-    elif not isinstance(body, (list, tuple)):
+    elif isinstance(body, dict):
         body = [body]
-    elements = [el.to_dict() if hasattr(el, "to_dict") else el for el in body]
-    try:
-        messages.validate_body(elements)
-    except (ValueError, TypeError) as exc:
-        raise invalid(f"{name}: {exc}") from None
+    elif isinstance(body, tuple):
+        body = list(body)
+    messages.validate_body(body, name)
     if allowed_types is not None:
         allowed = tuple(allowed_types)
-        for el in elements:
+        for el in body:
             if el.get("MsgType") not in allowed:
                 raise invalid(f"{name}: {el.get('MsgType')} is not allowed here (allowed: {', '.join(allowed)})")
-    return elements
+    return body
 
 
 FORBID_CALLBACKS = ("ForbidBeforeSendMsgCallback", "ForbidAfterSendMsgCallback")
@@ -152,22 +146,22 @@ def check_forbid_callbacks(value: Iterable[str] | None) -> list[str] | None:
 
 
 def offline_push(value: Any) -> dict | None:
+    """An OfflinePushInfo dict (see console.tim.messages.offline_push_info), checked."""
+    from console.tim import messages
+
     if value is None:
         return None
-    if hasattr(value, "to_dict"):
-        value = value.to_dict()
-    if not isinstance(value, dict):
-        raise invalid("offline_push must be an OfflinePushInfo builder or a dict")
+    messages.validate_offline_push_info(value)
     return value
 
 
-def check_message_size(name: str, body: dict) -> None:
-    """The whole JSON request of a message call is capped at 12 KB (code 93000 / 80002)."""
+def check_message_size(name: str, payload: dict) -> None:
+    """The JSON of a message request is capped at 12 KB (93000 / 80002 on the service)."""
     from console.tim import messages
 
-    size = nbytes(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+    size = messages.encoded_size(payload)
     if size > messages.MAX_MESSAGE_BYTES:
-        raise invalid(f"{name} is {size} bytes of JSON; a message may be at most {messages.MAX_MESSAGE_BYTES} bytes")
+        raise invalid(f"{name} is {size} bytes as JSON, over the {messages.MAX_MESSAGE_BYTES}-byte (12 KB) limit")
 
 
 # --- parsing ----------------------------------------------------------------------------------

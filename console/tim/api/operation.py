@@ -62,8 +62,9 @@ class OperationAPI(Namespace):
 
         `nettype` (0-6) is a URL query parameter of this command, not a body field.
         """
-        endpoint = IP_LIST
-        if nettype is not None:
-            endpoint = f"{IP_LIST}?nettype={check_enum('nettype', nettype, NET_TYPES)}"
-        raw = self._call(endpoint, {}, op="get_ip_list", retry_safe=True)
+        if nettype is None:
+            raw = self._call(IP_LIST, {}, op="get_ip_list", retry_safe=True)
+        else:
+            query = {"nettype": check_enum("nettype", nettype, NET_TYPES)}
+            raw = self._client.call(IP_LIST, {}, retry_safe=True, operation="operation.get_ip_list", query=query)
         return IPList(ips=list(raw.get("IPList") or []), raw=raw)
