@@ -1,0 +1,129 @@
+"""Callback ingest, the event store and the live broker.
+
+`init_app(app)` wires one `EventsRuntime` per app (in `app.extensions["events"]`):
+- the lean `/callback` WSGI handler mounted in front of Flask (console/callback_endpoint.py);
+- the group-commit writer, whose commits wake the broker (in-process, or Redis pub/sub with
+  `REDIS_URL`) and feed the account directory on its own thread;
+- the retention pruner and the `flask events export|prune` commands.
+
+Settings (environment or create_app config): `CALLBACK_MAX_BYTES` (1 MiB), `CALLBACK_MAX_SKEW`
+(60 s), `CALLBACK_COMMIT_TIMEOUT` (1.5 s), `EVENTS_RETENTION_DAYS` (30; 0 keeps everything),
+`EVENTS_MAX_STREAMS` (32 open live viewers per process), `RULES_CACHE_SECONDS` (5).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+
+from flask import Flask
+
+from console import rules
+from console.events import store
+from console.events.broker import Hub, make_bus
+from console.events.feed import DirectoryFeed, feed_directory
+from console.events.writer import GroupWriter
+
+log = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "CALLBACK_MAX_BYTES": 1024 * 1024,
+    "CALLBACK_MAX_SKEW": 60,
+    "CALLBACK_COMMIT_TIMEOUT": 1.5,
+    "EVENTS_RETENTION_DAYS": 30,
+    "EVENTS_MAX_STREAMS": 32,
+    "RULES_CACHE_SECONDS": 5,
+}
+PRUNE_EVERY = 3600.0
+
+
+class EventsRuntime:
+    """The per-process machinery behind the callback endpoint and the live viewer."""
+
+    def __init__(self, app: Flask):
+        self.config = app.config
+        self.engine = app.extensions["db_engine"]
+        self.hub = Hub()
+        self.bus = make_bus(self.hub, app.config.get("REDIS_URL"))
+        self.feed = DirectoryFeed(self.engine)
+        self.writer = GroupWriter(self.engine, on_commit=self._after_commit)
+        self.streams = threading.BoundedSemaphore(int(app.config["EVENTS_MAX_STREAMS"]))
+        self.stopping = threading.Event()
+        self._pruned_at = time.monotonic()
+        rules.cache.ttl = float(app.config["RULES_CACHE_SECONDS"])
+
+    def _after_commit(self, rows: list[dict]) -> None:
+        self.bus.publish(max(row["id"] for row in rows))
+        self.feed.put(rows)
+        if time.monotonic() - self._pruned_at > PRUNE_EVERY:
+            self._pruned_at = time.monotonic()
+            threading.Thread(target=self.prune_expired, name="events-prune", daemon=True).start()
+
+    def retention_ms(self) -> int | None:
+        days = int(self.config.get("EVENTS_RETENTION_DAYS") or 0)
+        return days * 86400 * 1000 if days > 0 else None
+
+    def prune_expired(self) -> int:
+        keep = self.retention_ms()
+        if keep is None:
+            return 0
+        try:
+            return store.prune(self.engine, store.now_ms() - keep)
+        except Exception:  # noqa: BLE001 - retried at the next interval
+            log.exception("pruning expired callback events failed")
+            return 0
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait for the writer, then the directory feed (tests and CLI)."""
+        return self.writer.flush(timeout) and self.feed.flush(timeout)
+
+    def replay(self, event_id: int):
+        """Run a stored event through the current rules and the directory feed again.
+
+        Returns (row, decision) with decision None for after-callbacks, or None if not found.
+        Nothing is stored: the audit entry the caller writes is the record of a replay.
+        """
+        with self.engine.connect() as conn:
+            row = store.get(conn, event_id)
+        if row is None:
+            return None
+        try:
+            body = json.loads(row.payload)
+        except ValueError:
+            body = {}
+        decision = rules.decide(self.engine, row.command, body if isinstance(body, dict) else {})
+        feed_directory(self.engine, [{**row._mapping, "duplicate_of": None}])
+        return row, decision
+
+
+def _setting(app: Flask, key: str, default):
+    raw = os.environ.get(key)
+    if key in app.config:
+        return app.config[key]
+    if raw in (None, ""):
+        return default
+    try:
+        return type(default)(raw)
+    except ValueError:
+        from console.config import ConfigError
+
+        raise ConfigError(f"{key}: expected a number, got {raw!r}") from None
+
+
+def runtime(app: Flask) -> EventsRuntime:
+    return app.extensions["events"]
+
+
+def init_app(app: Flask) -> EventsRuntime:
+    from console.callback_endpoint import CallbackEndpoint
+    from console.events.cli import events_cli
+
+    for key, default in DEFAULTS.items():
+        app.config[key] = _setting(app, key, default)
+    events = EventsRuntime(app)
+    app.extensions["events"] = events
+    app.wsgi_app = CallbackEndpoint(app, app.wsgi_app)
+    app.cli.add_command(events_cli)
+    return events

@@ -1,0 +1,126 @@
+"""From an accepted callback to the row the writer stores, and from stored rows to the directory.
+
+Everything here is plain data work, shared by the callback endpoint, replay and the tests:
+- `describe(query, body)`: command, category, accounts, group and times of one callback;
+- `build_row(...)`: the `callback_event` row (values clipped to the column sizes);
+- `directory_items(rows)`: what the account directory learns from committed rows.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.tim import callbacks
+
+MAX_ACCOUNTS = 200
+ONLINE = {"Login": "Online", "Logout": "Offline", "Disconnect": "Offline"}
+MISSING_COMMAND = "(none)"
+
+
+def clean(value: Any, size: int) -> str:
+    """A string safe for any backend: clipped, no NUL, no lone surrogates."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    text = text[:size].replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def as_int(value: Any) -> int | None:
+    """EventTime and friends arrive as numbers or numeric strings; anything else is None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if -2**63 < value < 2**63 else None
+    if isinstance(value, float) and value == value and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) < 19:
+        return int(value)
+    return None
+
+
+@dataclass
+class Described:
+    command: str
+    category: str
+    accounts: list[str] = field(default_factory=list)
+    group_id: str | None = None
+    event_time: int | None = None
+
+
+def _bigint(value: int | None) -> int | None:
+    return value if value is not None and -2**63 < value < 2**63 else None
+
+
+def describe(query: dict, body: dict) -> Described:
+    """What the console indexes of a callback, read by `console.tim.callbacks.parse`."""
+    event = callbacks.parse(query, body)
+    command = clean(event.command, 96) or MISSING_COMMAND
+    accounts = [clean(a, 128) for a in event.accounts()[:MAX_ACCOUNTS]]
+    return Described(command, clean(str(event.category), 32), [a for a in accounts if a],
+                     clean(event.group_id, 128) or None, _bigint(event.event_time))
+
+
+def dedup_key(command: str, raw: bytes) -> str:
+    """Same command and same body bytes = the same event delivered again (RequestTime differs)."""
+    return hashlib.sha256(command.encode("utf-8", "replace") + b"\n" + raw).hexdigest()
+
+
+def accounts_text(accounts: list[str]) -> str:
+    """Accounts as "|a|b|", searchable with one LIKE '%|a|%'."""
+    return "|" + "|".join(a.replace("|", "") for a in accounts) + "|" if accounts else ""
+
+
+def build_row(*, query: dict, raw: bytes, text: str, described: Described, decision, ack: dict,
+              sign_status: str, received_ms: int, handling_ms: float, app_id: int | None) -> dict:
+    return {
+        "received_ms": received_ms,
+        "command": described.command,
+        "category": described.category,
+        "app_id": app_id,
+        "client_ip": clean(query.get("ClientIP"), 64) or None,
+        "platform": clean(query.get("OptPlatform"), 32) or None,
+        "event_time": described.event_time,
+        "request_time": as_int(query.get("RequestTime")),
+        "sign_status": sign_status,
+        "payload": text,
+        "ack": json.dumps(ack, ensure_ascii=False, separators=(",", ":")),
+        "decision": decision.action if decision else None,
+        "rule_id": decision.rule_id if decision else None,
+        "rule_name": clean(decision.rule_name, 128) or None if decision else None,
+        "handling_ms": round(handling_ms, 3),
+        "dedup_key": dedup_key(described.command, raw),
+        "duplicate_of": None,
+        "accounts": accounts_text(described.accounts),
+        "group_id": described.group_id,
+    }
+
+
+def online_change(command: str, payload: str) -> tuple[str, str] | None:
+    """(account, Online/Offline) for a State.StateChange payload, else None."""
+    if command != "State.StateChange":
+        return None
+    try:
+        event = callbacks.parse({"CallbackCommand": command}, payload)
+    except callbacks.CallbackParseError:
+        return None
+    if isinstance(event, callbacks.StateChangeEvent) and event.account and event.action in ONLINE:
+        return clean(event.account, 128), ONLINE[event.action]
+    return None
+
+
+def directory_items(rows: list[dict]) -> list[dict]:
+    """Directory upserts for committed rows: every named account, online state from logins.
+
+    Re-deliveries teach nothing new and are skipped; later rows win for the online state.
+    """
+    items: dict[str, dict] = {}
+    for row in rows:
+        if row.get("duplicate_of") is not None:
+            continue
+        for account in filter(None, row["accounts"].strip("|").split("|")):
+            items.setdefault(account, {"user_id": account})
+        change = online_change(row["command"], row["payload"])
+        if change:
+            items[change[0]] = {"user_id": change[0], "online_state": change[1]}
+    return list(items.values())
