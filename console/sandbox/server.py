@@ -56,6 +56,9 @@ class NullCallbacks:
     def after(self, command, payload, forbid=False) -> None:
         pass
 
+    def reset(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -177,7 +180,11 @@ class Sandbox:
         self.history_files.clear()
         self.faults.clear()
         self.limiter.reset()
-        self.callbacks.configure(None, None)
+        self.callbacks.reset()
+
+    def make_usersig(self, identifier: str, expire: int = 86400) -> str:
+        """A UserSig signed with the sandbox key (tests, demos, local SDK clients)."""
+        return usersig.generate(self.app_id, self._secret, identifier, expire)
 
     # ---- in-process calls ----------------------------------------------------------------
     def invoke(self, endpoint: str, body: dict, identifier: str | None = None) -> dict:

@@ -1,0 +1,168 @@
+"""The REST protocol as the sandbox speaks it: URL, query, UserSig, admin, body, envelope, limits."""
+from __future__ import annotations
+
+import base64
+import json
+import time
+import zlib
+
+import pytest
+import requests
+import TLSSigAPIv2
+
+from console.tim import usersig
+
+
+def test_answer_is_the_envelope_over_http_200(api):
+    response = api.post("im_open_login_svc/account_import", {"UserID": "alice"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json() == {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}
+
+
+def test_body_is_read_whatever_the_content_type(api, sandbox):
+    answer = api.post("im_open_login_svc/account_import", raw=b'{"UserID": "bob"}',
+                      headers={"Content-Type": "text/plain"}).json()
+    assert answer["ErrorCode"] == 0
+    assert sandbox.state.account_exists("bob")
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_other_methods_are_an_http_parse_error(api, sandbox, method):
+    response = requests.request(method, f"{sandbox.base_url}/v4/im_open_login_svc/account_import",
+                                params=api.query(), timeout=5)
+    assert response.status_code == 200
+    assert response.json()["ErrorCode"] == 60002
+
+
+@pytest.mark.parametrize("path", ["/v3/openim/sendmsg", "/v4/openim", "/v4/openim/sendmsg/extra", "/"])
+def test_malformed_paths_are_an_http_parse_error(api, sandbox, path):
+    response = requests.post(f"{sandbox.base_url}{path}", params=api.query(), data="{}", timeout=5)
+    assert response.json()["ErrorCode"] == 60002
+
+
+def test_unknown_command(api):
+    answer = api("openim/no_such_command", {})
+    assert (answer["ActionStatus"], answer["ErrorCode"]) == ("FAIL", 60009)
+
+
+@pytest.mark.parametrize("raw", [b"", b"{not json", b"[1, 2]", b'"text"'])
+def test_body_must_be_a_json_object(api, raw):
+    assert api.post("im_open_login_svc/account_check", raw=raw).json()["ErrorCode"] == 60003
+
+
+@pytest.mark.parametrize("overrides, code", [
+    ({"sdkappid": None}, 60012),
+    ({"sdkappid": "abc"}, 60006),
+    ({"sdkappid": "1400999999"}, 70020),
+    ({"identifier": None}, 60004),
+    ({"usersig": None}, 60005),
+])
+def test_query_parameters_are_checked(api, overrides, code):
+    assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]}, **overrides)["ErrorCode"] == code
+
+
+def test_usersig_from_the_official_generator_is_accepted(api, app_key):
+    SANDBOX_APP_ID, SANDBOX_SECRET, SANDBOX_ADMIN = app_key
+    sig = TLSSigAPIv2.TLSSigAPIv2(SANDBOX_APP_ID, SANDBOX_SECRET).gen_sig(SANDBOX_ADMIN)
+    assert api("im_open_login_svc/account_import", {"UserID": "carol"}, usersig=sig)["ErrorCode"] == 0
+
+
+def _sig_doc(sig: str) -> dict:
+    return json.loads(zlib.decompress(base64.b64decode(sig.translate(str.maketrans("*-_", "+/=")))))
+
+
+def _pack(doc: dict) -> str:
+    raw = base64.b64encode(zlib.compress(json.dumps(doc).encode())).decode()
+    return raw.translate(str.maketrans("+/=", "*-_"))
+
+
+def test_bad_usersigs_get_their_codes(api, app_key):
+    SANDBOX_APP_ID, SANDBOX_SECRET, SANDBOX_ADMIN = app_key
+    good = usersig.generate(SANDBOX_APP_ID, SANDBOX_SECRET, SANDBOX_ADMIN)
+    tampered = _sig_doc(good)
+    tampered["TLS.expire"] += 1  # signature no longer matches
+    cases = {
+        70001: usersig.generate(SANDBOX_APP_ID, SANDBOX_SECRET, SANDBOX_ADMIN, expire=10, now=time.time() - 100),
+        70003: good[: len(good) // 2],
+        70009: usersig.generate(SANDBOX_APP_ID, "another-apps-key", SANDBOX_ADMIN),
+        70013: usersig.generate(SANDBOX_APP_ID, SANDBOX_SECRET, "someone_else"),
+        70014: usersig.generate(1400000002, SANDBOX_SECRET, SANDBOX_ADMIN),
+    }
+    for code, sig in cases.items():
+        assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]},
+                   usersig=sig)["ErrorCode"] == code, code
+    assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]},
+               usersig=_pack(tampered))["ErrorCode"] == 70009
+
+
+@pytest.mark.parametrize("endpoint, code", [
+    ("im_open_login_svc/account_check", 70403),
+    ("profile/portrait_get", 40004),
+    ("sns/friend_get", 30004),
+    ("openim/sendmsg", 90009),
+    ("recentcontact/get_list", 50003),
+    ("ConfigSvc/GetIPList", 60010),
+])
+def test_identifier_must_be_an_app_admin(api, users, app_key, endpoint, code):
+    SANDBOX_APP_ID, SANDBOX_SECRET, _ = app_key
+    users("mallory")
+    sig = TLSSigAPIv2.TLSSigAPIv2(SANDBOX_APP_ID, SANDBOX_SECRET).gen_sig("mallory")
+    assert api(endpoint, {}, identifier="mallory", usersig=sig)["ErrorCode"] == code
+
+
+def test_error_display_only_where_documented(api, users):
+    users("dan")
+    with_display = api("profile/portrait_get", {"To_Account": ["dan"], "TagList": ["Tag_Profile_IM_Nick"]})
+    assert with_display["ErrorDisplay"] == ""
+    assert "ErrorDisplay" not in api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "dan"}]})
+
+
+def test_documented_envelope_quirks(api, users):
+    users("erin")
+    assert "ActionStatus" not in api("openconfigsvr/getnospeaking", {"Get_Account": "erin"})
+    ips = api("ConfigSvc/GetIPList", {})
+    assert "ErrorInfo" not in ips and ips["ActionStatus"] == "OK"
+
+
+def test_rate_limit_answers_60007_and_refills(api, sandbox):
+    sandbox.limiter.configure({"im_open_login_svc/account_check": 3})
+    try:
+        codes = [api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "x"}]})["ErrorCode"]
+                 for _ in range(6)]
+        assert codes[:3] == [0, 0, 0] and 60007 in codes[3:]
+        sandbox.reset()  # refills the buckets
+        assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "x"}]})["ErrorCode"] == 0
+    finally:
+        sandbox.limiter.configure({"im_open_login_svc/account_check": None})
+        sandbox.limiter.overrides.pop("im_open_login_svc/account_check")
+
+
+def test_batch_send_counts_recipients_per_minute(sandbox):
+    from console.sandbox.ratelimit import RateLimiter
+    limiter = RateLimiter()
+    # 24 calls of 500 recipients use the 12000 messages of the minute, far below 200 calls/s
+    assert all(limiter.allow("openim/batchsendmsg", 200, 12000, units=500) for _ in range(24))
+    assert not limiter.allow("openim/batchsendmsg", 200, 12000, units=500)
+    assert limiter.allow("openim/sendmsg", 200)
+
+
+def test_invoke_runs_the_handler_in_process(sandbox):
+    assert sandbox.invoke("im_open_login_svc/account_import", {"UserID": "frank"})["ErrorCode"] == 0
+    assert sandbox.state.account_exists("frank")
+    assert sandbox.invoke("no/such", {})["ErrorCode"] == 60009
+    assert sandbox.invoke("im_open_login_svc/kick", {"UserID": "nobody"})["ErrorCode"] == 70107
+
+
+def test_control_endpoints(sandbox, api, users):
+    users("gina")
+    health = requests.get(f"{sandbox.base_url}/sandbox/health", timeout=5).json()
+    assert health["status"] == "ok" and health["accounts"] == 1
+    assert requests.post(f"{sandbox.base_url}/sandbox/reset", timeout=5).json() == {"ok": True}
+    assert not sandbox.state.account_exists("gina")
+    bad = requests.post(f"{sandbox.base_url}/sandbox/faults", json={"error_rate": 3}, timeout=5)
+    assert bad.status_code == 400
+
+
+def test_no_secret_in_repr(sandbox, app_key):
+    assert app_key[1] not in repr(sandbox)
