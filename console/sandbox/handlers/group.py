@@ -219,8 +219,9 @@ def _accounts(accounts) -> list[dict]:
 
 # ---- callbacks --------------------------------------------------------------------------
 
-def _payload(ctx, command: str, group: Group | None = None, **fields) -> dict:
-    payload = {"CallbackCommand": command}
+def _payload(ctx, group: Group | None = None, **fields) -> dict:
+    """A callback body (the sender adds CallbackCommand): GroupId and Type first."""
+    payload = {}
     if group is not None:
         payload.update(GroupId=group.group_id, Type=group.type)
     payload.update(fields)
@@ -232,10 +233,11 @@ def _sender(ctx):
     return getattr(ctx.sandbox, "callbacks", None)
 
 
-def _after(ctx, command: str, payload: dict, forbid: bool = False) -> None:
+def _after(ctx, command: str, group: Group, *, forbid: bool = False, **fields) -> None:
+    """Queue an after-callback about `group` (the sender never blocks)."""
     sender = _sender(ctx)
     if sender is not None and hasattr(sender, "after"):
-        sender.after(command, payload, forbid=forbid)
+        sender.after(command, _payload(ctx, group, **fields), forbid=forbid)
 
 
 def _before(ctx, command: str, payload: dict, *, forbid: bool = False,
@@ -369,8 +371,8 @@ def _plan_members(ctx, body: dict, group_type: str, owner: str, profile: dict) -
                                            name="AppMemberDefinedData",
                                            key_max=MEMBER_KEYS_MAX, value_max=MEMBER_VALUE_MAX)
     _require_accounts(ctx, [a for a, _ in members])
-    limit = profile.get("max_members") or CAP_MAX[group_type]
-    if len(members) + (1 if owner else 0) > limit:
+    limit = profile.get("max_members") or CAP_MAX[group_type]     # 0: unlimited
+    if limit and len(members) + (1 if owner else 0) > limit:
         raise ApiError(10038, "too many members for the group's MaxMemberNum")
     profile["_member_data"] = custom
     return members
@@ -392,20 +394,19 @@ def _build_group(ctx, plan: dict) -> Group:
 def create_group(ctx, body):
     with ctx.state.lock:
         plan = _plan_group(ctx, body, importing=False)
-        ask = _payload(ctx, "Group.CallbackBeforeCreateGroup", None,
-                       Operator_Account=ctx.identifier, Owner_Account=plan["owner"],
+        owner = plan["owner"]
+        ask = _payload(ctx, None, Operator_Account=ctx.identifier, Owner_Account=owner,
                        Type=plan["group_type"], Name=plan["name"],
-                       CreateGroupNum=ctx.state.groups.owned_count(plan["owner"]) if plan["owner"] else 0,
+                       CreateGroupNum=ctx.state.groups.owned_count(owner) if owner else 0,
                        MemberList=_accounts(a for a, _ in plan["members"]))
     _before(ctx, "Group.CallbackBeforeCreateGroup", ask)
     with ctx.state.lock:
         plan = _plan_group(ctx, body, importing=False)   # the state may have moved meanwhile
         group = _build_group(ctx, plan)
-        _after(ctx, "Group.CallbackAfterCreateGroup", _payload(
-            ctx, "Group.CallbackAfterCreateGroup", group, Operator_Account=ctx.identifier,
-            Owner_Account=group.owner, Name=group.name,
-            MemberList=_accounts(a for a in group.members if a != group.owner),
-            UserDefinedDataList=_custom_list(group.app_data, None)))
+        _after(ctx, "Group.CallbackAfterCreateGroup", group, Operator_Account=ctx.identifier,
+               Owner_Account=group.owner, Name=group.name,
+               MemberList=_accounts(a for a in group.members if a != group.owner),
+               UserDefinedDataList=_custom_list(group.app_data, None))
         answer = {"GroupId": group.group_id}
         if group.type == "Community" and group.support_topic:
             answer.update(Type="Community", HugeGroupFlag=0)
@@ -425,9 +426,8 @@ def destroy_group(ctx, body):
         group = _group(ctx, body)
         ctx.state.groups.destroy(group.group_id)
         ctx.state.count("GroupDestroyGroupNum")
-        _after(ctx, "Group.CallbackAfterGroupDestroyed", _payload(
-            ctx, "Group.CallbackAfterGroupDestroyed", group, Owner_Account=group.owner,
-            Name=group.name, MemberList=_accounts(group.members or group.online)))
+        _after(ctx, "Group.CallbackAfterGroupDestroyed", group, Owner_Account=group.owner,
+               Name=group.name, MemberList=_accounts(group.members or group.online))
         return {}
 
 
@@ -579,9 +579,8 @@ def modify_group_base_info(ctx, body):
             group.touch_info(int(ctx.now))
         if texts:
             _tip(ctx, group)
-            _after(ctx, "Group.CallbackAfterGroupInfoChanged", _payload(
-                ctx, "Group.CallbackAfterGroupInfoChanged", group, Operator_Account=operator,
-                **texts))
+            _after(ctx, "Group.CallbackAfterGroupInfoChanged", group, Operator_Account=operator,
+                   **texts)
         return {}
 
 
@@ -637,10 +636,9 @@ def change_group_owner(ctx, body):
         group.owner = new_owner
         group.touch_info(int(ctx.now))
         _tip(ctx, group)
-        _after(ctx, "Group.CallbackAfterChangeGroupOwner", _payload(
-            ctx, "Group.CallbackAfterChangeGroupOwner", group,
-            Operator_Account=_text(body, "From_Account") or ctx.identifier,
-            OldOwner_Account=old_owner, NewOwner_Account=new_owner))
+        _after(ctx, "Group.CallbackAfterChangeGroupOwner", group,
+               Operator_Account=_text(body, "From_Account") or ctx.identifier,
+               OldOwner_Account=old_owner, NewOwner_Account=new_owner)
         return {}
 
 
@@ -661,7 +659,7 @@ def add_group_member(ctx, body):
         group = _group(ctx, body, refuse=("AVChatRoom",))
         _require_accounts(ctx, accounts)
         newcomers = [a for a in accounts if a not in group.members]
-        ask = _payload(ctx, "Group.CallbackBeforeInviteJoinGroup", group,
+        ask = _payload(ctx, group,
                        Operator_Account=ctx.identifier, DestinationMembers=_accounts(newcomers))
     refused = set()
     if newcomers:
@@ -671,8 +669,7 @@ def add_group_member(ctx, body):
         group = _group(ctx, body, refuse=("AVChatRoom",))
         joining = [a for a in accounts if a not in group.members and a not in refused]
         if joining and group.max_members and group.member_num + len(joining) > group.max_members:
-            _after(ctx, "Group.CallbackAfterGroupFull",
-                   _payload(ctx, "Group.CallbackAfterGroupFull", group))
+            _after(ctx, "Group.CallbackAfterGroupFull", group)
             raise ApiError(10014, "the group is full")
         results = []
         for account in accounts:
@@ -693,12 +690,11 @@ def _joined(ctx, group: Group, accounts: list, join_type: str, silence: int = 0)
     if not silence:
         _tip(ctx, group)
     ctx.state.count("GroupJoinGroupTimes", len(accounts))
-    _after(ctx, "Group.CallbackAfterNewMemberJoin", _payload(
-        ctx, "Group.CallbackAfterNewMemberJoin", group, JoinType=join_type,
-        Operator_Account=ctx.identifier if join_type == "Invited" else accounts[0],
-        NewMemberList=_accounts(accounts)))
+    _after(ctx, "Group.CallbackAfterNewMemberJoin", group, JoinType=join_type,
+           Operator_Account=ctx.identifier if join_type == "Invited" else accounts[0],
+           NewMemberList=_accounts(accounts))
     if group.max_members and group.member_num >= group.max_members:
-        _after(ctx, "Group.CallbackAfterGroupFull", _payload(ctx, "Group.CallbackAfterGroupFull", group))
+        _after(ctx, "Group.CallbackAfterGroupFull", group)
 
 
 def apply_join(ctx, group_id: str, account: str) -> bool:
@@ -708,7 +704,7 @@ def apply_join(ctx, group_id: str, account: str) -> bool:
         group = ctx.state.groups.get(group_id)
         if group is None or group.apply_join == "DisableApply" or account in group.members:
             return False
-        ask = _payload(ctx, "Group.CallbackBeforeApplyJoinGroup", group, Requestor_Account=account)
+        ask = _payload(ctx, group, Requestor_Account=account)
     try:
         _before(ctx, "Group.CallbackBeforeApplyJoinGroup", ask)
     except ApiError:
@@ -742,9 +738,8 @@ def delete_group_member(ctx, body):
             if not silence:
                 _tip(ctx, group)
             ctx.state.count("GroupQuitGroupTimes", len(leaving))
-            _after(ctx, "Group.CallbackAfterMemberExit", _payload(
-                ctx, "Group.CallbackAfterMemberExit", group, ExitType="Kicked",
-                Operator_Account=ctx.identifier, ExitMemberList=_accounts(leaving)))
+            _after(ctx, "Group.CallbackAfterMemberExit", group, ExitType="Kicked",
+                   Operator_Account=ctx.identifier, ExitMemberList=_accounts(leaving))
         return {}
 
 
@@ -785,10 +780,9 @@ def modify_group_member_info(ctx, body):
         if mute is not None:
             _set_mute(group, account, mute, ctx.now)
         if role is not None or card is not None:
-            _after(ctx, "Group.CallbackAfterMemberFieldChanged", _payload(
-                ctx, "Group.CallbackAfterMemberFieldChanged", group,
-                Operator_Account=ctx.identifier, Member_Account=account,
-                Role=member.role, NameCard=member.name_card))
+            _after(ctx, "Group.CallbackAfterMemberFieldChanged", group,
+                   Operator_Account=ctx.identifier, Member_Account=account,
+                   Role=member.role, NameCard=member.name_card)
         return {}
 
 
@@ -900,7 +894,7 @@ def send_group_msg(ctx, body):
     if plan.get("duplicate"):
         return plan["duplicate"]
     forbid = body.get("ForbidCallbackControl") or ()
-    ask = _message_payload(ctx, "Group.CallbackBeforeSendMsg", plan)
+    ask = _payload(ctx, plan["group"], **_message_fields(ctx, plan))
     ack = _before(ctx, "Group.CallbackBeforeSendMsg", ask,
                   forbid="ForbidBeforeSendMsgCallback" in forbid, may_drop=True)
     if ack is not None:
@@ -913,10 +907,8 @@ def send_group_msg(ctx, body):
     with ctx.state.lock:
         group = _group(ctx, body)                    # it may have been disbanded meanwhile
         msg = _deliver(ctx, group, plan)
-        plan["group"] = group
-        _after(ctx, "Group.CallbackAfterSendMsg",
-               _message_payload(ctx, "Group.CallbackAfterSendMsg", plan, msg),
-               forbid="ForbidAfterSendMsgCallback" in forbid)
+        _after(ctx, "Group.CallbackAfterSendMsg", group,
+               forbid="ForbidAfterSendMsgCallback" in forbid, **_message_fields(ctx, plan, msg))
         return {"MsgSeq": msg.seq, "MsgTime": msg.time, "MsgDropReason": ""}
 
 
@@ -967,7 +959,7 @@ def _plan_send(ctx, body: dict) -> dict:
     return plan
 
 
-def _message_payload(ctx, command: str, plan: dict, msg: Message | None = None) -> dict:
+def _message_fields(ctx, plan: dict, msg: Message | None = None) -> dict:
     fields = {"From_Account": plan["sender"], "Operator_Account": ctx.identifier,
               "Random": plan["random"]}
     if msg is not None:
@@ -978,7 +970,7 @@ def _message_payload(ctx, command: str, plan: dict, msg: Message | None = None) 
         fields["TopicId"] = plan["topic"]
     if msg is not None and plan["at_info"]:
         fields["GroupAtInfo"] = plan["at_info"]
-    return _payload(ctx, command, plan["group"], **fields)
+    return fields
 
 
 def _deliver(ctx, group: Group, plan: dict) -> Message:
@@ -1040,9 +1032,8 @@ def group_msg_recall(ctx, body):
             results.append({"MsgSeq": seq, "RetCode": code})
         if recalled:
             extra = {"TopicId": body["TopicId"]} if body.get("TopicId") else {}
-            _after(ctx, "Group.CallbackAfterRecallMsg", _payload(
-                ctx, "Group.CallbackAfterRecallMsg", group, Operator_Account=ctx.identifier,
-                MsgSeqList=[{"MsgSeq": s} for s in recalled], **extra))
+            _after(ctx, "Group.CallbackAfterRecallMsg", group, Operator_Account=ctx.identifier,
+                   MsgSeqList=[{"MsgSeq": s} for s in recalled], **extra)
         return {"RecallRetList": results}
 
 
