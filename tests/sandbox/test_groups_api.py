@@ -16,7 +16,7 @@ STORED_TYPES = ("Private", "Public", "ChatRoom", "Community")
 
 
 @pytest.fixture
-def users(sandbox):
+def accounts(sandbox):
     for uid in USERS:
         sandbox.state.import_account(uid)
     return USERS
@@ -57,7 +57,7 @@ def add(tim, group_id: str, *accounts, **extra) -> dict:
 @pytest.mark.parametrize("group_type, prefix", [
     ("Private", "@TGS#1"), ("Public", "@TGS#2"), ("ChatRoom", "@TGS#3"),
     ("AVChatRoom", "@TGS#a"), ("Community", "@TGS#_@TGS#c")])
-def test_create_assigns_an_id_of_the_type_and_records_the_owner(tim, users, group_type, prefix):
+def test_create_assigns_an_id_of_the_type_and_records_the_owner(tim, accounts, group_type, prefix):
     group_id = create(tim, group_type)
     assert group_id.startswith(prefix)
     got = info(tim, group_id)
@@ -70,7 +70,7 @@ def test_create_assigns_an_id_of_the_type_and_records_the_owner(tim, users, grou
         assert got["MemberList"][0]["Role"] == "Owner"
 
 
-def test_create_with_members_roles_and_custom_data(tim, users):
+def test_create_with_members_roles_and_custom_data(tim, accounts):
     group_id = create(tim, "Public", GroupId="club", Introduction="hi", MaxMemberCount=50,
                       ApplyJoinOption="FreeAccess", AppDefinedData=[{"Key": "Level", "Value": "3"}],
                       MemberList=[{"Member_Account": "peter", "Role": "Admin"},
@@ -86,7 +86,7 @@ def test_create_with_members_roles_and_custom_data(tim, users):
     assert bob["AppMemberDefinedData"] == [{"Key": "Seat", "Value": "A1"}]
 
 
-def test_create_without_owner_makes_an_ownerless_group(tim, users):
+def test_create_without_owner_makes_an_ownerless_group(tim, accounts):
     group_id = call(tim, "create_group", {"Type": "Public", "Name": "x"})["GroupId"]
     got = info(tim, group_id)
     assert got["Owner_Account"] == "" and got["MemberNum"] == 0
@@ -107,27 +107,27 @@ def test_create_without_owner_makes_an_ownerless_group(tim, users):
     ({"Type": "Public", "Name": "x", "MemberList": [{"Member_Account": f"u{i}"} for i in range(101)]},
      10005),
 ])
-def test_create_rejections(tim, users, body, expected):
+def test_create_rejections(tim, accounts, body, expected):
     assert code(tim, "create_group", body) == expected
 
 
-def test_custom_id_taken_then_free_again_after_destroy(tim, users):
+def test_custom_id_taken_then_free_again_after_destroy(tim, accounts):
     create(tim, GroupId="dup")
     assert code(tim, "create_group", {"Type": "Public", "Name": "x", "GroupId": "dup"}) == 10021
     call(tim, "destroy_group", {"GroupId": "dup"})
     assert create(tim, GroupId="dup") == "dup"
 
 
-def test_community_custom_id(tim, users):
+def test_community_custom_id(tim, accounts):
     assert create(tim, "Community", GroupId="@TGS#_fans") == "@TGS#_fans"
 
 
-def test_work_and_meeting_names_map_to_private_and_chatroom(tim, users):
+def test_work_and_meeting_names_map_to_private_and_chatroom(tim, accounts):
     assert info(tim, create(tim, "Work"))["Type"] == "Private"
     assert info(tim, create(tim, "Meeting"))["Type"] == "ChatRoom"
 
 
-def test_import_group_keeps_the_creation_time_and_refuses_avchatroom(tim, users):
+def test_import_group_keeps_the_creation_time_and_refuses_avchatroom(tim, accounts):
     group_id = call(tim, "import_group", {"Type": "Public", "Name": "old", "Owner_Account": "leckie",
                                           "CreateTime": 1448357837})["GroupId"]
     got = info(tim, group_id)
@@ -139,7 +139,7 @@ def test_import_group_keeps_the_creation_time_and_refuses_avchatroom(tim, users)
 
 # ---- get_group_info ---------------------------------------------------------------------
 
-def test_group_info_per_group_errors(tim, users):
+def test_group_info_per_group_errors(tim, accounts):
     group_id = create(tim)
     got = call(tim, "get_group_info", {"GroupIdList": [group_id, "missing", ""]})["GroupInfo"]
     assert [(g["GroupId"], g["ErrorCode"]) for g in got] == [(group_id, 0), ("missing", 10010), ("", 10015)]
@@ -147,7 +147,7 @@ def test_group_info_per_group_errors(tim, users):
     assert code(tim, "get_group_info", {}) == 10004
 
 
-def test_group_info_answers_the_published_fields(tim, users, examples_dir):
+def test_group_info_answers_the_published_fields(tim, accounts, examples_dir):
     with open(os.path.join(examples_dir, "rest", "107_group_open_http_svc__get_group_info.json")) as fh:
         published = json.load(fh)["response"]["GroupInfo"][0]
     group_id = create(tim, MemberList=[{"Member_Account": "peter"}],
@@ -160,7 +160,7 @@ def test_group_info_answers_the_published_fields(tim, users, examples_dir):
     assert set(published["MemberList"][1]) <= set(member)
 
 
-def test_group_info_filters(tim, users):
+def test_group_info_filters(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "peter"}],
                       AppDefinedData=[{"Key": "A", "Value": "1"}, {"Key": "B", "Value": "2"}])
     got = info(tim, group_id, ResponseFilter={"GroupBaseInfoFilter": ["Name", "MemberNum"]})
@@ -174,7 +174,7 @@ def test_group_info_filters(tim, users):
 
 # ---- get_appid_group_list ----------------------------------------------------------------
 
-def test_appid_group_list_pages_with_next_and_filters_by_type(tim, users):
+def test_appid_group_list_pages_with_next_and_filters_by_type(tim, accounts):
     ids = [create(tim, "Public") for _ in range(3)] + [create(tim, "Private")]
     first = call(tim, "get_appid_group_list", {"Limit": 2})
     assert first["TotalCount"] == 4 and len(first["GroupIdList"]) == 2 and first["Next"] != 0
@@ -185,14 +185,14 @@ def test_appid_group_list_pages_with_next_and_filters_by_type(tim, users):
     assert (public["TotalCount"], public["GroupIdList"], public["Next"]) == (1, [{"GroupId": ids[3]}], 0)
 
 
-def test_appid_group_list_rejects_a_bad_type(sandbox, users):
+def test_appid_group_list_rejects_a_bad_type(sandbox, accounts):
     answer = sandbox.invoke(SVC + "get_appid_group_list", {"GroupType": "Club"})
     assert answer["ErrorCode"] == 10004
 
 
 # ---- modify_group_base_info ----------------------------------------------------------------
 
-def test_modify_base_info_changes_only_given_fields(tim, users):
+def test_modify_base_info_changes_only_given_fields(tim, accounts):
     group_id = create(tim, Introduction="old intro", AppDefinedData=[{"Key": "A", "Value": "1"}])
     before = info(tim, group_id)
     call(tim, "modify_group_base_info", {
@@ -212,12 +212,12 @@ def test_modify_base_info_changes_only_given_fields(tim, users):
     ({"FaceUrl": "f" * 101}, 10004), ({"MuteAllMember": "Maybe"}, 10004),
     ({"ApplyJoinOption": "Whatever"}, 10004), ({"MaxMemberNum": 7000}, 10004),
 ])
-def test_modify_base_info_rejections(tim, users, change, expected):
+def test_modify_base_info_rejections(tim, accounts, change, expected):
     group_id = create(tim)
     assert code(tim, "modify_group_base_info", {"GroupId": group_id, **change}) == expected
 
 
-def test_modify_base_info_type_rules(tim, users):
+def test_modify_base_info_type_rules(tim, accounts):
     community = create(tim, "Community")
     assert code(tim, "modify_group_base_info", {"GroupId": community, "ApplyJoinOption": "FreeAccess"}) == 10007
     live = create(tim, "AVChatRoom")
@@ -227,7 +227,7 @@ def test_modify_base_info_type_rules(tim, users):
 
 @pytest.mark.parametrize("command", ["modify_group_base_info", "destroy_group", "get_group_member_info",
                                      "get_group_muted_account"])
-def test_unknown_and_malformed_group_ids(tim, users, command):
+def test_unknown_and_malformed_group_ids(tim, accounts, command):
     assert code(tim, command, {"GroupId": "nothing-here"}) == 10010
     assert code(tim, command, {"GroupId": 42}) == 10015
     assert code(tim, command, {}) == 10004
@@ -235,7 +235,7 @@ def test_unknown_and_malformed_group_ids(tim, users, command):
 
 # ---- destroy_group --------------------------------------------------------------------------
 
-def test_destroy_makes_every_later_call_answer_10010(tim, users):
+def test_destroy_makes_every_later_call_answer_10010(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "peter"}])
     call(tim, "destroy_group", {"GroupId": group_id})
     assert code(tim, "destroy_group", {"GroupId": group_id}) == 10010
@@ -245,7 +245,7 @@ def test_destroy_makes_every_later_call_answer_10010(tim, users):
 
 # ---- members ----------------------------------------------------------------------------------
 
-def test_add_members_per_item_results(tim, users):
+def test_add_members_per_item_results(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "peter"}])
     assert add(tim, group_id, "tommy", "peter", "jared") == {"tommy": 1, "peter": 2, "jared": 1}
     assert set(members(tim, group_id)) == {"leckie", "peter", "tommy", "jared"}
@@ -253,13 +253,13 @@ def test_add_members_per_item_results(tim, users):
 
 
 @pytest.mark.parametrize("group_type", STORED_TYPES)
-def test_add_members_works_on_every_type_that_stores_members(tim, users, group_type):
+def test_add_members_works_on_every_type_that_stores_members(tim, accounts, group_type):
     group_id = create(tim, group_type)
     assert add(tim, group_id, "bob") == {"bob": 1}
     assert members(tim, group_id)["bob"]["Role"] == "Member"
 
 
-def test_add_members_rejections(tim, users):
+def test_add_members_rejections(tim, accounts):
     group_id = create(tim)
     assert code(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "ghost"}]}) == 10019
     too_many = [{"Member_Account": f"u{i}"} for i in range(301)]
@@ -270,13 +270,13 @@ def test_add_members_rejections(tim, users):
     assert members(tim, group_id).keys() == {"leckie"}          # nothing half-done
 
 
-def test_a_full_group_refuses_new_members(tim, users):
+def test_a_full_group_refuses_new_members(tim, accounts):
     group_id = create(tim, MaxMemberCount=2)
     assert add(tim, group_id, "bob") == {"bob": 1}
     assert code(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "tommy"}]}) == 10014
 
 
-def test_delete_members(tim, users):
+def test_delete_members(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": a} for a in ("peter", "bob", "tommy")])
     call(tim, "delete_group_member", {"GroupId": group_id, "MemberToDel_Account": ["bob", "wesley"],
                                       "Reason": "spam", "Silence": 1})
@@ -288,13 +288,13 @@ def test_delete_members(tim, users):
     assert code(tim, "delete_group_member", {"GroupId": live, "MemberToDel_Account": ["bob"]}) == 10004
 
 
-def test_the_owner_of_a_work_group_can_be_removed(tim, users):
+def test_the_owner_of_a_work_group_can_be_removed(tim, accounts):
     group_id = create(tim, "Private", MemberList=[{"Member_Account": "peter"}])
     call(tim, "delete_group_member", {"GroupId": group_id, "MemberToDel_Account": ["leckie"]})
     assert info(tim, group_id)["Owner_Account"] == ""
 
 
-def test_member_paging_with_offset_and_role_filter(tim, users):
+def test_member_paging_with_offset_and_role_filter(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "peter", "Role": "Admin"},
                                        *({"Member_Account": a} for a in ("bob", "tommy", "jared"))])
     seen = []
@@ -309,7 +309,7 @@ def test_member_paging_with_offset_and_role_filter(tim, users):
                                     {"Member_Account": "peter", "Role": "Admin"}]
 
 
-def test_community_members_page_with_a_string_cursor(tim, users):
+def test_community_members_page_with_a_string_cursor(tim, accounts):
     group_id = create(tim, "Community", MemberList=[{"Member_Account": a} for a in ("peter", "bob", "tommy")])
     seen, cursor = [], ""
     while True:
@@ -323,11 +323,11 @@ def test_community_members_page_with_a_string_cursor(tim, users):
     assert code(tim, "get_group_member_info", {"GroupId": group_id, "Limit": 101}) == 10004
 
 
-def test_member_info_is_refused_for_avchatroom(tim, users):
+def test_member_info_is_refused_for_avchatroom(tim, accounts):
     assert code(tim, "get_group_member_info", {"GroupId": create(tim, "AVChatRoom")}) == 10007
 
 
-def test_modify_member_info(tim, users):
+def test_modify_member_info(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "bob"}])
     call(tim, "modify_group_member_info", {
         "GroupId": group_id, "Member_Account": "bob", "Role": "Admin", "MsgFlag": "AcceptNotNotify",
@@ -352,12 +352,12 @@ def test_modify_member_info(tim, users):
     ("Private", {"Member_Account": "bob", "Role": "Admin"}, 10007),     # Work groups have no admins
     ("Private", {"Member_Account": "bob", "MuteTime": 60}, 10007),      # ... and no muting
 ])
-def test_modify_member_info_rejections(tim, users, group_type, change, expected):
+def test_modify_member_info_rejections(tim, accounts, group_type, change, expected):
     group_id = create(tim, group_type, MemberList=[{"Member_Account": "bob"}])
     assert code(tim, "modify_group_member_info", {"GroupId": group_id, **change}) == expected
 
 
-def test_change_owner(tim, users):
+def test_change_owner(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "peter"}])
     call(tim, "change_group_owner", {"GroupId": group_id, "NewOwner_Account": "peter"})
     roles = {a: m["Role"] for a, m in members(tim, group_id).items()}
@@ -368,14 +368,14 @@ def test_change_owner(tim, users):
     assert code(tim, "change_group_owner", {"GroupId": live, "NewOwner_Account": "peter"}) == 10007
 
 
-def test_change_owner_of_an_ownerless_group(tim, users):
+def test_change_owner_of_an_ownerless_group(tim, accounts):
     group_id = call(tim, "create_group", {"Type": "Public", "Name": "x",
                                           "MemberList": [{"Member_Account": "bob"}]})["GroupId"]
     call(tim, "change_group_owner", {"GroupId": group_id, "NewOwner_Account": "bob"})
     assert members(tim, group_id)["bob"]["Role"] == "Owner"
 
 
-def test_roles_in_group(tim, users):
+def test_roles_in_group(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "peter", "Role": "Admin"},
                                        {"Member_Account": "bob"}])
     got = call(tim, "get_role_in_group", {"GroupId": group_id, "User_Account": ["leckie", "peter", "bob", "wesley"]})
@@ -390,7 +390,7 @@ def test_roles_in_group(tim, users):
 
 # ---- joined groups -------------------------------------------------------------------------
 
-def test_joined_groups_with_filters_and_paging(tim, users):
+def test_joined_groups_with_filters_and_paging(tim, accounts):
     public = create(tim, "Public", MemberList=[{"Member_Account": "bob"}])
     chat = create(tim, "ChatRoom", MemberList=[{"Member_Account": "bob", "Role": "Admin"}])
     create(tim, "Public")                                   # bob is not in this one
@@ -408,7 +408,7 @@ def test_joined_groups_with_filters_and_paging(tim, users):
     assert code(tim, "get_joined_group_list", {}) == 10004
 
 
-def test_joined_groups_hide_inactive_work_groups_and_avchatrooms(tim, sandbox, users):
+def test_joined_groups_hide_inactive_work_groups_and_avchatrooms(tim, sandbox, accounts):
     work = create(tim, "Private", MemberList=[{"Member_Account": "bob"}])
     live = create(tim, "AVChatRoom")
     with sandbox.state.lock:
@@ -427,7 +427,7 @@ def test_joined_groups_hide_inactive_work_groups_and_avchatrooms(tim, sandbox, u
 
 # ---- mutes --------------------------------------------------------------------------------------
 
-def test_forbid_send_msg_and_the_muted_list(tim, users):
+def test_forbid_send_msg_and_the_muted_list(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": a} for a in ("peter", "bob")])
     call(tim, "forbid_send_msg", {"GroupId": group_id, "Members_Account": ["peter", "bob"], "MuteTime": 60})
     call(tim, "forbid_send_msg", {"GroupId": group_id, "Members_Account": ["bob"], "MuteTime": 4294967295})
@@ -442,7 +442,7 @@ def test_forbid_send_msg_and_the_muted_list(tim, users):
     assert [m["Member_Account"] for m in got["MutedAccountList"]] == ["bob"]
 
 
-def test_a_mute_survives_leaving_and_rejoining(tim, users):
+def test_a_mute_survives_leaving_and_rejoining(tim, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "bob"}])
     call(tim, "forbid_send_msg", {"GroupId": group_id, "Members_Account": ["bob"], "ShutUpTime": 300})
     call(tim, "delete_group_member", {"GroupId": group_id, "MemberToDel_Account": ["bob"]})
@@ -450,7 +450,7 @@ def test_a_mute_survives_leaving_and_rejoining(tim, users):
     assert members(tim, group_id)["bob"]["MuteUntil"] > time.time()
 
 
-def test_forbid_send_msg_rules(tim, users):
+def test_forbid_send_msg_rules(tim, accounts):
     assert code(tim, "forbid_send_msg", {"GroupId": create(tim, "Private"), "Members_Account": ["leckie"],
                                          "MuteTime": 60}) == 10007
     group_id = create(tim)
@@ -465,7 +465,7 @@ def test_forbid_send_msg_rules(tim, users):
 
 # ---- AVChatRoom online count, unread counts, system notices --------------------------------------
 
-def test_online_member_num_only_for_avchatroom(tim, sandbox, users):
+def test_online_member_num_only_for_avchatroom(tim, sandbox, accounts):
     live = create(tim, "AVChatRoom")
     with sandbox.state.lock:
         for uid in ("bob", "peter"):
@@ -475,7 +475,7 @@ def test_online_member_num_only_for_avchatroom(tim, sandbox, users):
     assert code(tim, "get_online_member_num", {"GroupId": create(tim, "Public")}) == 10007
 
 
-def test_set_unread_msg_num(tim, sandbox, users):
+def test_set_unread_msg_num(tim, sandbox, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "bob"}])
     for rnd in range(3):
         call(tim, "send_group_msg", {"GroupId": group_id, "Random": rnd, "From_Account": "leckie",
@@ -492,7 +492,7 @@ def test_set_unread_msg_num(tim, sandbox, users):
     assert sandbox.state.groups.unread(chat, "bob") == 0               # accepted, no effect
 
 
-def test_system_notification_is_kept_for_its_recipients(tim, sandbox, users):
+def test_system_notification_is_kept_for_its_recipients(tim, sandbox, accounts):
     group_id = create(tim, MemberList=[{"Member_Account": "bob"}])
     call(tim, "send_group_system_notification", {"GroupId": group_id, "Content": "maintenance at 2am",
                                                  "ToMembers_Account": ["bob"]})
@@ -505,7 +505,7 @@ def test_system_notification_is_kept_for_its_recipients(tim, sandbox, users):
 
 # ---- import_group_member ------------------------------------------------------------------------
 
-def test_import_members_with_join_times_and_unread(tim, sandbox, users):
+def test_import_members_with_join_times_and_unread(tim, sandbox, accounts):
     group_id = call(tim, "import_group", {"Type": "Public", "Name": "old", "Owner_Account": "leckie",
                                           "CreateTime": 1448357800})["GroupId"]
     call(tim, "import_group_msg", {"GroupId": group_id, "MsgList": [

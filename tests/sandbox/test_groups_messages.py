@@ -13,7 +13,7 @@ USERS = ("leckie", "peter", "bob", "tommy")
 
 
 @pytest.fixture
-def users(sandbox):
+def accounts(sandbox):
     for uid in USERS:
         sandbox.state.import_account(uid)
     return USERS
@@ -56,7 +56,7 @@ def texts(messages: list) -> list:
 
 # ---- send_group_msg -----------------------------------------------------------------------
 
-def test_messages_get_increasing_seqs_and_update_the_group(tim, users):
+def test_messages_get_increasing_seqs_and_update_the_group(tim, accounts):
     group_id = group(tim)
     first, second = send(tim, group_id, "one"), send(tim, group_id, "two", sender=None)
     assert (first["MsgSeq"], second["MsgSeq"]) == (1, 2)
@@ -70,7 +70,7 @@ def test_messages_get_increasing_seqs_and_update_the_group(tim, users):
     assert stored[1]["MsgBody"] == text("one") and stored[1]["MsgPriority"] == 2
 
 
-def test_join_and_leave_tips_take_a_seq(tim, users):
+def test_join_and_leave_tips_take_a_seq(tim, accounts):
     group_id = group(tim)
     call(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "tommy"}]})
     assert send(tim, group_id, "after join")["MsgSeq"] == 2
@@ -80,13 +80,13 @@ def test_join_and_leave_tips_take_a_seq(tim, users):
     assert (tip["MsgSeq"], tip["IsSystemMsg"], tip["MsgBody"]) == (1, 1, [])
 
 
-def test_a_new_work_group_stays_silent_until_its_first_message(tim, users):
+def test_a_new_work_group_stays_silent_until_its_first_message(tim, accounts):
     group_id = group(tim, "Private")
     call(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "tommy"}]})
     assert send(tim, group_id, "first")["MsgSeq"] == 1
 
 
-def test_unread_counts_and_conversations(tim, sandbox, users):
+def test_unread_counts_and_conversations(tim, sandbox, accounts):
     group_id = group(tim)
     send(tim, group_id, "a")
     sent = send(tim, group_id, "b")
@@ -99,13 +99,13 @@ def test_unread_counts_and_conversations(tim, sandbox, users):
     assert groups.unread(group_id, "bob") == 2
 
 
-def test_a_meeting_group_counts_no_unread(tim, sandbox, users):
+def test_a_meeting_group_counts_no_unread(tim, sandbox, accounts):
     group_id = group(tim, "ChatRoom")
     send(tim, group_id, "hello")
     assert sandbox.state.groups.unread(group_id, "bob") == 0
 
 
-def test_avchatroom_messages_are_delivered_not_stored(tim, users):
+def test_avchatroom_messages_are_delivered_not_stored(tim, accounts):
     live = group(tim, "AVChatRoom")
     assert send(tim, live, "live!", sender="bob")["MsgSeq"] == 1       # no member list: anyone speaks
     assert code(tim, "group_msg_get_simple", {"GroupId": live, "ReqMsgNumber": 5}) == 10007
@@ -114,14 +114,14 @@ def test_avchatroom_messages_are_delivered_not_stored(tim, users):
                                         "OnlineOnlyFlag": 1}) == 10004
 
 
-def test_online_only_messages_are_not_stored(tim, users):
+def test_online_only_messages_are_not_stored(tim, accounts):
     group_id = group(tim)
     send(tim, group_id, "now or never", OnlineOnlyFlag=1)
     assert history(tim, group_id) == []
     assert send(tim, group_id, "kept")["MsgSeq"] == 1
 
 
-def test_same_random_and_body_within_five_minutes_is_one_message(tim, users):
+def test_same_random_and_body_within_five_minutes_is_one_message(tim, accounts):
     group_id = group(tim)
     first, again = send(tim, group_id, "dup"), send(tim, group_id, "dup")
     assert again["MsgSeq"] == first["MsgSeq"]
@@ -139,13 +139,13 @@ def test_same_random_and_body_within_five_minutes_is_one_message(tim, users):
     ({"GroupAtInfo": [{"GroupAtAllFlag": 0, "GroupAt_Account": "bob"}] * 31}, 10053),
     ({"GroupId": "missing"}, 10010),
 ])
-def test_send_rejections(tim, users, extra, expected):
+def test_send_rejections(tim, accounts, extra, expected):
     body = {"GroupId": group(tim), "Random": 7, "MsgBody": text("hello"), **extra}
     body = {k: v for k, v in body.items() if v is not None}
     assert code(tim, "send_group_msg", body) == expected
 
 
-def test_targeted_messages_only_in_private_public_and_chatroom(tim, users):
+def test_targeted_messages_only_in_private_public_and_chatroom(tim, accounts):
     community = group(tim, "Community")
     assert code(tim, "send_group_msg", {"GroupId": community, "Random": 1, "MsgBody": text("psst"),
                                         "To_Account": ["bob"]}) == 10007
@@ -155,7 +155,7 @@ def test_targeted_messages_only_in_private_public_and_chatroom(tim, users):
 
 # ---- mutes ----------------------------------------------------------------------------------
 
-def test_muted_members_cannot_send(tim, users):
+def test_muted_members_cannot_send(tim, accounts):
     group_id = group(tim)
     call(tim, "forbid_send_msg", {"GroupId": group_id, "Members_Account": ["peter"], "MuteTime": 60})
     assert code(tim, "send_group_msg", {"GroupId": group_id, "Random": 1, "MsgBody": text("x"),
@@ -163,7 +163,7 @@ def test_muted_members_cannot_send(tim, users):
     assert send(tim, group_id, "bob is fine", sender="bob")["MsgSeq"] == 1
 
 
-def test_mute_all_spares_the_owner_admins_and_the_app_admin(tim, users):
+def test_mute_all_spares_the_owner_admins_and_the_app_admin(tim, accounts):
     group_id = group(tim)
     call(tim, "modify_group_member_info", {"GroupId": group_id, "Member_Account": "bob", "Role": "Admin"})
     call(tim, "modify_group_base_info", {"GroupId": group_id, "MuteAllMember": "On"})
@@ -173,7 +173,7 @@ def test_mute_all_spares_the_owner_admins_and_the_app_admin(tim, users):
         send(tim, group_id, f"from {sender}", sender=sender)
 
 
-def test_a_globally_muted_account_cannot_send_to_groups(tim, users):
+def test_a_globally_muted_account_cannot_send_to_groups(tim, accounts):
     group_id = group(tim)
     tim.call("openconfigsvr/setnospeaking", {"Set_Account": "peter", "GroupmsgNospeakingTime": 600})
     assert code(tim, "send_group_msg", {"GroupId": group_id, "Random": 1, "MsgBody": text("x"),
@@ -182,7 +182,7 @@ def test_a_globally_muted_account_cannot_send_to_groups(tim, users):
 
 # ---- history ------------------------------------------------------------------------------
 
-def test_history_pages_backwards_from_a_seq(tim, users):
+def test_history_pages_backwards_from_a_seq(tim, accounts):
     group_id = group(tim)
     for i in range(1, 8):
         send(tim, group_id, f"m{i}")
@@ -202,7 +202,7 @@ def test_history_pages_backwards_from_a_seq(tim, users):
     assert seen == [7, 6, 5, 4, 3, 2, 1]
 
 
-def test_history_asks_above_twenty_are_cut_short(tim, users):
+def test_history_asks_above_twenty_are_cut_short(tim, accounts):
     group_id = group(tim)
     for i in range(22):
         send(tim, group_id, f"n{i}")
@@ -213,7 +213,7 @@ def test_history_asks_above_twenty_are_cut_short(tim, users):
     assert code(tim, "group_msg_get_simple", {"GroupId": group_id}) == 10004
 
 
-def test_history_fields(tim, users):
+def test_history_fields(tim, accounts):
     group_id = group(tim)
     send(tim, group_id, "hi", MsgPriority="High")
     item = history(tim, group_id)[0]
@@ -224,7 +224,7 @@ def test_history_fields(tim, users):
 
 # ---- recall and delete by sender ----------------------------------------------------------------
 
-def test_recall_with_per_message_results_and_placeholders(tim, users):
+def test_recall_with_per_message_results_and_placeholders(tim, accounts):
     group_id = group(tim)
     for words in ("keep", "oops", "also keep"):
         send(tim, group_id, words)
@@ -240,14 +240,14 @@ def test_recall_with_per_message_results_and_placeholders(tim, users):
                                           "MsgSeqList": [{"MsgSeq": i} for i in range(11)]}) == 10004
 
 
-def test_system_tips_cannot_be_recalled(tim, users):
+def test_system_tips_cannot_be_recalled(tim, accounts):
     group_id = group(tim)
     call(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "tommy"}]})
     got = call(tim, "group_msg_recall", {"GroupId": group_id, "MsgSeqList": [{"MsgSeq": 1}]})
     assert got["RecallRetList"] == [{"MsgSeq": 1, "RetCode": 10032}]
 
 
-def test_delete_by_sender_hides_only_that_senders_messages(tim, users):
+def test_delete_by_sender_hides_only_that_senders_messages(tim, accounts):
     group_id = group(tim)
     send(tim, group_id, "peter 1")
     send(tim, group_id, "bob 1", sender="bob")
@@ -261,7 +261,7 @@ def test_delete_by_sender_hides_only_that_senders_messages(tim, users):
 
 # ---- import_group_msg ------------------------------------------------------------------------
 
-def test_import_messages_with_their_times(tim, sandbox, users):
+def test_import_messages_with_their_times(tim, sandbox, accounts):
     group_id = call(tim, "import_group", {"Type": "Public", "Name": "old", "Owner_Account": "leckie",
                                           "CreateTime": 1620000000})["GroupId"]
     call(tim, "import_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "peter"}]})
@@ -280,7 +280,7 @@ def test_import_messages_with_their_times(tim, sandbox, users):
     assert (info["NextMsgSeq"], info["LastMsgTime"]) == (3, 1620892821)
 
 
-def test_import_message_rules(tim, users):
+def test_import_message_rules(tim, accounts):
     group_id = group(tim)
     assert code(tim, "import_group_msg", {"GroupId": group_id, "MsgList": [
         {"From_Account": "peter", "SendTime": 1, "MsgBody": text("x")}] * 8}) == 10004

@@ -191,7 +191,8 @@ def _custom_list(data: dict, keys) -> list[dict]:
 
 def _member_info(group: Group, member, now: float, names=None, keys=None, *,
                  with_account: bool = True) -> dict:
-    """A member's §0.2 fields (all, or those in `names`) and custom data (all, or `keys`)."""
+    """A member's §0.2 fields (all, or those in `names`) and custom data (all, or `keys`;
+    an empty `keys` leaves AppMemberDefinedData out)."""
     values = {"Role": member.role, "JoinTime": member.join_time, "MsgSeq": member.msg_seq,
               "MsgFlag": member.msg_flag, "LastSendMsgTime": member.last_send_time,
               "NameCard": member.name_card, "MuteUntil": group.mute_until(member.account, now)}
@@ -199,9 +200,8 @@ def _member_info(group: Group, member, now: float, names=None, keys=None, *,
         names = {MEMBER_FIELD_ALIASES.get(n, n) for n in names}
     info = {"Member_Account": member.account} if with_account else {}
     info.update((n, values[n]) for n in MEMBER_FIELDS if names is None or n in names)
-    custom = _custom_list(member.app_data, keys)
-    if custom:
-        info["AppMemberDefinedData"] = custom
+    if keys is None or keys:        # asked for (or no filter): present even when empty
+        info["AppMemberDefinedData"] = _custom_list(member.app_data, keys)
     return info
 
 
@@ -461,8 +461,7 @@ def _group_info(ctx, group_id, filtered: bool, filters: dict) -> dict:
     if not filtered:
         info.update(_base_info(group, None))
         info["Appid"] = getattr(ctx.sandbox, "app_id", 0)
-        if group.app_data:
-            info["AppDefinedData"] = _custom_list(group.app_data, None)
+        info["AppDefinedData"] = _custom_list(group.app_data, None)
         if group.stores_members:
             info["MemberList"] = [_member_info(group, m, ctx.now) for m in group.members.values()]
         return info
@@ -481,6 +480,8 @@ def get_group_member_info(ctx, body):
     names = _filter_list(body.get("MemberInfoFilter"), "MemberInfoFilter")
     roles = _filter_list(body.get("MemberRoleFilter"), "MemberRoleFilter")
     keys = _filter_list(body.get("AppDefinedDataFilter_GroupMember"), "AppDefinedDataFilter_GroupMember")
+    if names is not None and keys is None:      # a field filter alone: no custom data
+        keys = ()
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
         community = group.type == "Community"
