@@ -10,7 +10,7 @@ import random
 import threading
 import time
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -29,6 +29,7 @@ PUSH_APIS = ("timpush", "legacy")
 IM_BACKEND_TIMEOUT = 3.0  # the service gives up on a request after 3 s (spec §1.3)
 _HEADERS = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
 _RETRY_HTTP = frozenset({502, 503, 504})
+_RESERVED_QUERY = frozenset({"sdkappid", "identifier", "usersig", "random", "contenttype"})
 
 Observer = Callable[[CallEvent], None]
 
@@ -162,8 +163,10 @@ class Client:
 
     # ---- the call ----------------------------------------------------------------------
     def call(self, endpoint: str, body: dict | None = None, *, retry_safe: bool = False,
-             operation: str | None = None) -> dict:
+             operation: str | None = None, query: dict | None = None) -> dict:
         """POST `body` to /v4/<endpoint>; the response dict when ErrorCode is 0, else a TimError.
+
+        `query` adds command-specific URL parameters (e.g. GetIPList's `nettype`).
 
         Retries (up to max_retries, jittered exponential backoff): rate-limit answers and
         connections that never reached the server, always; timeouts, gateway errors and
@@ -184,11 +187,17 @@ class Client:
                 payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             except (TypeError, ValueError) as exc:
                 raise InvalidArgumentError(f"body is not JSON-serialisable: {exc}", endpoint) from None
+            extra_query = ""
+            if query:
+                clash = _RESERVED_QUERY.intersection(query)
+                if clash:
+                    raise InvalidArgumentError(f"query may not set {', '.join(sorted(clash))}", endpoint)
+                extra_query = "&" + urlencode(query)
             renewed_sig = False
             while True:
                 attempts += 1
                 try:
-                    response = self._attempt(endpoint, body, payload, request_id)
+                    response = self._attempt(endpoint, body, payload, request_id, extra_query)
                     return response
                 except TimError as exc:
                     response = exc.response
@@ -227,11 +236,11 @@ class Client:
         """Exponential backoff with jitter: half to all of base * 2^(attempt-1), capped."""
         return min(self.backoff_max, self.backoff * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
 
-    def _attempt(self, endpoint: str, body: dict, payload: bytes, request_id: int) -> dict:
+    def _attempt(self, endpoint: str, body: dict, payload: bytes, request_id: int, extra_query: str = "") -> dict:
         if self.limiter is not None:
             self.limiter.acquire(endpoint, body)
         sig = self._sigs.get()
-        url = f"{self._prefix}{endpoint}{self._query}{sig}&random={request_id}&contenttype=json"
+        url = f"{self._prefix}{endpoint}{self._query}{sig}&random={request_id}&contenttype=json{extra_query}"
         try:
             resp = self._session.post(url, data=payload, headers=_HEADERS, timeout=self.timeout)
         except requests.RequestException as exc:

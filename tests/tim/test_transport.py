@@ -145,6 +145,15 @@ def test_empty_body_is_sent_as_an_object_and_randoms_differ(server, client):
     assert len({r["query"]["usersig"][0] for r in server.requests}) == 1  # cached admin sig
 
 
+def test_extra_query_parameters(server, client):
+    client.call("ConfigSvc/GetIPList", {}, query={"nettype": 5})
+    q = server.requests[0]["query"]
+    assert q["nettype"] == ["5"] and q["sdkappid"] == [str(APP)] and len(q) == 6
+    with pytest.raises(InvalidArgumentError, match="usersig"):
+        client.call("ConfigSvc/GetIPList", {}, query={"usersig": "forged"})
+    assert len(server.requests) == 1
+
+
 @pytest.mark.parametrize("endpoint,body", [("account_check", {}), ("a/b/c", {}), ("a/b?x=1", {}),
                                            ("svc/cmd", ["not", "a", "dict"]), ("svc/cmd", {"x": object()})])
 def test_bad_arguments_are_refused_before_sending(server, client, events, endpoint, body):
