@@ -1,0 +1,371 @@
+"""The audit log: one append-only row per IM call made for an operator, and per console action.
+
+How it fits together:
+- create_app builds one shared `console.tim.Client` per app and registers `AuditWriter` as its
+  observer; the client reports every call (endpoint, redacted request, response or error, latency,
+  attempts) to it synchronously, in the caller's thread.
+- Views use `g.tim`, an `AuditedClient`: it forwards to the shared client, and around each call sets
+  the *who/why* of the call (operator, request id, IP, user agent, or job id) in a context variable
+  that the writer reads. Jobs build their own AuditedClient with the job's context.
+- Each row is written by `write_entry` in its own session and committed at once, so a request that
+  later fails or rolls back still leaves its rows. Nothing updates or deletes a row.
+
+Secrets and UserSigs never reach a row: requests are redacted by key, and every stored string is
+scrubbed of the app secret and of anything shaped like a UserSig.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import inspect
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import current_app, g, has_request_context, request
+
+from console import db
+from console.models import AuditEntry, AuditTarget, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_TARGETS = 500
+MAX_STORED_JSON = 64 * 1024
+
+#: request/response keys whose values name a target of the call (accounts, groups, topics)
+TARGET_KEYS = frozenset({
+    "To_Account", "From_Account", "GroupId", "TopicId", "UserID", "Peer_Account", "Member_Account",
+    "Owner_Account", "NewOwner_Account", "AccountList", "Accounts", "Account", "Set_Account",
+    "Get_Account", "Identifier", "GroupIdList", "ToGroupId", "Report_Account", "Operator_Account",
+    "User_Account", "MemberToDel_Account", "Members_Account", "ToMembers_Account", "Sender_Account",
+    "Modified_Account", "MutedAccountList", "Fail_Account",
+})
+#: per-item result lists in responses: list key -> (code key, is the code a success?)
+ITEM_LISTS = {
+    "ResultItem": ("ResultCode", lambda c: c == 0),
+    "ErrorList": ("ErrorCode", lambda c: c == 0),
+    "InfoItem": ("ResultCode", lambda c: c == 0),
+    "UserProfileItem": ("ResultCode", lambda c: c == 0),
+    "BlackListCheckItem": ("ResultCode", lambda c: c == 0),
+    "RecallRetList": ("RetCode", lambda c: c == 0),
+    "GroupInfo": ("ErrorCode", lambda c: c == 0),
+    "ImportMsgResult": ("Result", lambda c: c == 0),
+    "MemberList": ("Result", lambda c: c != 0),  # 0 failed, 1 done, 2 already a member, 3 pending
+}
+#: lists of IDs that failed outright
+FAIL_LISTS = ("FailAccounts", "Fail_Account")
+ITEM_ID_KEYS = ("To_Account", "UserID", "Member_Account", "GroupId", "Peer_Account", "Account",
+                "MsgKey", "MsgSeq")
+
+_SENSITIVE_KEY = re.compile(r"(?i)(usersig|^sig$|secret|password|passwd|token|^key$|privatekey)")
+# TLS v2 UserSigs are zlib streams in URL-safe base64: they start "eJ" and are long.
+_USERSIG_SHAPE = re.compile(r"eJ[A-Za-z0-9*\-_+/=]{40,}")
+REDACTED = "[redacted]"
+
+
+@dataclasses.dataclass(frozen=True)
+class AuditContext:
+    """Who an IM call is made for, and from where."""
+
+    source: str = "system"  # web / job / cli / system
+    operator_id: int | None = None
+    operator_name: str | None = None
+    operator_role: str | None = None
+    request_id: str | None = None
+    job_id: int | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+_current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("audit_ctx", default=None)
+
+
+def request_context() -> AuditContext:
+    """The audit context of the current web request (or CLI/system outside one)."""
+    if not has_request_context():
+        return AuditContext(source="cli")
+    from flask_login import current_user
+
+    op = current_user if current_user and current_user.is_authenticated else None
+    return AuditContext(
+        source="web",
+        operator_id=op.id if op else None,
+        operator_name=op.name if op else None,
+        operator_role=op.role if op else None,
+        request_id=g.get("request_id"),
+        ip=request.remote_addr,
+        user_agent=(request.user_agent.string or "")[:256] or None,
+    )
+
+
+def job_context(job) -> AuditContext:
+    return AuditContext(source="job", operator_id=job.operator_id, operator_name=job.operator_name,
+                        operator_role=job.operator_role, job_id=job.id, request_id=f"job-{job.id}")
+
+
+@contextlib.contextmanager
+def acting_as(ctx: AuditContext) -> Iterator[None]:
+    token = _current.set(ctx)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+# ---- the wrapper views use -------------------------------------------------------------------
+
+_BLOCKED = re.compile(r"(?i)^_|secret|sig|^close$|observer")
+
+
+class AuditedClient:
+    """`g.tim`: the app's shared IM client, with every call attributed to an operator or job.
+
+    Attribute access mirrors `console.tim.Client` (`g.tim.account.import_account(...)`,
+    `g.tim.call(...)`); generators (`iter_*`) keep the context while they are consumed.
+    """
+
+    def __init__(self, client, context):
+        self._client = client
+        self._context = context  # an AuditContext, or a callable returning one (lazy, per call)
+
+    def _ctx(self) -> AuditContext:
+        return self._context() if callable(self._context) else self._context
+
+    def __getattr__(self, name: str):
+        if _BLOCKED.search(name):
+            raise AttributeError(name)
+        if self._client is None:
+            raise RuntimeError("the IM client is not available (console.tim failed to load)")
+        return _wrap(getattr(self._client, name), self._ctx)
+
+    def __repr__(self) -> str:
+        return "<AuditedClient>"
+
+
+class _Namespace:
+    def __init__(self, target, ctx):
+        self._target = target
+        self._ctx = ctx
+
+    def __getattr__(self, name: str):
+        if _BLOCKED.search(name):
+            raise AttributeError(name)
+        return _wrap(getattr(self._target, name), self._ctx)
+
+    def __repr__(self) -> str:
+        return f"<audited {type(self._target).__name__}>"
+
+
+def _wrap(attr, ctx):
+    if inspect.isclass(attr) or isinstance(attr, (str, int, float, bool, type(None), dict, list, tuple)):
+        return attr
+    if not callable(attr):
+        return _Namespace(attr, ctx)
+
+    def call(*args, **kwargs):
+        with acting_as(ctx()):
+            result = attr(*args, **kwargs)
+        if inspect.isgenerator(result):
+            return _generator(result, ctx)
+        return result
+
+    call.__name__ = getattr(attr, "__name__", "call")
+    call.__doc__ = getattr(attr, "__doc__", None)
+    return call
+
+
+def _generator(gen, ctx):
+    context = ctx()
+    while True:
+        with acting_as(context):
+            try:
+                item = next(gen)
+            except StopIteration:
+                return
+        yield item
+
+
+# ---- redaction -------------------------------------------------------------------------------
+
+def scrub(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """A deep copy of `value` with sensitive keys dropped and secrets/UserSigs masked in strings."""
+    secrets = tuple(s for s in secrets if s)
+    return _scrub(value, secrets, 0)
+
+
+def _scrub(value, secrets, depth):
+    if depth > 12:
+        return "[…]"
+    if isinstance(value, dict):
+        return {str(k): (REDACTED if _SENSITIVE_KEY.search(str(k)) else _scrub(v, secrets, depth + 1))
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v, secrets, depth + 1) for v in value]
+    if isinstance(value, str):
+        return scrub_text(value, secrets)
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    return scrub_text(repr(value), secrets)
+
+
+def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
+    for secret in secrets:
+        if secret and secret in text:
+            text = text.replace(secret, REDACTED)
+    return _USERSIG_SHAPE.sub(REDACTED, text)
+
+
+def _bounded(value: Any) -> Any:
+    """Keep stored JSON small: oversize payloads keep their scalars and the sizes of their lists."""
+    if value is None:
+        return None
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    if len(text) <= MAX_STORED_JSON:
+        return value
+    if isinstance(value, dict):
+        summary = {k: v for k, v in value.items() if isinstance(v, (str, int, float, bool)) and len(str(v)) < 512}
+        summary.update({k: f"[{len(v)} items]" for k, v in value.items() if isinstance(v, list)})
+        summary["_truncated"] = len(text)
+        return summary
+    return {"_truncated": len(text)}
+
+
+# ---- extraction ------------------------------------------------------------------------------
+
+def extract_targets(body: Any) -> list[str]:
+    """IDs of the accounts, groups and topics a request names, in order, without duplicates."""
+    found: dict[str, None] = {}
+
+    def add(v):
+        if isinstance(v, (str, int)) and not isinstance(v, bool) and str(v) and len(found) < MAX_TARGETS:
+            found.setdefault(str(v)[:160], None)
+
+    def walk(node, depth):
+        if depth > 6 or len(found) >= MAX_TARGETS:
+            return
+        if isinstance(node, dict):
+            for key, val in node.items():
+                if key in TARGET_KEYS:
+                    if isinstance(val, list):
+                        for item in val:
+                            add(item) if not isinstance(item, (dict, list)) else walk(item, depth + 1)
+                    elif isinstance(val, dict):
+                        walk(val, depth + 1)
+                    else:
+                        add(val)
+                elif isinstance(val, (dict, list)) and key not in ("MsgBody", "OfflinePushInfo"):
+                    walk(val, depth + 1)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, depth + 1)
+
+    walk(body, 0)
+    return list(found)
+
+
+def _item_id(item: dict) -> str | None:
+    for key in ITEM_ID_KEYS:
+        if key in item:
+            return str(item[key])
+    return None
+
+
+def extract_items(response: dict | None) -> list[dict]:
+    """Per-item results of a batch response: [{"target", "ok", "code", "info"}]."""
+    if not isinstance(response, dict):
+        return []
+    items: list[dict] = []
+    for list_key, (code_key, is_ok) in ITEM_LISTS.items():
+        for entry in response.get(list_key) or ():
+            if isinstance(entry, dict) and code_key in entry:
+                try:
+                    code = int(entry[code_key])
+                except (TypeError, ValueError):
+                    continue
+                items.append({"target": _item_id(entry), "ok": bool(is_ok(code)), "code": code,
+                              "info": entry.get("ResultInfo") or entry.get("ErrorInfo") or None})
+    for list_key in FAIL_LISTS:
+        for failed in response.get(list_key) or ():
+            if isinstance(failed, str):
+                items.append({"target": failed, "ok": False, "code": None, "info": None})
+    return items
+
+
+def outcome_of(error, items: list[dict]) -> str:
+    if error is not None:
+        return "failed"
+    if any(not item["ok"] for item in items):
+        return "partial" if any(item["ok"] for item in items) else "failed"
+    return "ok"
+
+
+# ---- writing ---------------------------------------------------------------------------------
+
+def _secrets(app) -> list[str]:
+    return [v for v in (app.config.get("TIM_SECRET"), app.config.get("SECRET_KEY"),
+                        app.config.get("TIM_CALLBACK_TOKEN")) if v]
+
+
+def write_entry(app, ctx: AuditContext, *, action: str, endpoint: str | None, targets: list[str],
+                outcome: str, request_body=None, response=None, error_code=None, error_text=None,
+                items=None, detail=None, latency_ms=None, attempts=None) -> int:
+    """Insert one audit row (and its target index rows) in its own transaction; return its id."""
+    secrets = _secrets(app)
+    entry = AuditEntry(
+        occurred_at=utcnow(), source=ctx.source, operator_id=ctx.operator_id,
+        operator_name=ctx.operator_name, operator_role=ctx.operator_role, action=action[:96],
+        endpoint=endpoint, targets=scrub(targets, secrets), request=_bounded(scrub(request_body, secrets)),
+        response=_bounded(scrub(response, secrets)), outcome=outcome, error_code=error_code,
+        error_text=scrub_text(error_text, secrets)[:2000] if error_text else None,
+        items=_bounded(scrub(items, secrets)) if items else None,
+        detail=_bounded(scrub(detail, secrets)) if detail else None,
+        latency_ms=latency_ms, attempts=attempts, request_id=ctx.request_id, job_id=ctx.job_id,
+        ip=ctx.ip, user_agent=ctx.user_agent,
+    )
+    with db.new_session(app) as sess:
+        sess.add(entry)
+        sess.flush()
+        sess.add_all(AuditTarget(entry_id=entry.id, target=t) for t in dict.fromkeys(entry.targets or []))
+    return entry.id
+
+
+class AuditWriter:
+    """The observer registered on the shared client: turns each CallEvent into one audit row."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, event) -> None:
+        ctx = _current.get() or AuditContext(source="system")
+        error = getattr(event, "error", None)
+        response = getattr(event, "response", None)
+        items = extract_items(response if error is None else getattr(error, "response", None))
+        try:
+            write_entry(
+                self.app, ctx,
+                action=event.operation or f"call.{event.endpoint}",
+                endpoint=event.endpoint,
+                targets=extract_targets(event.request),
+                outcome=outcome_of(error, items),
+                request_body=event.request,
+                response=response if response is not None else getattr(error, "response", None),
+                error_code=getattr(error, "code", None),
+                error_text=getattr(error, "info", None) or (str(error) if error is not None else None),
+                items=items,
+                latency_ms=int(round((event.duration or 0) * 1000)),
+                attempts=getattr(event, "attempts", None),
+            )
+        except Exception:  # the IM call already happened; never turn it into a 500 here
+            log.exception("audit: could not record %s", event.endpoint)
+
+
+def record_action(action: str, targets: Iterable[str] = (), outcome: str = "ok", detail=None,
+                  error=None) -> int:
+    """Audit a console-side action (operator management, settings, rules) for the current operator."""
+    ctx = _current.get() or request_context()
+    return write_entry(current_app._get_current_object(), ctx, action=action, endpoint=None,
+                       targets=[str(t) for t in targets], outcome=outcome, detail=detail,
+                       error_text=str(error) if error else None)

@@ -1,0 +1,96 @@
+"""Engine, sessions and the declarative Base.
+
+- `session` is a scoped_session bound to the current app's engine by `init_app`; request code uses
+  it directly and it is removed at app-context teardown.
+- `new_session()` opens an independent session for work outside a request (CLI, jobs, threads, the
+  audit writer, which must commit even when the request's own transaction rolls back).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from flask import current_app, has_app_context
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+_factory = sessionmaker(expire_on_commit=False)
+_default_engine: list[Engine] = []  # the most recently configured app's engine (CLI, threads)
+
+
+def _make_session(app=None) -> Session:
+    """A session bound to `app`'s engine, else the current app's, else the last configured one."""
+    return _factory(bind=app.extensions["db_engine"] if app is not None else get_engine())
+
+
+session = scoped_session(_make_session)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`: SQLite in WAL mode with foreign keys, or PostgreSQL via psycopg 3."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def init_app(app) -> Engine:
+    """Create the app's engine, bind the scoped session to it, remove the session on teardown."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["db_engine"] = engine
+    _default_engine[:] = [engine]
+
+    @app.teardown_appcontext
+    def _remove_session(_exc=None):
+        session.remove()
+
+    return engine
+
+
+def get_engine() -> Engine:
+    if has_app_context() and "db_engine" in current_app.extensions:
+        return current_app.extensions["db_engine"]
+    if not _default_engine:
+        raise RuntimeError("the database is not configured: call create_app() first")
+    return _default_engine[0]
+
+
+@contextlib.contextmanager
+def new_session(app=None) -> Iterator[Session]:
+    """A short-lived session that commits on success and rolls back on error."""
+    sess = _make_session(app)
+    try:
+        yield sess
+        sess.commit()
+    except BaseException:
+        sess.rollback()
+        raise
+    finally:
+        sess.close()

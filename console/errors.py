@@ -1,0 +1,128 @@
+"""Error pages and htmx-aware error answers.
+
+A failed htmx request must never swap an error page into a table cell: for those, the answer is a
+toast fragment, retargeted with `HX-Retarget: #toasts` / `HX-Reswap: beforeend`, that names the IM
+error code and says in plain words what to do about it.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from console import db
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT_CODES = {60007, 60011, 60018, 60019}
+
+# Plain-language hints for the IM error codes an operator is most likely to meet.
+HINTS = {
+    -1: _l("The IM service could not be reached. Check the network, the region setting, or try again."),
+    0: _l("The request was not sent: an argument is invalid."),
+    60007: _l("Too many requests to this IM API. Wait a moment and try again."),
+    60011: _l("The app's total request rate is over its limit. Wait a moment and try again."),
+    60018: _l("Too many requests. Wait a moment and try again."),
+    60019: _l("Too many requests. Wait a moment and try again."),
+    60006: _l("The SDKAppID is invalid. Check TIM_APP_ID."),
+    60010: _l("The configured identifier is not an App admin. Check TIM_ADMIN."),
+    60016: _l("This SDKAppID is disabled in Tencent's console."),
+    60020: _l("The app's paid package has expired."),
+    60021: _l("The console's IP address is not on the app's REST allow-list."),
+    70001: _l("The admin UserSig expired. The console renews it; if this persists, check the server clock."),
+    70003: _l("The admin UserSig could not be verified. Check TIM_SECRET."),
+    70009: _l("The secret key does not match this SDKAppID. Check TIM_SECRET."),
+    70013: _l("The identifier does not match the UserSig. Check TIM_ADMIN."),
+    70014: _l("The SDKAppID does not match the UserSig. Check TIM_APP_ID."),
+    70016: _l("Key not found: the SDKAppID may belong to another region. Check TIM_REGION."),
+    70020: _l("SDKAppID not found: it may belong to another region. Check TIM_REGION."),
+    70050: _l("Too many failed signature checks. Wait a minute before retrying."),
+    70107: _l("This account was never imported into IM."),
+    70398: _l("The app has reached its account limit for this edition."),
+    70402: _l("IM rejected a parameter as invalid."),
+    71000: _l("Only accounts of trial editions can be deleted."),
+    10004: _l("This group type does not support the operation (e.g. AVChatRoom)."),
+    10007: _l("No permission for this operation in this group."),
+    10010: _l("The group does not exist or was dismissed."),
+    10015: _l("The group ID is invalid."),
+    10016: _l("A before-callback of the app refused the operation."),
+    10019: _l("A user in the list does not exist."),
+    20006: _l("A before-callback of the app refused the message."),
+    80001: _l("The text hit the content filter."),
+}
+
+
+def hint_for(code: int | None) -> str:
+    if code is None:
+        return ""
+    hint = HINTS.get(code)
+    if hint is None and 70001 <= code <= 70020:
+        hint = _l("The IM service rejected the console's credentials. Check the settings.")
+    return str(hint or _l("The IM service refused the request."))
+
+
+def wants_fragment() -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+def toast(message: str, *, code: int | None = None, hint: str | None = None, level: str = "error",
+          status: int = 200):
+    """An htmx answer that appends a toast to #toasts, whatever the request's own target was."""
+    html = render_template("_toast.html", message=message, code=code, hint=hint, level=level)
+    return html, status, {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"}
+
+
+def error_page(status: int, title: str, message: str = "", *, code: int | None = None):
+    if wants_fragment():
+        # htmx does not swap 4xx/5xx by default; answer 200 so the toast is shown.
+        return toast(title + (": " + message if message else ""), code=code,
+                     hint=hint_for(code) if code is not None else None)
+    return render_template("error.html", status=status, title=title, message=message, code=code,
+                           hint=hint_for(code) if code is not None else None), status
+
+
+def _is_tim_error(exc: Exception) -> bool:
+    try:
+        from console.tim import TimError
+    except ImportError:
+        return False
+    return isinstance(exc, TimError)
+
+
+def init_app(app) -> None:
+    titles = {
+        400: _l("Bad request"), 401: _l("Please sign in"), 403: _l("Forbidden"), 404: _l("Not found"),
+        405: _l("Method not allowed"), 413: _l("Upload too large"), 429: _l("Too many attempts"),
+        500: _l("Something went wrong"), 503: _l("Service unavailable"),
+    }
+    messages = {
+        400: _l("The request was not understood."),
+        403: _l("Your role does not allow this page or action."),
+        405: _l("This address does not accept that method."),
+        404: _l("There is nothing at this address."),
+        429: _l("Too many attempts. Wait a minute, then try again."),
+        500: _l("The error was logged. Try again, or tell an administrator."),
+    }
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if exc.code in (301, 302, 303, 307, 308) or exc.code is None or exc.code < 400:
+            return exc
+        message = messages.get(exc.code) or exc.description  # custom descriptions are translated
+        return error_page(exc.code, str(titles.get(exc.code, exc.name)), str(message or ""))
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        return error_page(400, str(_l("Security check failed")),
+                          str(_l("The form expired or was sent from another site. Reload the page and retry.")))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        if _is_tim_error(exc):
+            return error_page(502, str(_l("IM error %(code)s", code=exc.code)), exc.info or "", code=exc.code)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_page(500, str(titles[500]), str(messages[500]))

@@ -1,0 +1,58 @@
+"""Translations (Flask-Babel) and time zones: the operator's choice, else the browser's, else UTC."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zoneinfo
+
+from flask import request
+from flask_babel import Babel, format_datetime, get_locale, get_timezone
+from flask_login import current_user
+
+LOCALES = {"en": "English", "zh_Hans": "简体中文"}
+TZ_COOKIE = "tz"  # set by static/js/app.js from Intl.DateTimeFormat().resolvedOptions().timeZone
+LANG_COOKIE = "lang"
+
+babel = Babel()
+
+
+def valid_timezone(name: str | None) -> bool:
+    if not name or len(name) > 64:
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def select_locale() -> str:
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    best = request.accept_languages.best_match(["en", "zh", "zh-CN", "zh-Hans", "zh-SG"])
+    return "zh_Hans" if best and best.startswith("zh") else "en"
+
+
+def select_timezone() -> str:
+    if current_user and current_user.is_authenticated and valid_timezone(current_user.timezone):
+        return current_user.timezone
+    browser = request.cookies.get(TZ_COOKIE)
+    return browser if valid_timezone(browser) else "UTC"
+
+
+def localtime(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm:ss") -> str:
+    """Format a UTC datetime in the operator's zone (Jinja filter `localtime`)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return format_datetime(value, fmt)
+
+
+def init_app(app) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES",
+                          os.path.join(os.path.dirname(app.root_path), "translations"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.globals.update(LOCALES=LOCALES, get_locale=get_locale, get_timezone=get_timezone)

@@ -1,0 +1,70 @@
+"""Dashboard: connection mode, app, a 30-day chart of the ops data, the latest audit entries."""
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Blueprint, current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from console import db
+from console.charts import bar_chart
+from console.models import AuditEntry
+from console.security import role_required
+
+bp = Blueprint("dashboard", __name__)
+
+METRICS = {
+    "ActiveUserNum": _l("Active users"),
+    "LoginUserNum": _l("Users who signed in"),
+    "UpMsgNum": _l("Messages sent"),
+    "C2CUpMsgNum": _l("One-to-one messages"),
+    "GroupUpMsgNum": _l("Group messages"),
+    "RegistUserNumOneDay": _l("New accounts"),
+    "MaxOnlineNum": _l("Peak online"),
+    "CallBackReq": _l("Callback requests"),
+}
+OPS_TTL = 600.0  # the ops data is daily: one IM call per 10 minutes is plenty
+_ops_cache: dict[int, tuple[float, list[dict]]] = {}
+_ops_lock = threading.Lock()
+
+
+def operation_days(app) -> list[dict]:
+    """The last 30 days of ops data, oldest first (cached per app for OPS_TTL seconds)."""
+    key = id(app)
+    with _ops_lock:
+        cached = _ops_cache.get(key)
+        if cached and time.monotonic() - cached[0] < OPS_TTL:
+            return cached[1]
+    days = sorted(g.tim.operation.get_operation_data().days, key=lambda d: str(d.get("Date", "")))
+    with _ops_lock:
+        _ops_cache[key] = (time.monotonic(), days)
+    return days
+
+
+def _number(value) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+@bp.route("/")
+@role_required("viewer")
+def index():
+    latest = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
+    return render_template("dashboard/index.html", latest=latest, metrics=METRICS)
+
+
+@bp.route("/dashboard/chart")
+@role_required("viewer")
+def chart():
+    """Fragment: the chart of one metric, loaded after the page so a slow IM never blocks it."""
+    metric = request.args.get("metric", "ActiveUserNum")
+    if metric not in METRICS:
+        metric = "ActiveUserNum"
+    days = operation_days(current_app._get_current_object())
+    points = [(f"{d.get('Date', '')[4:6]}-{d.get('Date', '')[6:8]}", _number(d.get(metric))) for d in days]
+    return render_template("dashboard/_chart.html", chart=bar_chart(points), metric=metric,
+                           label=METRICS[metric], metrics=METRICS, total=sum(v for _, v in points))

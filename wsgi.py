@@ -1,0 +1,14 @@
+"""WSGI entry point: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
+import logging
+import os
+import sys
+
+from console import create_app
+from console.setup import announce_setup_url
+
+app = create_app()
+
+# Under a server (not the `flask` CLI), say how to create the first admin when none exists.
+if not os.path.basename(sys.argv[0] if sys.argv else "").startswith("flask"):
+    logging.basicConfig(level=logging.INFO)
+    announce_setup_url(app)
