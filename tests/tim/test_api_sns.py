@@ -203,3 +203,10 @@ def test_sns_arguments_checked_before_sending(tim, call):
     with pytest.raises(InvalidArgumentError):
         call(tim)
     assert seen == []
+
+
+def test_check_friend_single(tim, people):
+    assert tim.sns.check_friend("ann", "bob") == "CheckResult_Type_NoRelation"
+    tim.sns.add_friend("bob", "ann", both=False)
+    assert tim.sns.check_friend("ann", "bob", "both") == "CheckResult_Type_BWithA"
+    assert tim.sns.check_friend("ann", "bob", "single") == "CheckResult_Type_NoRelation"
