@@ -11,6 +11,8 @@ import zlib
 
 import pytest
 import TLSSigAPIv2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from console.tim import usersig
 from console.tim.errors import AuthError, TimError
@@ -175,3 +177,18 @@ def test_hmac_is_standard_hmac_sha256():
     msg = b"TLS.identifier:a\nTLS.sdkappid:1\nTLS.time:2\nTLS.expire:3\n"
     expected = base64.b64encode(hmac.new(b"k", msg, hashlib.sha256).digest()).decode()
     assert usersig.hmac_sig("k", "a", 1, 2, 3) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(identifier=st.text(min_size=1, max_size=32).filter(lambda s: s.strip() == s and "\n" not in s),
+       app=st.integers(1, 2 ** 32 - 1), expire=st.integers(1, 50 * 365 * 86400),
+       when=st.integers(0, 2 ** 31), userbuf=st.one_of(st.none(), st.binary(max_size=64)))
+def test_round_trip_and_agreement_with_the_official_hmac(identifier, app, expire, when, userbuf):
+    sig = usersig.generate(app, DEMO_KEY, identifier, expire, userbuf, now=when)
+    info = usersig.verify(app, DEMO_KEY, identifier, sig, now=when + expire)
+    assert (info.identifier, info.app_id, info.time, info.expire, info.userbuf) == \
+        (identifier, app, when, expire, userbuf)
+    # the official package's private HMAC helper computes the same TLS.sig
+    official = TLSSigAPIv2.TLSSigAPIv2(app, DEMO_KEY)._TLSSigAPIv2__hmacsha256(
+        identifier, when, expire, base64.b64encode(userbuf).decode() if userbuf is not None else None)
+    assert _raw_decode(sig)["TLS.sig"] == official.decode()
