@@ -1,0 +1,155 @@
+"""Group callbacks beyond the basics of test_callbacks_out.py: what is (not) sent when, and the
+effect of before-callback answers, against a real local receiver."""
+from __future__ import annotations
+
+import pytest
+from callback_receiver import receiver, wired  # noqa: F401  (fixtures)
+
+from console.tim import TimError
+from console.tim import callbacks as cb
+
+SVC = "group_open_http_svc/"
+TEXT = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello"}}]
+
+
+@pytest.fixture
+def accounts(sandbox):
+    for uid in ("owner", "m1", "m2", "m3"):
+        sandbox.state.import_account(uid)
+
+
+def call(tim, command: str, body: dict) -> dict:
+    return tim.call(SVC + command, body)
+
+
+def code(tim, command: str, body: dict) -> int:
+    with pytest.raises(TimError) as err:
+        tim.call(SVC + command, body)
+    return err.value.code
+
+
+def answer_for(wired, command: str, ack) -> None:
+    """The receiver answers `command` with `ack`, everything else with OK."""
+    wired.answer = lambda cmd, body: ack if cmd == command else cb.ack_ok()
+
+
+def sent(sandbox, wired) -> list[str]:
+    sandbox.callbacks.flush(5)
+    return wired.commands()
+
+
+def make_group(tim, **extra) -> str:
+    return call(tim, "create_group", {"Type": "Public", "Name": "g", "Owner_Account": "owner",
+                                      "MemberList": [{"Member_Account": "m1"}], **extra})["GroupId"]
+
+
+def send(tim, group_id: str, **extra) -> dict:
+    return call(tim, "send_group_msg", {"GroupId": group_id, "From_Account": "m1", "Random": 9,
+                                        "MsgBody": TEXT, **extra})
+
+
+def test_forbid_callback_control_suppresses_both_send_callbacks(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    answer_for(wired, "Group.CallbackBeforeSendMsg", cb.ack_deny(command="Group.CallbackBeforeSendMsg"))
+    answer = send(tim, group_id, ForbidCallbackControl=["ForbidBeforeSendMsgCallback",
+                                                         "ForbidAfterSendMsgCallback"])
+    assert answer["MsgSeq"] == 1                    # the deny was never asked for
+    commands = sent(sandbox, wired)
+    assert "Group.CallbackBeforeSendMsg" not in commands and "Group.CallbackAfterSendMsg" not in commands
+
+
+def test_a_silent_drop_answers_ok_and_uses_no_seq(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    answer_for(wired, "Group.CallbackBeforeSendMsg", cb.ack_drop())
+    send(tim, group_id)
+    wired.answer = lambda cmd, body: cb.ack_ok()
+    assert send(tim, group_id, Random=10)["MsgSeq"] == 1
+    assert "Group.CallbackAfterSendMsg" in sent(sandbox, wired)
+
+
+def test_a_muted_sender_is_refused_before_any_callback(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    call(tim, "forbid_send_msg", {"GroupId": group_id, "Members_Account": ["m1"], "MuteTime": 60})
+    assert code(tim, "send_group_msg", {"GroupId": group_id, "From_Account": "m1", "Random": 1,
+                                        "MsgBody": TEXT}) == 10017
+    assert "Group.CallbackBeforeSendMsg" not in sent(sandbox, wired)
+
+
+def test_a_failing_app_backend_lets_the_message_through(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    wired.answer = lambda cmd, body: (500, b"oops")
+    assert send(tim, group_id)["MsgSeq"] == 1
+
+
+def test_invite_refused_as_a_whole(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    answer_for(wired, "Group.CallbackBeforeInviteJoinGroup",
+               cb.ack_deny(command="Group.CallbackBeforeInviteJoinGroup"))
+    assert code(tim, "add_group_member", {"GroupId": group_id,
+                                          "MemberList": [{"Member_Account": "m2"}]}) == 10016
+    roles = call(tim, "get_role_in_group", {"GroupId": group_id, "User_Account": ["m2"]})["UserIdList"]
+    assert roles == [{"Member_Account": "m2", "Role": "NotMember"}]
+    assert "Group.CallbackAfterNewMemberJoin" not in sent(sandbox, wired)
+
+
+def test_refused_invitees_get_result_zero(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    answer_for(wired, "Group.CallbackBeforeInviteJoinGroup", cb.ack_refuse(["m3"]))
+    added = call(tim, "add_group_member", {"GroupId": group_id, "MemberList": [
+        {"Member_Account": "m2"}, {"Member_Account": "m3"}, {"Member_Account": "m1"}]})
+    assert added["MemberList"] == [{"Member_Account": "m2", "Result": 1}, {"Member_Account": "m3", "Result": 0},
+                                   {"Member_Account": "m1", "Result": 2}]
+    invite = wired.wait_for("Group.CallbackBeforeInviteJoinGroup")[0].body
+    assert invite["DestinationMembers"] == [{"Member_Account": "m2"}, {"Member_Account": "m3"}]
+    assert invite["Operator_Account"] == sandbox.admin and invite["Type"] == "Public"
+
+
+def test_group_full_callback_when_the_last_seat_is_taken_and_when_refused(tim, sandbox, accounts, wired):
+    group_id = make_group(tim, MaxMemberCount=3)
+    call(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "m2"}]})
+    full = wired.wait_for("Group.CallbackAfterGroupFull")[0].body
+    assert full["GroupId"] == group_id
+    assert code(tim, "add_group_member", {"GroupId": group_id,
+                                          "MemberList": [{"Member_Account": "m3"}]}) == 10014
+    wired.wait_for("Group.CallbackAfterGroupFull", count=2)
+
+
+def test_member_field_changes_report_role_and_name_card_only(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    call(tim, "modify_group_member_info", {"GroupId": group_id, "Member_Account": "m1", "MsgFlag": "Discard"})
+    assert "Group.CallbackAfterMemberFieldChanged" not in sent(sandbox, wired)
+    call(tim, "modify_group_member_info", {"GroupId": group_id, "Member_Account": "m1", "Role": "Admin",
+                                           "NameCard": "Mike"})
+    body = wired.wait_for("Group.CallbackAfterMemberFieldChanged")[0].body
+    assert (body["Member_Account"], body["Role"], body["NameCard"]) == ("m1", "Admin", "Mike")
+
+
+def test_info_changed_carries_only_the_changed_profile_texts(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    call(tim, "modify_group_base_info", {"GroupId": group_id, "MuteAllMember": "On"})
+    assert "Group.CallbackAfterGroupInfoChanged" not in sent(sandbox, wired)
+    call(tim, "modify_group_base_info", {"GroupId": group_id, "Notification": "new rules",
+                                         "MaxMemberNum": 100, "From_Account": "m1"})
+    body = wired.wait_for("Group.CallbackAfterGroupInfoChanged")[0].body
+    assert body["Notification"] == "new rules" and body["Operator_Account"] == "m1"
+    assert not {"Name", "Introduction", "FaceUrl", "MaxMemberNum"} & set(body)
+
+
+def test_imports_send_no_callbacks(tim, sandbox, accounts, wired):
+    group_id = call(tim, "import_group", {"Type": "Public", "Name": "old", "Owner_Account": "owner",
+                                          "CreateTime": 1600000000})["GroupId"]
+    call(tim, "import_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "m1"}]})
+    call(tim, "import_group_msg", {"GroupId": group_id, "MsgList": [
+        {"From_Account": "m1", "SendTime": 1600000100, "MsgBody": TEXT}]})
+    assert sent(sandbox, wired) == []
+
+
+def test_create_callback_payloads(tim, sandbox, accounts, wired):
+    group_id = make_group(tim, AppDefinedData=[{"Key": "Level", "Value": "1"}])
+    ask = wired.wait_for("Group.CallbackBeforeCreateGroup")[0].body
+    assert (ask["Owner_Account"], ask["Type"], ask["Name"], ask["MemberList"]) == (
+        "owner", "Public", "g", [{"Member_Account": "m1"}])
+    done = wired.wait_for("Group.CallbackAfterCreateGroup")[0].body
+    assert done["GroupId"] == group_id
+    assert done["UserDefinedDataList"] == [{"Key": "Level", "Value": "1"}]
+    assert isinstance(done["EventTime"], int)
