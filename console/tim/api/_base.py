@@ -172,6 +172,20 @@ def items_in_order(ids: Sequence[Any], found: dict[Any, ItemResult],
     return [found[i] if i in found else missing(i) for i in ids]
 
 
+def result_items(raw: dict, key: str, ids: Sequence[Any], cls: type[ItemResult] = ItemResult, *,
+                 id_key: str = "To_Account", code_key: str = "ResultCode", info_key: str = "ResultInfo",
+                 **fields: Callable[[dict], Any]) -> list:
+    """Items from a per-item list (ResultItem, InfoItem, UserProfileItem ...), one per requested id in
+    request order; `fields` compute the item class's extra attributes from each entry."""
+    found = {}
+    for entry in raw.get(key) or []:
+        code = int(entry.get(code_key) or 0)
+        found[entry.get(id_key)] = cls(id=entry.get(id_key), ok=code == 0, code=code,
+                                       info=entry.get(info_key) or "", raw=entry,
+                                       **{name: fn(entry) for name, fn in fields.items()})
+    return items_in_order(ids, found, not_returned(cls))
+
+
 def not_returned(item_cls: type[ItemResult] = ItemResult) -> Callable[[Any], ItemResult]:
     return lambda i: item_cls(id=i, ok=False, code=None, info="not in the service's answer")
 
@@ -184,8 +198,10 @@ class Namespace:
     def __init__(self, client):
         self._client = client
 
-    def _call(self, endpoint: str, body: dict, *, op: str, retry_safe: bool = False) -> dict:
-        return self._client.call(endpoint, body, retry_safe=retry_safe, operation=f"{self.name}.{op}")
+    def _call(self, endpoint: str, body: dict, *, op: str, retry_safe: bool = False,
+              query: dict | None = None) -> dict:
+        extra = {"query": query} if query else {}
+        return self._client.call(endpoint, body, retry_safe=retry_safe, operation=f"{self.name}.{op}", **extra)
 
     def _call_batch(self, endpoint: str, body: dict, *, op: str, retry_safe: bool = False,
                     item_keys: Sequence[str] = ("ErrorList",)) -> dict:

@@ -5,7 +5,7 @@ from typing import Iterable
 
 from console.tim.api._base import (
     Namespace, invalid, check_list, check_str, check_user_id, check_user_ids, envelope, flag, items_in_order,
-    not_returned,
+    not_returned, result_items,
 )
 from console.tim.results import AccountCheck, BatchResult, ItemResult, OnlineStatus, Result
 
@@ -67,12 +67,8 @@ class AccountAPI(Namespace):
         """Delete up to 100 accounts and their data (irreversible). Unknown IDs fail per item (70107)."""
         ids = check_user_ids("user_ids", user_ids, max_items=MAX_ACCOUNTS_PER_CALL)
         raw = self._call(DELETE, {"DeleteItem": [{"UserID": i} for i in ids]}, op="delete_accounts")
-        found = {}
-        for entry in raw.get("ResultItem") or []:
-            code = int(entry.get("ResultCode") or 0)
-            found[entry.get("UserID")] = ItemResult(id=entry.get("UserID"), ok=code == 0, code=code,
-                                                    info=entry.get("ResultInfo") or "", raw=entry)
-        return BatchResult(items=items_in_order(ids, found, not_returned()), raw=raw, **envelope(raw))
+        items = result_items(raw, "ResultItem", ids, id_key="UserID")
+        return BatchResult(items=items, raw=raw, **envelope(raw))
 
     def delete_account(self, user_id: str) -> ItemResult:
         """Delete one account; raises (NotFoundError for 70107) if the service refused it."""
@@ -83,14 +79,9 @@ class AccountAPI(Namespace):
         ids = check_user_ids("user_ids", user_ids, max_items=MAX_ACCOUNTS_PER_CALL)
         raw = self._call(CHECK, {"CheckItem": [{"UserID": i} for i in ids]}, op="check_accounts",
                          retry_safe=True)
-        found = {}
-        for entry in raw.get("ResultItem") or []:
-            code = int(entry.get("ResultCode") or 0)
-            found[entry.get("UserID")] = AccountCheck(
-                id=entry.get("UserID"), ok=code == 0, code=code, info=entry.get("ResultInfo") or "",
-                imported=entry.get("AccountStatus") == "Imported", raw=entry)
-        return BatchResult(items=items_in_order(ids, found, not_returned(AccountCheck)), raw=raw,
-                           **envelope(raw))
+        items = result_items(raw, "ResultItem", ids, AccountCheck, id_key="UserID",
+                             imported=lambda e: e.get("AccountStatus") == "Imported")
+        return BatchResult(items=items, raw=raw, **envelope(raw))
 
     def check_account(self, user_id: str) -> bool:
         """True when the account is imported."""

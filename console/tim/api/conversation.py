@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from console.tim.api._base import Namespace, check_enum, check_int, check_str, check_user_id, invalid, paginate
+from console.tim.api._base import Namespace, check_int, check_str, check_user_id, invalid, paginate
 from console.tim.results import Result, Session, SessionPage
 
 GET_LIST, DELETE = "recentcontact/get_list", "recentcontact/delete"

@@ -102,6 +102,17 @@ def _custom_group_id(value: Any, group_type: str) -> str:
     return value
 
 
+def _new_group(group_type: str, types: tuple, name: str, owner: str | None, custom_id: str | None) -> dict:
+    """The checked fields create_group and import_group share: Type, Name, owner, custom ID."""
+    body: dict[str, Any] = {"Type": check_enum("type", group_type, types),
+                            "Name": check_str("name", name, max_bytes=MAX_NAME)}
+    if owner is not None:
+        body["Owner_Account"] = check_user_id("owner", owner)
+    if custom_id is not None:
+        body["GroupId"] = _custom_group_id(custom_id, group_type)
+    return body
+
+
 def _member_spec(entry) -> MemberSpec:
     if isinstance(entry, str):
         return MemberSpec(entry)
@@ -334,12 +345,7 @@ class GroupAPI(Namespace):
                      invite_join_option: str | None = None, app_defined_data: Mapping[str, str] | None = None,
                      members: Iterable | None = None) -> GroupCreated:
         """Create a group; `members` (IDs or MemberSpec with role "Admin") up to 100, not for AVChatRoom."""
-        check_enum("type", type, TYPES)
-        body: dict[str, Any] = {"Type": type, "Name": check_str("name", name, max_bytes=MAX_NAME)}
-        if owner is not None:
-            body["Owner_Account"] = check_user_id("owner", owner)
-        if group_id is not None:
-            body["GroupId"] = _custom_group_id(group_id, type)
+        body = _new_group(type, TYPES, name, owner, group_id)
         body.update(_profile_fields(introduction=introduction, notification=notification, face_url=face_url,
                                     apply_join_option=apply_join_option, invite_join_option=invite_join_option,
                                     app_defined_data=app_defined_data))
@@ -366,12 +372,7 @@ class GroupAPI(Namespace):
                      app_defined_data: Mapping[str, str] | None = None,
                      create_time: int | None = None) -> GroupCreated:
         """Create a group for migration (past `create_time`, no callbacks); not for AVChatRoom."""
-        check_enum("type", type, IMPORT_TYPES)
-        body: dict[str, Any] = {"Type": type, "Name": check_str("name", name, max_bytes=MAX_NAME)}
-        if owner is not None:
-            body["Owner_Account"] = check_user_id("owner", owner)
-        if group_id is not None:
-            body["GroupId"] = _custom_group_id(group_id, type)
+        body = _new_group(type, IMPORT_TYPES, name, owner, group_id)
         if apply_join_option is not None and type == "Community":
             raise invalid("apply_join_option is not supported for Community groups")
         body.update(_profile_fields(introduction=introduction, notification=notification, face_url=face_url,

@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
-from console.tim.api._base import Namespace, check_enum, check_list, check_str, invalid
+from console.tim.api._base import Namespace, check_enum, check_list, invalid
 from console.tim.results import HistoryFile, HistoryFiles, IPList, OperationData
 
 APP_INFO, HISTORY, IP_LIST = "openconfigsvr/getappinfo", "open_msg_svc/get_history", "ConfigSvc/GetIPList"
@@ -62,9 +62,6 @@ class OperationAPI(Namespace):
 
         `nettype` (0-6) is a URL query parameter of this command, not a body field.
         """
-        if nettype is None:
-            raw = self._call(IP_LIST, {}, op="get_ip_list", retry_safe=True)
-        else:
-            query = {"nettype": check_enum("nettype", nettype, NET_TYPES)}
-            raw = self._client.call(IP_LIST, {}, retry_safe=True, operation="operation.get_ip_list", query=query)
+        query = None if nettype is None else {"nettype": check_enum("nettype", nettype, NET_TYPES)}
+        raw = self._call(IP_LIST, {}, op="get_ip_list", retry_safe=True, query=query)
         return IPList(ips=list(raw.get("IPList") or []), raw=raw)

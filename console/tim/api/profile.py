@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping
 
 from console.tim.api._base import (
     Namespace, check_enum, check_int, check_str, check_user_id, check_user_ids, envelope, invalid,
-    items_in_order, not_returned, tag_values,
+    result_items, tag_values,
 )
 from console.tim.results import BatchResult, Profile, Result
 
@@ -89,13 +89,8 @@ class ProfileAPI(Namespace):
         if not tag_list:
             raise invalid("tags must name at least one field")
         raw = self._call(GET, {"To_Account": ids, "TagList": tag_list}, op="get_profiles", retry_safe=True)
-        found = {}
-        for entry in raw.get("UserProfileItem") or []:
-            code = int(entry.get("ResultCode") or 0)
-            found[entry.get("To_Account")] = Profile(
-                id=entry.get("To_Account"), ok=code == 0, code=code, info=entry.get("ResultInfo") or "",
-                attrs=tag_values(entry.get("ProfileItem")), raw=entry)
-        return BatchResult(items=items_in_order(ids, found, not_returned(Profile)), raw=raw, **envelope(raw))
+        items = result_items(raw, "UserProfileItem", ids, Profile, attrs=lambda e: tag_values(e.get("ProfileItem")))
+        return BatchResult(items=items, raw=raw, **envelope(raw))
 
     def get_profile(self, user_id: str, tags: Iterable[str] | None = None) -> Profile:
         """One user's profile; raises when the service reports a failure for that user."""

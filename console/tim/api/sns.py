@@ -7,7 +7,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from console.tim.api._base import (
     Namespace, check_enum, check_int, check_list, check_str, check_user_id, check_user_ids, envelope,
-    invalid, items_in_order, not_returned, paginate, tag_values,
+    invalid, paginate, result_items, tag_values,
 )
 from console.tim.results import (
     BatchResult, BlacklistEntry, BlacklistPage, Friend, FriendList, FriendListsResult, FriendPage, ItemResult,
@@ -102,17 +102,6 @@ def _check_type(value: str, table: dict[str, str]) -> str:
     return check_enum("check_type", value, table.values())
 
 
-def _result_items(raw: dict, key: str, ids: list[str], cls=ItemResult, ok_codes=(0,), **extra) -> list:
-    """Per-target items from ResultItem / InfoItem / BlackListCheckItem, in request order."""
-    found = {}
-    for entry in raw.get(key) or []:
-        code = int(entry.get("ResultCode") or 0)
-        fields = {name: entry.get(src, default) for name, (src, default) in extra.items()}
-        found[entry.get("To_Account")] = cls(id=entry.get("To_Account"), ok=code in ok_codes, code=code,
-                                             info=entry.get("ResultInfo") or "", raw=entry, **fields)
-    return items_in_order(ids, found, not_returned(cls))
-
-
 class SnsAPI(Namespace):
     name = "sns"
 
@@ -139,7 +128,7 @@ class SnsAPI(Namespace):
                 "AddType": "Add_Type_Both" if both else "Add_Type_Single", "ForceAddFlags": 1 if force else 0}
         raw = self._call(ADD, body, op="add_friends")
         ids = [s.user_id for s in specs]
-        return BatchResult(items=_result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
+        return BatchResult(items=result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
 
     def add_friend(self, user_id: str, friend, *, both: bool = True, force: bool = False) -> ItemResult:
         """Add one friend; raises if the service refused (a pending request, 30539, is returned)."""
@@ -168,7 +157,7 @@ class SnsAPI(Namespace):
         body = {"From_Account": check_user_id("user_id", user_id), "AddFriendItem": items}
         raw = self._call(IMPORT, body, op="import_friends")
         ids = [s.user_id for s in specs]
-        return BatchResult(items=_result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
+        return BatchResult(items=result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
 
     def import_friend(self, user_id: str, friend) -> ItemResult:
         return self._one(self.import_friends(user_id, [friend]), IMPORT)
@@ -187,7 +176,7 @@ class SnsAPI(Namespace):
             items.append({"To_Account": friend_id, "SnsItem": sns_items})
         body = {"From_Account": check_user_id("user_id", user_id), "UpdateItem": items}
         raw = self._call(UPDATE, body, op="update_friends", retry_safe=True)
-        return BatchResult(items=_result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
+        return BatchResult(items=result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
 
     def update_friend(self, user_id: str, friend_id: str, fields: Mapping[str, Any] | None = None,
                       **kwargs: Any) -> ItemResult:
@@ -200,7 +189,7 @@ class SnsAPI(Namespace):
         body = {"From_Account": check_user_id("user_id", user_id), "To_Account": ids,
                 "DeleteType": "Delete_Type_Both" if both else "Delete_Type_Single"}
         raw = self._call(DELETE, body, op="delete_friends")
-        return BatchResult(items=_result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
+        return BatchResult(items=result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
 
     def delete_friend(self, user_id: str, friend_id: str, *, both: bool = False) -> ItemResult:
         return self._one(self.delete_friends(user_id, [friend_id], both=both), DELETE)
@@ -212,11 +201,15 @@ class SnsAPI(Namespace):
 
     def check_friends(self, user_id: str, friend_ids: Iterable[str], check_type: str = "both") -> BatchResult[Relation]:
         """Relation of `user_id` with up to 1000 users; `check_type` "single"/"both" or the full value."""
-        ids = check_user_ids("friend_ids", friend_ids, max_items=MAX_TARGETS)
+        return self._check(CHECK, "check_friends", "InfoItem", CHECK_TYPES, user_id, friend_ids, check_type)
+
+    def _check(self, endpoint: str, op: str, key: str, types: dict, user_id: str, ids: Iterable[str],
+               check_type: str) -> BatchResult[Relation]:
+        ids = check_user_ids("user_ids", ids, max_items=MAX_TARGETS)
         body = {"From_Account": check_user_id("user_id", user_id), "To_Account": ids,
-                "CheckType": _check_type(check_type, CHECK_TYPES)}
-        raw = self._call(CHECK, body, op="check_friends", retry_safe=True)
-        items = _result_items(raw, "InfoItem", ids, Relation, relation=("Relation", ""))
+                "CheckType": _check_type(check_type, types)}
+        raw = self._call(endpoint, body, op=op, retry_safe=True)
+        items = result_items(raw, key, ids, Relation, relation=lambda e: e.get("Relation", ""))
         return BatchResult(items=items, raw=raw, **envelope(raw))
 
     def check_friend(self, user_id: str, friend_id: str, check_type: str = "both") -> str:
@@ -254,13 +247,8 @@ class SnsAPI(Namespace):
                 raise invalid(f"tags: {tag!r} is neither a Tag_SNS_* nor a Tag_Profile_* tag")
         body = {"From_Account": check_user_id("user_id", user_id), "To_Account": ids, "TagList": tag_list}
         raw = self._call(GET_LIST, body, op="get_friends", retry_safe=True)
-        found = {}
-        for entry in raw.get("InfoItem") or []:
-            code = int(entry.get("ResultCode") or 0)
-            found[entry.get("To_Account")] = Friend(
-                id=entry.get("To_Account"), ok=code == 0, code=code, info=entry.get("ResultInfo") or "",
-                attrs=tag_values(entry.get("SnsProfileItem")), raw=entry)
-        return BatchResult(items=items_in_order(ids, found, not_returned(Friend)), raw=raw, **envelope(raw))
+        items = result_items(raw, "InfoItem", ids, Friend, attrs=lambda e: tag_values(e.get("SnsProfileItem")))
+        return BatchResult(items=items, raw=raw, **envelope(raw))
 
     def get_friend(self, user_id: str, friend_id: str, tags: Iterable[str] | None = None) -> Friend:
         return self._one(self.get_friends(user_id, [friend_id], tags), GET_LIST)
@@ -278,7 +266,7 @@ class SnsAPI(Namespace):
     def _black_write(self, endpoint: str, op: str, user_id: str, user_ids: Iterable[str]) -> BatchResult:
         ids = check_user_ids("user_ids", user_ids, max_items=MAX_TARGETS)
         raw = self._call(endpoint, {"From_Account": check_user_id("user_id", user_id), "To_Account": ids}, op=op)
-        return BatchResult(items=_result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
+        return BatchResult(items=result_items(raw, "ResultItem", ids), raw=raw, **envelope(raw))
 
     def fetch_blacklist(self, user_id: str, max_limited: int = 100, start_index: int = 0,
                         last_sequence: int = 0) -> BlacklistPage:
@@ -302,12 +290,8 @@ class SnsAPI(Namespace):
                         lambda page: page.items, lambda page: page.next_start_index if page.has_more else None)
 
     def check_blacklist(self, user_id: str, user_ids: Iterable[str], check_type: str = "both") -> BatchResult[Relation]:
-        ids = check_user_ids("user_ids", user_ids, max_items=MAX_TARGETS)
-        body = {"From_Account": check_user_id("user_id", user_id), "To_Account": ids,
-                "CheckType": _check_type(check_type, BLACK_CHECK_TYPES)}
-        raw = self._call(BLACK_CHECK, body, op="check_blacklist", retry_safe=True)
-        items = _result_items(raw, "BlackListCheckItem", ids, Relation, relation=("Relation", ""))
-        return BatchResult(items=items, raw=raw, **envelope(raw))
+        return self._check(BLACK_CHECK, "check_blacklist", "BlackListCheckItem", BLACK_CHECK_TYPES, user_id,
+                           user_ids, check_type)
 
     # --- friend lists ("groups" in the seed) --------------------------------------------------
 
@@ -321,7 +305,7 @@ class SnsAPI(Namespace):
             ids = check_user_ids("friend_ids", friend_ids, max_items=MAX_TARGETS)
             body["To_Account"] = ids
         raw = self._call(GROUP_ADD, body, op="add_groups")
-        items = _result_items(raw, "ResultItem", ids) if ids else []
+        items = result_items(raw, "ResultItem", ids) if ids else []
         return FriendListsResult(sequence=int(raw.get("CurrentSequence") or 0), items=items, raw=raw)
 
     def delete_groups(self, user_id: str, names: Iterable[str]) -> FriendListsResult:
