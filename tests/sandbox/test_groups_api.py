@@ -7,30 +7,15 @@ import os
 import time
 
 import pytest
+from group_helpers import call, code, import_accounts
 
-from console.tim import TimError
-
-SVC = "group_open_http_svc/"
 USERS = ("leckie", "peter", "bob", "tommy", "jared", "wesley")
 STORED_TYPES = ("Private", "Public", "ChatRoom", "Community")
 
 
 @pytest.fixture
 def accounts(sandbox):
-    for uid in USERS:
-        sandbox.state.import_account(uid)
-    return USERS
-
-
-def call(tim, command: str, body: dict) -> dict:
-    return tim.call(SVC + command, body)
-
-
-def code(tim, command: str, body: dict) -> int:
-    """The ErrorCode of a call that must fail."""
-    with pytest.raises(TimError) as err:
-        tim.call(SVC + command, body)
-    return err.value.code
+    return import_accounts(sandbox, *USERS)
 
 
 def create(tim, group_type: str = "Public", **fields) -> str:
@@ -186,7 +171,7 @@ def test_appid_group_list_pages_with_next_and_filters_by_type(tim, accounts):
 
 
 def test_appid_group_list_rejects_a_bad_type(sandbox, accounts):
-    answer = sandbox.invoke(SVC + "get_appid_group_list", {"GroupType": "Club"})
+    answer = sandbox.invoke("group_open_http_svc/get_appid_group_list", {"GroupType": "Club"})
     assert answer["ErrorCode"] == 10004
 
 

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import pytest
 from callback_receiver import receiver, wired  # noqa: F401  (fixtures)
+from group_helpers import call, code, import_accounts
 
-from console.tim import TimError
 from console.tim import callbacks as cb
 
-SVC = "group_open_http_svc/"
 TEXT = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello"}}]
 
 
 @pytest.fixture
 def accounts(sandbox):
-    for uid in ("owner", "m1", "m2", "m3"):
-        sandbox.state.import_account(uid)
-
-
-def call(tim, command: str, body: dict) -> dict:
-    return tim.call(SVC + command, body)
-
-
-def code(tim, command: str, body: dict) -> int:
-    with pytest.raises(TimError) as err:
-        tim.call(SVC + command, body)
-    return err.value.code
+    return import_accounts(sandbox, "owner", "m1", "m2", "m3")
 
 
 def answer_for(wired, command: str, ack) -> None:

@@ -5,28 +5,14 @@ from __future__ import annotations
 import time
 
 import pytest
+from group_helpers import call, code, import_accounts
 
-from console.tim import TimError
-
-SVC = "group_open_http_svc/"
 USERS = ("leckie", "peter", "bob", "tommy")
 
 
 @pytest.fixture
 def accounts(sandbox):
-    for uid in USERS:
-        sandbox.state.import_account(uid)
-    return USERS
-
-
-def call(tim, command: str, body: dict) -> dict:
-    return tim.call(SVC + command, body)
-
-
-def code(tim, command: str, body: dict) -> int:
-    with pytest.raises(TimError) as err:
-        tim.call(SVC + command, body)
-    return err.value.code
+    return import_accounts(sandbox, *USERS)
 
 
 def group(tim, group_type: str = "Public", **fields) -> str:

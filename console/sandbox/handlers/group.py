@@ -97,6 +97,13 @@ def _group(ctx, body: dict, *, refuse: tuple = (), code: int = 10007) -> Group:
     return group
 
 
+def _member_of(group: Group, account: str, field: str):
+    member = group.members.get(account)
+    if member is None:
+        raise _bad(f"{field} is not a member of the group")
+    return member
+
+
 def _check_topic(group: Group, body: dict) -> None:
     topic = body.get("TopicId")
     if topic is None:
@@ -625,9 +632,7 @@ def change_group_owner(ctx, body):
     new_owner = _text(body, "NewOwner_Account", required=True, allow_empty=False)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
-        member = group.members.get(new_owner)
-        if member is None:
-            raise _bad("NewOwner_Account is not a member of the group")
+        member = _member_of(group, new_owner, "NewOwner_Account")
         old_owner = group.owner
         if old_owner == new_owner:
             return {}
@@ -749,9 +754,7 @@ def modify_group_member_info(ctx, body):
     account = _text(body, "Member_Account", required=True, allow_empty=False)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
-        member = group.members.get(account)
-        if member is None:
-            raise _bad("Member_Account is not a member of the group")
+        member = _member_of(group, account, "Member_Account")
         role = body.get("Role")
         if role is not None:
             if role not in ("Admin", "Member"):
@@ -880,8 +883,7 @@ def set_unread_msg_num(ctx, body):
         group = _group(ctx, body)
         if group.type in ("ChatRoom", "AVChatRoom"):
             return {}                       # accepted, without effect
-        if account not in group.members:
-            raise _bad("Member_Account is not a member of the group")
+        _member_of(group, account, "Member_Account")
         group.set_unread(account, unread)
         return {}
 

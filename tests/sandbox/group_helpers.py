@@ -1,0 +1,26 @@
+"""Shared by the test_groups_*.py files: calls to group_open_http_svc through the `tim` client."""
+from __future__ import annotations
+
+import pytest
+
+from console.tim import TimError
+
+SVC = "group_open_http_svc/"
+
+
+def call(tim, command: str, body: dict) -> dict:
+    """A group command that must succeed; its answer."""
+    return tim.call(SVC + command, body)
+
+
+def code(tim, command: str, body: dict) -> int:
+    """The ErrorCode of a group command that must fail."""
+    with pytest.raises(TimError) as err:
+        tim.call(SVC + command, body)
+    return err.value.code
+
+
+def import_accounts(sandbox, *names: str) -> tuple[str, ...]:
+    for name in names:
+        sandbox.state.import_account(name)
+    return names
