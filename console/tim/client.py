@@ -17,8 +17,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from . import regions
-from .errors import (RATE_LIMIT_CODES, TRANSIENT_CODES, InvalidArgumentError, RateLimitedError, TimError,
-                     TransportError, error_for, scrub)
+from .errors import (RATE_LIMIT_CODES, TRANSIENT_CODES, InvalidArgumentError, TimError, TransportError,
+                     error_for, scrub)
 from .events import CallEvent, redact
 from .limiter import Limiter
 from .usersig import DEFAULT_EXPIRE, EXPIRED, SigCache, generate
@@ -81,6 +81,34 @@ def _describe(exc: requests.RequestException) -> str:
         kind = f"connection error ({type(exc).__name__})"
     detail = str(reason).split(": ", 1)[-1] if reason is not exc else type(exc).__name__
     return f"{kind}: {detail}"
+
+
+class _Tally:
+    """What one call() did, for its CallEvent."""
+    __slots__ = ("attempts", "response", "error")
+
+    def __init__(self):
+        self.attempts = 0
+        self.response: dict | None = None
+        self.error: TimError | None = None
+
+
+def _prepare(endpoint: str, body: dict | None, query: dict | None) -> tuple[str, dict, bytes, str]:
+    """Check and encode a call's arguments: (endpoint, body, JSON payload, extra query string)."""
+    endpoint = _endpoint(endpoint)
+    body = {} if body is None else body
+    if not isinstance(body, dict):
+        raise InvalidArgumentError(f"body must be a dict, got {type(body).__name__}", endpoint)
+    try:
+        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgumentError(f"body is not JSON-serialisable: {exc}", endpoint) from None
+    if not query:
+        return endpoint, body, payload, ""
+    clash = _RESERVED_QUERY.intersection(query)
+    if clash:
+        raise InvalidArgumentError(f"query may not set {', '.join(sorted(clash))}", endpoint)
+    return endpoint, body, payload, "&" + urlencode(query)
 
 
 class Client:
@@ -175,56 +203,46 @@ class Client:
         """
         started = time.monotonic()
         request_id = random.getrandbits(32)
-        attempts = 0
-        response: dict | None = None
-        error: TimError | None = None
+        tally = _Tally()
+        sent_body = body
         try:
-            endpoint = _endpoint(endpoint)
-            body = {} if body is None else body
-            if not isinstance(body, dict):
-                raise InvalidArgumentError(f"body must be a dict, got {type(body).__name__}", endpoint)
-            try:
-                payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            except (TypeError, ValueError) as exc:
-                raise InvalidArgumentError(f"body is not JSON-serialisable: {exc}", endpoint) from None
-            extra_query = ""
-            if query:
-                clash = _RESERVED_QUERY.intersection(query)
-                if clash:
-                    raise InvalidArgumentError(f"query may not set {', '.join(sorted(clash))}", endpoint)
-                extra_query = "&" + urlencode(query)
-            renewed_sig = False
-            while True:
-                attempts += 1
-                try:
-                    response = self._attempt(endpoint, body, payload, request_id, extra_query)
-                    return response
-                except TimError as exc:
-                    response = exc.response
-                    if exc.code == EXPIRED and not renewed_sig:  # our cached sig: renew, repeat once
-                        renewed_sig = True
-                        self._sigs.invalidate()
-                        continue
-                    if attempts > self.max_retries or not self._retryable(exc, retry_safe):
-                        raise
-                    log.info("%s failed with %s; retry %d of %d", endpoint, exc.code, attempts, self.max_retries)
-                    time.sleep(self._delay(attempts))
+            endpoint, sent_body, payload, extra_query = _prepare(endpoint, body, query)
+            return self._send(endpoint, sent_body, payload, request_id, extra_query, retry_safe, tally)
         except TimError as exc:
-            error = exc
+            tally.error = exc
             raise
         finally:
+            duration = time.monotonic() - started
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("%s code=%s attempts=%d %.1f ms", endpoint, error.code if error else 0, attempts,
-                          (time.monotonic() - started) * 1000)
+                log.debug("%s code=%s attempts=%d %.1f ms", endpoint, tally.error.code if tally.error else 0,
+                          tally.attempts, duration * 1000)
             if self._observers:
                 self._notify(CallEvent(
-                    endpoint=endpoint, operation=operation,
-                    request=redact(body) if isinstance(body, dict) else {}, response=response,
-                    error=error, duration=time.monotonic() - started, attempts=attempts,
-                    request_id=str(request_id)))
+                    endpoint=str(endpoint), operation=operation,
+                    request=redact(sent_body) if isinstance(sent_body, dict) else {}, response=tally.response,
+                    error=tally.error, duration=duration, attempts=tally.attempts, request_id=str(request_id)))
+
+    def _send(self, endpoint: str, body: dict, payload: bytes, request_id: int, extra_query: str,
+              retry_safe: bool, tally: "_Tally") -> dict:
+        renewed_sig = False
+        while True:
+            tally.attempts += 1
+            try:
+                tally.response = self._attempt(endpoint, body, payload, request_id, extra_query)
+                return tally.response
+            except TimError as exc:
+                tally.response = exc.response
+                if exc.code == EXPIRED and not renewed_sig:  # our cached sig: re-sign, repeat once
+                    renewed_sig = True
+                    self._sigs.invalidate()
+                    continue
+                if tally.attempts > self.max_retries or not self._retryable(exc, retry_safe):
+                    raise
+                log.info("%s failed with %s; retry %d of %d", endpoint, exc.code, tally.attempts, self.max_retries)
+                time.sleep(self._delay(tally.attempts))
 
     def _retryable(self, exc: TimError, retry_safe: bool) -> bool:
-        if isinstance(exc, RateLimitedError) or exc.code in RATE_LIMIT_CODES:
+        if exc.code in RATE_LIMIT_CODES:
             return True  # refused before it ran
         if isinstance(exc, TransportError):
             if not exc.sent or exc.http_status == 429:
