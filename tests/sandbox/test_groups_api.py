@@ -509,3 +509,33 @@ def test_import_members_with_join_times_and_unread(tim, sandbox, accounts):
                                              "MemberList": [{"Member_Account": "bob"}]}) == 10007
     assert code(tim, "import_group_member", {"GroupId": group_id, "MemberList": [
         {"Member_Account": f"u{i}"} for i in range(301)]}) == 10005
+
+
+# ---- persistence and deleted accounts -------------------------------------------------------------
+
+def test_group_state_survives_a_save_and_load(tim, sandbox, accounts, tmp_path):
+    from console.sandbox.state import State
+    group_id = create(tim, MemberList=[{"Member_Account": "bob", "Role": "Admin"}],
+                      AppDefinedData=[{"Key": "K", "Value": "v"}])
+    call(tim, "send_group_msg", {"GroupId": group_id, "Random": 3, "From_Account": "bob",
+                                 "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "saved"}}]})
+    call(tim, "forbid_send_msg", {"GroupId": group_id, "Members_Account": ["bob"], "MuteTime": 600})
+    before = info(tim, group_id)
+    path = str(tmp_path / "state.json")
+    sandbox.state.save(path)
+    sandbox.state.reset()
+    assert code(tim, "get_group_member_info", {"GroupId": group_id}) == 10010
+    assert sandbox.state.load_file(path)
+    assert info(tim, group_id) == before
+    again = State()
+    again.load_file(path)
+    assert again.groups.get(group_id).messages[0].body[0]["MsgContent"]["Text"] == "saved"
+    later = create(tim)                                    # ids and cursors keep counting
+    assert sandbox.state.groups.get(later).serial > sandbox.state.groups.get(group_id).serial
+
+
+def test_a_deleted_account_leaves_its_groups(tim, accounts):
+    group_id = create(tim, MemberList=[{"Member_Account": "bob"}])
+    tim.call("im_open_login_svc/account_delete", {"DeleteItem": [{"UserID": "bob"}, {"UserID": "leckie"}]})
+    got = info(tim, group_id)
+    assert got["MemberNum"] == 0 and got["Owner_Account"] == ""

@@ -2,6 +2,8 @@
 effect of before-callback answers, against a real local receiver."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from callback_receiver import receiver, wired  # noqa: F401  (fixtures)
 from group_helpers import call, code, import_accounts
@@ -141,3 +143,37 @@ def test_create_callback_payloads(tim, sandbox, accounts, wired):
     assert done["GroupId"] == group_id
     assert done["UserDefinedDataList"] == [{"Key": "Level", "Value": "1"}]
     assert isinstance(done["EventTime"], int)
+
+
+def client_ctx(sandbox, account: str):
+    """The context of a client-SDK action by `account` (what the traffic simulator uses)."""
+    from console.sandbox.registry import Ctx
+    return Ctx(sandbox=sandbox, identifier=account, now=time.time())
+
+
+def test_apply_join_asks_the_app_and_reports_the_join(tim, sandbox, accounts, wired):
+    from console.sandbox.handlers.group import apply_join
+    group_id = make_group(tim)
+    answer_for(wired, "Group.CallbackBeforeApplyJoinGroup",
+               cb.ack_deny(command="Group.CallbackBeforeApplyJoinGroup"))
+    assert apply_join(client_ctx(sandbox, "m2"), group_id, "m2") is False
+    asked = wired.wait_for("Group.CallbackBeforeApplyJoinGroup")[0].body
+    assert (asked["GroupId"], asked["Requestor_Account"]) == (group_id, "m2")
+    wired.answer = lambda cmd, body: cb.ack_ok()
+    assert apply_join(client_ctx(sandbox, "m2"), group_id, "m2") is True
+    joined = wired.wait_for("Group.CallbackAfterNewMemberJoin")[0].body
+    assert (joined["JoinType"], joined["NewMemberList"]) == ("Apply", [{"Member_Account": "m2"}])
+    roles = call(tim, "get_role_in_group", {"GroupId": group_id, "User_Account": ["m2"]})["UserIdList"]
+    assert roles == [{"Member_Account": "m2", "Role": "Member"}]
+
+
+def test_quit_reports_the_exit_and_owners_stay(tim, sandbox, accounts, wired):
+    from console.sandbox.handlers.group import quit_group
+    group_id = make_group(tim)
+    assert quit_group(client_ctx(sandbox, "owner"), group_id, "owner") is False     # Public: owner stays
+    assert quit_group(client_ctx(sandbox, "m1"), group_id, "m1") is True
+    body = wired.wait_for("Group.CallbackAfterMemberExit")[0].body
+    assert (body["ExitType"], body["ExitMemberList"]) == ("Quit", [{"Member_Account": "m1"}])
+    work = make_group(tim, Type="Private")
+    assert quit_group(client_ctx(sandbox, "owner"), work, "owner") is True
+    assert call(tim, "get_group_info", {"GroupIdList": [work]})["GroupInfo"][0]["Owner_Account"] == ""

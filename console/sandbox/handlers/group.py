@@ -728,6 +728,25 @@ def apply_join(ctx, group_id: str, account: str) -> bool:
         return True
 
 
+def quit_group(ctx, group_id: str, account: str) -> bool:
+    """A user leaves on their own (client SDK path, for the traffic simulator). Only a Work
+    group's owner may quit (the group becomes ownerless). True if they left."""
+    with ctx.state.lock:
+        group = ctx.state.groups.get(group_id)
+        if group is None:
+            return False
+        if not group.stores_members:
+            return ctx.state.groups.join_online(group_id, account, present=False)
+        if account not in group.members or (group.owner == account and group.type != "Private"):
+            return False
+        group.remove_member(account)
+        _tip(ctx, group)
+        ctx.state.count("GroupQuitGroupTimes")
+        _after(ctx, "Group.CallbackAfterMemberExit", group, ExitType="Quit",
+               Operator_Account=account, ExitMemberList=_accounts([account]))
+        return True
+
+
 @endpoint(SVC + "delete_group_member")
 def delete_group_member(ctx, body):
     accounts = _strings(body, "MemberToDel_Account", required=True, limit=DELETE_MEMBERS_MAX)
