@@ -63,7 +63,7 @@ def overhead(base_url: str, calls: int, rounds: int = 5) -> tuple[float, float, 
 
     def bare_call(i):
         url = f"{base_url}/v4/{PROBE}?sdkappid={APP_ID}&identifier={ADMIN}&usersig={sig}&random={i}&contenttype=json"
-        data = bare.post(url, data=payload, headers=headers, timeout=10).json()
+        data = json.loads(bare.post(url, data=payload, headers=headers, timeout=10).content)
         assert data["ErrorCode"] == 0, data
 
     def client_call(i):
