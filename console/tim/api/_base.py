@@ -186,6 +186,12 @@ def result_items(raw: dict, key: str, ids: Sequence[Any], cls: type[ItemResult] 
     return items_in_order(ids, found, not_returned(cls))
 
 
+def error_list(raw: dict, cls: type[ItemResult] = ItemResult, id_key: str = "To_Account") -> dict[Any, ItemResult]:
+    """Failed items from an `ErrorList` [{To_Account, ErrorCode, ErrorInfo?}], keyed by id."""
+    return {e.get(id_key): cls(id=e.get(id_key), ok=False, code=int(e.get("ErrorCode") or 0),
+                               info=e.get("ErrorInfo") or "", raw=e) for e in raw.get("ErrorList") or []}
+
+
 def not_returned(item_cls: type[ItemResult] = ItemResult) -> Callable[[Any], ItemResult]:
     return lambda i: item_cls(id=i, ok=False, code=None, info="not in the service's answer")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from console.tim.api._base import (
-    Namespace, invalid, check_list, check_str, check_user_id, check_user_ids, envelope, flag, items_in_order,
-    not_returned, result_items,
+    Namespace, check_list, check_str, check_user_id, check_user_ids, envelope, error_list, flag, invalid,
+    items_in_order, not_returned, result_items,
 )
 from console.tim.results import AccountCheck, BatchResult, ItemResult, OnlineStatus, Result
 
@@ -107,10 +107,7 @@ class AccountAPI(Namespace):
             status = entry.get("Status", entry.get("State", ""))
             found[entry.get("To_Account")] = OnlineStatus(id=entry.get("To_Account"), status=status,
                                                           detail=list(entry.get("Detail") or []), raw=entry)
-        for entry in raw.get("ErrorList") or []:
-            code = int(entry.get("ErrorCode") or 0)
-            found[entry.get("To_Account")] = OnlineStatus(id=entry.get("To_Account"), ok=False, code=code,
-                                                          info=entry.get("ErrorInfo") or "", raw=entry)
+        found.update(error_list(raw, OnlineStatus))
         return BatchResult(items=items_in_order(ids, found, not_returned(OnlineStatus)), raw=raw,
                            **envelope(raw))
 

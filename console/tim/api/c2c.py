@@ -5,8 +5,8 @@ import time
 from typing import Any, Iterable, Iterator
 
 from console.tim.api._base import (
-    MAX_MSG_LIFETIME, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size, check_str,
-    check_user_id, check_user_ids, drop_none, envelope, invalid, items_in_order, msg_body, new_random,
+    MAX_MSG_LIFETIME, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size,
+    check_str, check_user_id, check_user_ids, drop_none, envelope, error_list, invalid, items_in_order, msg_body, new_random,
     offline_push, paginate,
 )
 from console.tim.results import (
@@ -110,12 +110,7 @@ class C2CAPI(Namespace):
                                      online_only=online_only, need_read_receipt=need_read_receipt)}
         check_message_size("message", payload)
         raw = self._call_batch(BATCH_SEND, payload, op="send_messages")
-        failed = {}
-        for entry in raw.get("ErrorList") or []:
-            code = int(entry.get("ErrorCode") or 0)
-            failed[entry.get("To_Account")] = ItemResult(id=entry.get("To_Account"), ok=False, code=code,
-                                                         info=entry.get("ErrorInfo") or "", raw=entry)
-        items = items_in_order(ids, failed, lambda i: ItemResult(id=i))
+        items = items_in_order(ids, error_list(raw), lambda i: ItemResult(id=i))
         return BatchSendResult(items=items, msg_key=raw.get("MsgKey", ""), msg_id=raw.get("MsgId", ""),
                                action_status=raw.get("ActionStatus", ""), raw=raw, **envelope(raw))
 
@@ -192,10 +187,7 @@ class C2CAPI(Namespace):
         for entry in raw.get("C2CUnreadMsgNumList") or []:
             found[entry.get("Peer_Account")] = UnreadCount(id=entry.get("Peer_Account"),
                                                            count=int(entry.get("C2CUnreadMsgNum") or 0), raw=entry)
-        for entry in raw.get("ErrorList") or []:
-            found[entry.get("Peer_Account")] = UnreadCount(id=entry.get("Peer_Account"), ok=False,
-                                                           code=int(entry.get("ErrorCode") or 0),
-                                                           info=entry.get("ErrorInfo") or "", raw=entry)
+        found.update(error_list(raw, UnreadCount, "Peer_Account"))
         total = raw.get("AllC2CUnreadMsgNum")
         items = items_in_order(ids, found, lambda i: UnreadCount(id=i, ok=False, code=None,
                                                                  info="not in the service's answer"))

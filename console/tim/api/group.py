@@ -562,7 +562,8 @@ class GroupAPI(Namespace):
             body["TopicId"] = _gid("topic_id", topic_id)
         return Result(raw=self._call(NOTIFY, body, op="send_notification"))
 
-    def revoke_messages(self, group_id: str, msg_seqs: Iterable[int], reason: str | None = None) -> BatchResult[RecallItem]:
+    def revoke_messages(self, group_id: str, msg_seqs: Iterable[int],
+                        reason: str | None = None) -> BatchResult[RecallItem]:
         """Recall up to 10 messages by seq; each item carries its RetCode (0 = recalled)."""
         seqs = [check_int("msg_seqs item", s, lo=1, hi=2**63 - 1)
                 for s in check_list("msg_seqs", msg_seqs, max_items=MAX_RECALL)]

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from console.tim.api._base import (
     MAX_MSG_LIFETIME, Namespace, check_enum, check_int, check_list, check_message_size, check_str,
-    check_user_id, check_user_ids, envelope, invalid, items_in_order, msg_body, new_random, not_returned,
+    check_user_id, check_user_ids, envelope, error_list, invalid, items_in_order, msg_body, new_random, not_returned,
     offline_push,
 )
 from console.tim.results import AttrNames, BatchResult, ItemResult, PushTask, UserAttrs, UserTags
@@ -79,12 +79,18 @@ class PushAPI(Namespace):
     def _write(self, command: str, op: str, body: dict, ids: list[str]) -> BatchResult[ItemResult]:
         """Attribute/tag writers: timpush lists failed users in ErrorList, legacy answers envelope only."""
         raw = self._call(self._endpoint(command), body, op=op, retry_safe=True)
-        failed = {}
-        for entry in raw.get("ErrorList") or []:
-            failed[entry.get("To_Account")] = ItemResult(id=entry.get("To_Account"), ok=False,
-                                                         code=int(entry.get("ErrorCode") or 0),
-                                                         info=entry.get("ErrorInfo") or "", raw=entry)
-        return BatchResult(items=items_in_order(ids, failed, lambda i: ItemResult(id=i)), raw=raw, **envelope(raw))
+        items = items_in_order(ids, error_list(raw), lambda i: ItemResult(id=i))
+        return BatchResult(items=items, raw=raw, **envelope(raw))
+
+    def _read(self, command: str, op: str, user_ids: Iterable[str], key: str, cls: type,
+              **fields) -> BatchResult:
+        """get_attr / get_tag: one item per user from `key`, failures from ErrorList (timpush)."""
+        ids = check_user_ids("user_ids", user_ids, max_items=MAX_USERS)
+        raw = self._call(self._endpoint(command), {"To_Account": ids}, op=op, retry_safe=True)
+        found = {e.get("To_Account"): cls(id=e.get("To_Account"), raw=e, **{n: fn(e) for n, fn in fields.items()})
+                 for e in raw.get(key) or []}
+        found.update(error_list(raw, cls))
+        return BatchResult(items=items_in_order(ids, found, not_returned(cls)), raw=raw, **envelope(raw))
 
     def push_message(self, body: Any, *, sender: str | None = None, tags_and: Iterable[str] | None = None,
                      tags_or: Iterable[str] | None = None, tags_not: Iterable[str] | None = None,
@@ -151,14 +157,8 @@ class PushAPI(Namespace):
                          types={int(k): int(v) for k, v in (raw.get("AttrTypes") or {}).items()}, raw=raw)
 
     def get_user_attrs(self, user_ids: Iterable[str]) -> BatchResult[UserAttrs]:
-        ids = check_user_ids("user_ids", user_ids, max_items=MAX_USERS)
-        raw = self._call(self._endpoint("get_attr"), {"To_Account": ids}, op="get_user_attrs", retry_safe=True)
-        found = {e.get("To_Account"): UserAttrs(id=e.get("To_Account"), attrs=dict(e.get("Attrs") or {}), raw=e)
-                 for e in raw.get("UserAttrs") or []}
-        for e in raw.get("ErrorList") or []:
-            found[e.get("To_Account")] = UserAttrs(id=e.get("To_Account"), ok=False, code=int(e.get("ErrorCode") or 0),
-                                                   info=e.get("ErrorInfo") or "", raw=e)
-        return BatchResult(items=items_in_order(ids, found, not_returned(UserAttrs)), raw=raw, **envelope(raw))
+        return self._read("get_attr", "get_user_attrs", user_ids, "UserAttrs", UserAttrs,
+                          attrs=lambda e: dict(e.get("Attrs") or {}))
 
     def set_user_attrs(self, attrs: Mapping[str, Mapping[str, str]]) -> BatchResult[ItemResult]:
         """{user: {attribute name: value}} for up to 100 users."""
@@ -173,14 +173,8 @@ class PushAPI(Namespace):
         return self._write("remove_attr", "delete_user_attrs", body, [u for u, _ in pairs])
 
     def get_user_tags(self, user_ids: Iterable[str]) -> BatchResult[UserTags]:
-        ids = check_user_ids("user_ids", user_ids, max_items=MAX_USERS)
-        raw = self._call(self._endpoint("get_tag"), {"To_Account": ids}, op="get_user_tags", retry_safe=True)
-        found = {e.get("To_Account"): UserTags(id=e.get("To_Account"), tags=list(e.get("Tags") or []), raw=e)
-                 for e in raw.get("UserTags") or []}
-        for e in raw.get("ErrorList") or []:
-            found[e.get("To_Account")] = UserTags(id=e.get("To_Account"), ok=False, code=int(e.get("ErrorCode") or 0),
-                                                  info=e.get("ErrorInfo") or "", raw=e)
-        return BatchResult(items=items_in_order(ids, found, not_returned(UserTags)), raw=raw, **envelope(raw))
+        return self._read("get_tag", "get_user_tags", user_ids, "UserTags", UserTags,
+                          tags=lambda e: list(e.get("Tags") or []))
 
     def add_user_tags(self, tags: Mapping[str, Iterable[str]]) -> BatchResult[ItemResult]:
         """{user: [tags]} for up to 100 users, at most 10 tags per user per call."""
