@@ -77,6 +77,11 @@ class CallbackReceiver:
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self._thread.start()
 
+    def answer_for(self, command: str, ack) -> None:
+        """Answer `ack` to `command`, OK to everything else."""
+        self.answer = lambda c, body: ack if c == command else \
+            {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}
+
     def commands(self) -> list[str]:
         with self._cond:
             return [r.command for r in self.received]

@@ -31,6 +31,11 @@ def checked(req, command: str) -> cb.CallbackEvent:
     return event
 
 
+def first(receiver, command: str) -> cb.CallbackEvent:
+    """The first `command` callback received, checked."""
+    return checked(receiver.wait_for(command)[0], command)
+
+
 def unknown_keys(event: cb.CallbackEvent) -> set[str]:
     """Body keys the event's class does not read (a payload off the spec shows up here)."""
     known = {"CallbackCommand", "EventTime"}
@@ -188,8 +193,8 @@ def _roam(tim, a, b):
 def test_c2c_send_sends_before_and_after(tim, sandbox, wired):
     _import(tim, "alice", "bob")
     answer = _send(tim, "alice", "bob")
-    before = checked(wired.wait_for("C2C.CallbackBeforeSendMsg")[0], "C2C.CallbackBeforeSendMsg")
-    after = checked(wired.wait_for("C2C.CallbackAfterSendMsg")[0], "C2C.CallbackAfterSendMsg")
+    before = first(wired, "C2C.CallbackBeforeSendMsg")
+    after = first(wired, "C2C.CallbackAfterSendMsg")
     for event in (before, after):
         assert event.accounts() == ["alice", "bob"]
         assert event.msg_key == answer["MsgKey"] and event.msg_body == TEXT
@@ -204,7 +209,7 @@ def test_c2c_send_sends_before_and_after(tim, sandbox, wired):
 ])
 def test_c2c_denied_send_fails_with_the_documented_code(tim, sandbox, wired, ack, code):
     _import(tim, "alice", "bob")
-    wired.answer = lambda command, body: ack
+    wired.answer_for("C2C.CallbackBeforeSendMsg", ack)
     with pytest.raises(TimError) as err:
         _send(tim, "alice", "bob")
     assert err.value.code == code
@@ -215,7 +220,7 @@ def test_c2c_denied_send_fails_with_the_documented_code(tim, sandbox, wired, ack
 
 def test_c2c_silent_drop_looks_sent_but_is_not_stored(tim, sandbox, wired):
     _import(tim, "alice", "bob")
-    wired.answer = lambda command, body: cb.ack_drop()
+    wired.answer_for("C2C.CallbackBeforeSendMsg", cb.ack_drop())
     assert _send(tim, "alice", "bob")["MsgKey"]
     assert _roam(tim, "bob", "alice") == []
     sandbox.callbacks.flush(5)
@@ -225,11 +230,11 @@ def test_c2c_silent_drop_looks_sent_but_is_not_stored(tim, sandbox, wired):
 def test_c2c_modified_body_is_stored_and_reported(tim, sandbox, wired):
     _import(tim, "alice", "bob")
     new_body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "h***o"}}]
-    wired.answer = lambda command, body: cb.ack_modify(new_body, '{"vip":1}')
+    wired.answer_for("C2C.CallbackBeforeSendMsg", cb.ack_modify(new_body, '{"vip":1}'))
     _send(tim, "alice", "bob")
     (stored,) = _roam(tim, "bob", "alice")
     assert stored["MsgBody"] == new_body and stored.get("CloudCustomData") == '{"vip":1}'
-    after = checked(wired.wait_for("C2C.CallbackAfterSendMsg")[0], "C2C.CallbackAfterSendMsg")
+    after = first(wired, "C2C.CallbackAfterSendMsg")
     assert after.msg_body == new_body and after.cloud_custom_data == '{"vip":1}'
 
 
@@ -252,11 +257,9 @@ def test_withdraw_and_read_report(tim, sandbox, wired):
     tim.call("openim/admin_set_msg_read", {"Report_Account": "bob", "Peer_Account": "alice"})
     tim.call("openim/admin_msgwithdraw", {"From_Account": "alice", "To_Account": "bob",
                                           "MsgKey": key})
-    report = checked(wired.wait_for("C2C.CallbackAfterMsgReport")[0],
-                     "C2C.CallbackAfterMsgReport")
+    report = first(wired, "C2C.CallbackAfterMsgReport")
     assert (report.report_account, report.peer_account) == ("bob", "alice")
-    withdraw = checked(wired.wait_for("C2C.CallbackAfterMsgWithDraw")[0],
-                       "C2C.CallbackAfterMsgWithDraw")
+    withdraw = first(wired, "C2C.CallbackAfterMsgWithDraw")
     assert withdraw.msg_key == key and withdraw.accounts() == ["alice", "bob"]
     assert not unknown_keys(report) and not unknown_keys(withdraw)
 
@@ -272,10 +275,9 @@ def test_profile_and_relationship_callbacks(tim, sandbox, wired):
                                    "DeleteType": "Delete_Type_Both"})
     tim.call("sns/black_list_add", {"From_Account": "alice", "To_Account": ["carol"]})
     tim.call("sns/black_list_delete", {"From_Account": "alice", "To_Account": ["carol"]})
-    profile = checked(wired.wait_for("Profile.CallbackPortraitSet")[0],
-                      "Profile.CallbackPortraitSet")
+    profile = first(wired, "Profile.CallbackPortraitSet")
     assert profile.items == {"Tag_Profile_IM_Nick": "Alice Li"} and "alice" in profile.accounts()
-    added = checked(wired.wait_for("Sns.CallbackFriendAdd")[0], "Sns.CallbackFriendAdd")
+    added = first(wired, "Sns.CallbackFriendAdd")
     assert {"alice", "bob"} <= set(added.accounts())
     assert {(p.from_account, p.to_account) for p in added.pairs} <= {("alice", "bob"),
                                                                      ("bob", "alice")}
@@ -313,11 +315,9 @@ def _history(tim, group_id):
 def test_group_create_callbacks(tim, sandbox, wired):
     _import(tim, "owner", "m1", "m2")
     group_id = _group(tim)
-    before = checked(wired.wait_for("Group.CallbackBeforeCreateGroup")[0],
-                     "Group.CallbackBeforeCreateGroup")
+    before = first(wired, "Group.CallbackBeforeCreateGroup")
     assert before.owner_account == "owner" and set(before.members) >= {"m1", "m2"}
-    after = checked(wired.wait_for("Group.CallbackAfterCreateGroup")[0],
-                    "Group.CallbackAfterCreateGroup")
+    after = first(wired, "Group.CallbackAfterCreateGroup")
     assert after.group_id == group_id and {"owner", "m1", "m2"} <= set(after.accounts())
     assert not unknown_keys(before) and not unknown_keys(after)
 
@@ -328,8 +328,7 @@ def test_group_create_callbacks(tim, sandbox, wired):
 ])
 def test_group_create_denied(tim, sandbox, wired, ack, code):
     _import(tim, "owner", "m1", "m2")
-    wired.answer = lambda command, body: ack if command == "Group.CallbackBeforeCreateGroup" \
-        else cb.ack_ok()
+    wired.answer_for("Group.CallbackBeforeCreateGroup", ack)
     with pytest.raises(TimError) as err:
         _group(tim)
     assert err.value.code == code
@@ -341,9 +340,8 @@ def test_group_send_callbacks(tim, sandbox, wired):
     _import(tim, "owner", "m1", "m2")
     group_id = _group(tim)
     answer = _group_send(tim, group_id)
-    before = checked(wired.wait_for("Group.CallbackBeforeSendMsg")[0],
-                     "Group.CallbackBeforeSendMsg")
-    after = checked(wired.wait_for("Group.CallbackAfterSendMsg")[0], "Group.CallbackAfterSendMsg")
+    before = first(wired, "Group.CallbackBeforeSendMsg")
+    after = first(wired, "Group.CallbackAfterSendMsg")
     assert before.group_id == after.group_id == group_id
     assert before.from_account == "m1" and after.msg_seq == answer["MsgSeq"]
     assert after.msg_body == TEXT
@@ -358,8 +356,7 @@ def test_group_send_callbacks(tim, sandbox, wired):
 def test_group_send_denied(tim, sandbox, wired, ack, code):
     _import(tim, "owner", "m1", "m2")
     group_id = _group(tim)
-    wired.answer = lambda command, body: ack if command == "Group.CallbackBeforeSendMsg" \
-        else cb.ack_ok()
+    wired.answer_for("Group.CallbackBeforeSendMsg", ack)
     with pytest.raises(TimError) as err:
         _group_send(tim, group_id)
     assert err.value.code == code
@@ -371,39 +368,33 @@ def test_group_send_denied(tim, sandbox, wired, ack, code):
 def test_group_send_drop_and_modify(tim, sandbox, wired):
     _import(tim, "owner", "m1", "m2")
     group_id = _group(tim)
-    wired.answer = lambda command, body: cb.ack_drop() \
-        if command == "Group.CallbackBeforeSendMsg" else cb.ack_ok()
+    wired.answer_for("Group.CallbackBeforeSendMsg", cb.ack_drop())
     _group_send(tim, group_id)
     assert _history(tim, group_id) == []
     new_body = [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "[filtered]"}}]
-    wired.answer = lambda command, body: cb.ack_modify(new_body) \
-        if command == "Group.CallbackBeforeSendMsg" else cb.ack_ok()
+    wired.answer_for("Group.CallbackBeforeSendMsg", cb.ack_modify(new_body))
     _group_send(tim, group_id)
     (stored,) = _history(tim, group_id)
     assert stored["MsgBody"] == new_body
-    after = checked(wired.wait_for("Group.CallbackAfterSendMsg")[0], "Group.CallbackAfterSendMsg")
+    after = first(wired, "Group.CallbackAfterSendMsg")
     assert after.msg_body == new_body
 
 
 def test_group_membership_callbacks(tim, sandbox, wired):
     _import(tim, "owner", "m1", "m2", "m3", "m4")
     group_id = _group(tim)
-    wired.answer = lambda command, body: cb.ack_refuse(["m4"]) \
-        if command == "Group.CallbackBeforeInviteJoinGroup" else cb.ack_ok()
+    wired.answer_for("Group.CallbackBeforeInviteJoinGroup", cb.ack_refuse(["m4"]))
     added = tim.call("group_open_http_svc/add_group_member", {
         "GroupId": group_id, "MemberList": [{"Member_Account": "m3"}, {"Member_Account": "m4"}]})
     results = {m["Member_Account"]: m["Result"] for m in added["MemberList"]}
     assert results["m3"] == 1 and results["m4"] != 1
-    invite = checked(wired.wait_for("Group.CallbackBeforeInviteJoinGroup")[0],
-                     "Group.CallbackBeforeInviteJoinGroup")
+    invite = first(wired, "Group.CallbackBeforeInviteJoinGroup")
     assert set(invite.members) == {"m3", "m4"}
-    joined = checked(wired.wait_for("Group.CallbackAfterNewMemberJoin")[0],
-                     "Group.CallbackAfterNewMemberJoin")
+    joined = first(wired, "Group.CallbackAfterNewMemberJoin")
     assert joined.members == ["m3"] and joined.group_id == group_id
     tim.call("group_open_http_svc/delete_group_member", {"GroupId": group_id,
                                                          "MemberToDel_Account": ["m2"]})
-    exited = checked(wired.wait_for("Group.CallbackAfterMemberExit")[0],
-                     "Group.CallbackAfterMemberExit")
+    exited = first(wired, "Group.CallbackAfterMemberExit")
     assert exited.members == ["m2"] and exited.exit_type == "Kicked"
     for event in (invite, joined, exited):
         assert not unknown_keys(event), (event.command, unknown_keys(event))
@@ -420,17 +411,13 @@ def test_group_info_owner_recall_destroy_callbacks(tim, sandbox, wired):
     tim.call("group_open_http_svc/group_msg_recall", {"GroupId": group_id,
                                                       "MsgSeqList": [{"MsgSeq": seq}]})
     tim.call("group_open_http_svc/destroy_group", {"GroupId": group_id})
-    info = checked(wired.wait_for("Group.CallbackAfterGroupInfoChanged")[0],
-                   "Group.CallbackAfterGroupInfoChanged")
+    info = first(wired, "Group.CallbackAfterGroupInfoChanged")
     assert info.name == "Renamed"
-    owner = checked(wired.wait_for("Group.CallbackAfterChangeGroupOwner")[0],
-                    "Group.CallbackAfterChangeGroupOwner")
+    owner = first(wired, "Group.CallbackAfterChangeGroupOwner")
     assert (owner.old_owner_account, owner.new_owner_account) == ("owner", "m1")
-    recall = checked(wired.wait_for("Group.CallbackAfterRecallMsg")[0],
-                     "Group.CallbackAfterRecallMsg")
+    recall = first(wired, "Group.CallbackAfterRecallMsg")
     assert recall.msg_seqs == [seq]
-    destroyed = checked(wired.wait_for("Group.CallbackAfterGroupDestroyed")[0],
-                        "Group.CallbackAfterGroupDestroyed")
+    destroyed = first(wired, "Group.CallbackAfterGroupDestroyed")
     assert destroyed.group_id == group_id and {"m1", "m2"} <= set(destroyed.members)
     for event in (info, owner, recall, destroyed):
         assert event.group_id == group_id
