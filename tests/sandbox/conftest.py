@@ -54,3 +54,58 @@ def users(sandbox):
 def app_key(sandbox):
     """(app id, secret key, admin) of the session sandbox, for signing UserSigs by hand."""
     return sandbox.app_id, sandbox._secret, sandbox.admin
+
+
+class Receiver:
+    """A local callback endpoint: records every call, answers with the ack set per command."""
+
+    def __init__(self):
+        from werkzeug.serving import make_server
+        from werkzeug.wrappers import Request, Response
+        import threading
+
+        self.calls: list[tuple[dict, dict]] = []
+        self.acks: dict[str, dict] = {}
+
+        def app(environ, start_response):
+            request = Request(environ)
+            body = json.loads(request.get_data() or b"{}")
+            self.calls.append((request.args.to_dict(), body))
+            ack = self.acks.get(request.args.get("CallbackCommand"), {"ActionStatus": "OK", "ErrorCode": 0,
+                                                                      "ErrorInfo": ""})
+            return Response(json.dumps(ack), content_type="application/json")(environ, start_response)
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/callback"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def commands(self) -> list[str]:
+        return [query["CallbackCommand"] for query, _ in self.calls]
+
+    def bodies(self, command: str) -> list[dict]:
+        return [body for query, body in self.calls if query["CallbackCommand"] == command]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(sandbox):
+    """A callback receiver the sandbox sends to (token "cbtoken")."""
+    rx = Receiver()
+    sandbox.callbacks.configure(rx.url, "cbtoken")
+    yield rx
+    sandbox.callbacks.configure(None, None)
+    rx.close()
+
+
+@pytest.fixture
+def settle(sandbox):
+    """settle() waits until the queued after-callbacks went out."""
+    def wait() -> None:
+        flush = getattr(sandbox.callbacks, "flush", None)
+        if flush:
+            assert flush(5.0)
+    return wait
