@@ -287,3 +287,69 @@ def decide(engine: Engine, command: str, body: dict) -> Decision | None:
     if scope is None:
         return Decision("allow", callbacks.ack_ok()) if command in callbacks.BEFORE_COMMANDS else None
     return evaluate(command, body, cache.get(engine, scope))
+
+
+# ---------------------------------------------------------------- saving (the admin page)
+
+FIELDS = ("name", "scope", "match", "pattern", "action", "error_code", "error_info", "position",
+          "enabled")
+
+
+def _int_field(raw, label: str) -> int | None:
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise RuleError(f"{label} must be a whole number.") from None
+
+
+def clean_form(form) -> dict:
+    """Typed, validated rule values from a submitted form; raises RuleError."""
+    data = {
+        "name": (form.get("name") or "").strip()[:128],
+        "scope": form.get("scope") or "",
+        "match": form.get("match") or "",
+        "pattern": (form.get("pattern") or "").strip(),
+        "action": form.get("action") or "",
+        "error_code": _int_field(form.get("error_code"), "The code"),
+        "error_info": (form.get("error_info") or "").strip()[:256] or None,
+        "position": _int_field(form.get("position"), "The order") or 0,
+        "enabled": form.get("enabled") in ("1", "on", "true", True),
+    }
+    if not data["name"]:
+        raise RuleError("The name is empty.")
+    validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"])
+    if data["action"] != "deny":
+        data["error_info"] = None
+    return data
+
+
+def save(sess, rule: Rule | None, data: dict, by: str | None) -> tuple[Rule, dict]:
+    """Create or update a rule; returns it and the changed fields {field: [old, new]}."""
+    now = int(time.time() * 1000)
+    if rule is None:
+        rule = Rule(created_ms=now)
+        sess.add(rule)
+        changes = {k: [None, v] for k, v in data.items()}
+    else:
+        changes = {k: [getattr(rule, k), v] for k, v in data.items() if getattr(rule, k) != v}
+    for key, value in data.items():
+        setattr(rule, key, value)
+    rule.updated_ms = now
+    rule.updated_by = by
+    sess.flush()
+    cache.invalidate()
+    return rule, changes
+
+
+def _form_value(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return "" if value is None else str(value)
+
+
+def as_form(rule: Rule) -> dict:
+    """A rule's values as the form shows them."""
+    return {k: _form_value(getattr(rule, k)) for k in FIELDS}

@@ -12,6 +12,8 @@ Settings (environment or create_app config): `CALLBACK_MAX_BYTES` (1 MiB), `CALL
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -116,6 +118,26 @@ def runtime(app: Flask) -> EventsRuntime:
     return app.extensions["events"]
 
 
+def token_fingerprint(token: str) -> str:
+    """A short, non-reversible tag that tells two tokens apart without showing either."""
+    return hashlib.sha256(b"tim-console callback token\n" + token.encode()).hexdigest()[:12]
+
+
+def from_ms(value: int | None) -> dt.datetime | None:
+    """Jinja filter: epoch milliseconds -> aware UTC datetime (then `|localtime`)."""
+    return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc) if value else None
+
+
+def _callback_settings(app: Flask):
+    def settings() -> dict:
+        cfg = app.config
+        token = cfg.get("TIM_CALLBACK_TOKEN")
+        return {"token_set": bool(token), "fingerprint": token_fingerprint(token) if token else None,
+                "window": cfg["CALLBACK_MAX_SKEW"], "max_kib": int(cfg["CALLBACK_MAX_BYTES"]) // 1024,
+                "retention_days": cfg["EVENTS_RETENTION_DAYS"]}
+    return settings
+
+
 def init_app(app: Flask) -> EventsRuntime:
     from console.callback_endpoint import CallbackEndpoint
     from console.events.cli import events_cli
@@ -126,4 +148,6 @@ def init_app(app: Flask) -> EventsRuntime:
     app.extensions["events"] = events
     app.wsgi_app = CallbackEndpoint(app, app.wsgi_app)
     app.cli.add_command(events_cli)
+    app.jinja_env.filters["from_ms"] = from_ms
+    app.jinja_env.globals["callback_settings"] = _callback_settings(app)
     return events
