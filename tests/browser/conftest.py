@@ -1,0 +1,188 @@
+"""Browser fixtures: the real console served over HTTP, driven by Debian's Chromium through Playwright.
+
+- `live_server`: create_app() on a temporary SQLite database, migrated and given an admin through
+  the app's own CLI, talking to the test sandbox, served by werkzeug's threaded server on an
+  ephemeral port in a background thread.
+- `page`: a fresh browser context and page; console messages are collected on `page.console_log`
+  and a screenshot is saved to test-artifacts/screenshots/ when a test fails.
+Chromium is Debian's /usr/bin/chromium (never a Playwright download). Without it the tests skip,
+except under CI, where its absence is a failure.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+ARTIFACTS = os.environ.get("TEST_ARTIFACTS") or os.path.join(ROOT, "test-artifacts")
+SCREENSHOTS = os.path.join(ARTIFACTS, "screenshots")
+
+ADMIN_NAME = "ada"
+ADMIN_PASSWORD = "correct horse battery staple"
+CALLBACK_TOKEN = "browser-test-callback-token"
+
+
+def pytest_collection_modifyitems(items):
+    here = os.path.dirname(os.path.abspath(__file__))
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_REPORT_KEY] = report
+
+
+_REPORT_KEY = pytest.StashKey()
+
+
+def _screenshot(page, name: str) -> str:
+    """Save a full-page PNG under test-artifacts/screenshots/ and return its path."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    path = os.path.join(SCREENSHOTS, re.sub(r"[^\w.-]+", "_", name) + ".png")
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+@pytest.fixture
+def screenshot():
+    """`screenshot(page, name)` saves test-artifacts/screenshots/<name>.png."""
+    return _screenshot
+
+
+# ---- the browser -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"{CHROMIUM} is missing (install Debian's chromium: `make test` does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path, tmp_path_factory):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class ConsoleLog:
+    """Messages the page printed to its console, plus uncaught page errors."""
+    entries: list[tuple[str, str]] = field(default_factory=list)
+
+    def errors(self) -> list[str]:
+        return [text for kind, text in self.entries if kind in ("error", "pageerror")]
+
+    def csp_violations(self) -> list[str]:
+        return [text for _kind, text in self.entries if "Content Security Policy" in text]
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True,
+                                  locale="en-US", timezone_id="UTC")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log = ConsoleLog()
+    page.on("console", lambda msg: log.entries.append((msg.type, msg.text)))
+    page.on("pageerror", lambda exc: log.entries.append(("pageerror", str(exc))))
+    page.console_log = log
+    yield page
+    report = request.node.stash.get(_REPORT_KEY, None)
+    if report is not None and report.failed:
+        try:
+            _screenshot(page, f"FAILED-{request.node.name}")
+        except Exception:  # the page may be gone; the failure itself is what matters
+            pass
+    context.close()
+
+
+# ---- the console -------------------------------------------------------------------------------
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    username: str
+    password: str
+    sandbox: object
+
+    def sign_in(self, page, username: str | None = None, password: str | None = None) -> None:
+        page.goto(self.url + "/login")
+        page.fill("input[name=name]", username or self.username)
+        page.fill("input[name=password]", password or self.password)
+        with page.expect_navigation():
+            page.click("form [type=submit]")
+
+
+def _shared_conftest(config):
+    """tests/conftest.py as pytest loaded it (its module name depends on how pytest was started)."""
+    path = os.path.join(ROOT, "tests", "conftest.py")
+    for plugin in config.pluginmanager.get_plugins():
+        if os.path.abspath(getattr(plugin, "__file__", "") or "") == path:
+            return plugin
+    raise RuntimeError("tests/conftest.py is not loaded")
+
+
+def _cli(app, *args: str, input: str | None = None):
+    result = app.test_cli_runner().invoke(args=list(args), input=input)
+    assert result.exit_code == 0, f"flask {' '.join(args)} failed:\n{result.output}\n{result.exception!r}"
+    return result
+
+
+@pytest.fixture
+def live_server(sandbox, tmp_path, pytestconfig):
+    from werkzeug.serving import make_server
+
+    from console import create_app
+
+    shared = _shared_conftest(pytestconfig)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'console.db'}",
+        "SECRET_KEY": "browser-test-secret-key",
+        "TIM_APP_ID": str(shared.SANDBOX_APP_ID),
+        "TIM_SECRET": shared.SANDBOX_SECRET,
+        "TIM_ADMIN": shared.SANDBOX_ADMIN,
+        "TIM_BASE_URL": sandbox.base_url,
+        "TIM_CALLBACK_TOKEN": CALLBACK_TOKEN,
+        "JOBS_IMMEDIATE": "1",
+        "LOGIN_LIMIT": "1000 per minute",
+    })
+    _cli(app, "db", "upgrade")
+    _cli(app, "operators", "create", ADMIN_NAME, "--role", "admin", "--password-stdin",
+         input=ADMIN_PASSWORD + "\n")
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-console", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = url
+    try:
+        yield LiveServer(url=url, app=app, username=ADMIN_NAME, password=ADMIN_PASSWORD, sandbox=sandbox)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
