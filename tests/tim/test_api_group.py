@@ -298,3 +298,14 @@ def test_group_arguments_checked_before_sending(tim, call):
     with pytest.raises(InvalidArgumentError):
         call(tim)
     assert seen == []
+
+
+def test_community_members_page_with_next_cursor(tim, users):
+    gid = tim.group.create_group("Community", "Town", owner="gowner", group_id="@TGS#_town",
+                                 members=["gm1", "gm2", "gm3"]).group_id
+    first = tim.group.fetch_members(gid, limit=2)
+    assert len(first.members) == 2 and first.has_more and first.next
+    calls = []
+    tim.add_observer(lambda e: calls.append(e.request))
+    assert sorted(m.id for m in tim.group.iter_members(gid, page_size=2)) == sorted(["gowner", "gm1", "gm2", "gm3"])
+    assert all("Offset" not in r for r in calls) and calls[0]["Next"] == "" and calls[1]["Next"]

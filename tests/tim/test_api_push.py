@@ -76,6 +76,7 @@ def test_push_message_creates_task(push, sandbox):
     lambda p: p.push_message("x", tags_or=["t" * 51]),
     lambda p: p.push_message("x", lifetime=604801),
     lambda p: p.set_attr_names({10: "x"}),
+    lambda p: p.set_attr_names({"first": "x"}),
     lambda p: p.add_user_tags({"pa": [f"t{i}" for i in range(11)]}),
     lambda p: p.get_user_tags([f"u{i}" for i in range(101)]),
     lambda p: p.delete_user_all_tags([f"u{i}" for i in range(101)]),

@@ -196,6 +196,7 @@ def test_friend_lists_add_get_delete(tim, people):
     lambda t: t.sns.update_friends("ann", {"bob": {"Tag_SNS_IM_AddSource": "AddSource_Type_X"}}),
     lambda t: t.sns.add_groups("ann", ["x" * 31]),
     lambda t: t.sns.fetch_blacklist("ann", 0),
+    lambda t: t.sns.import_friends("ann", [FriendSpec("bob", custom={"Tag_SNS_IM_Remark": "x"})]),
 ])
 def test_sns_arguments_checked_before_sending(tim, call):
     seen = []

@@ -226,10 +226,11 @@ class Namespace:
     def _one(self, batch: BatchResult, endpoint: str) -> ItemResult:
         """The single item of a one-item batch; raises the matching TimError if it failed."""
         item = batch.items[0]
-        if not item.ok:
-            code = item.code if item.code is not None else batch.code
-            raise error_for(code or -1, item.info or batch.info, endpoint, batch.raw)
-        return item
+        if item.ok:
+            return item
+        if item.code is None:     # the service named no code for this item
+            raise TimError(batch.code, item.info or batch.info, endpoint, batch.raw)
+        raise error_for(item.code, item.info or batch.info, endpoint, batch.raw)
 
 
 def envelope(raw: dict) -> dict:

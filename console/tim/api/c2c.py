@@ -6,8 +6,8 @@ from typing import Any, Iterable, Iterator
 
 from console.tim.api._base import (
     MAX_MSG_LIFETIME, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size,
-    check_str, check_user_id, check_user_ids, drop_none, envelope, error_list, invalid, items_in_order, msg_body, new_random,
-    offline_push, paginate,
+    check_str, check_user_id, check_user_ids, drop_none, envelope, error_list, invalid, items_in_order, msg_body,
+    new_random, offline_push, paginate,
 )
 from console.tim.results import (
     BatchSendResult, C2CMessage, C2CMessagePage, ItemResult, Result, SendResult, UnreadCount, UnreadResult,

@@ -58,6 +58,12 @@ def _attrs(name: str, attrs: Any) -> dict[str, str]:
             for k, v in attrs.items()}
 
 
+def _slot(key: Any) -> str:
+    """An attribute slot 0-9 (int or digit string) as the "0".."9" key the service wants."""
+    slot = int(key) if isinstance(key, str) and key.isdigit() else key
+    return str(check_enum("attribute slot", slot, ATTR_SLOTS))
+
+
 def _per_user(name: str, mapping: Any) -> list[tuple[str, Any]]:
     if not isinstance(mapping, Mapping):
         raise invalid(f"{name} must be a dict of user ID -> value")
@@ -140,13 +146,11 @@ class PushAPI(Namespace):
         1 RegistrationID per slot."""
         if not isinstance(names, Mapping) or not names:
             raise invalid("names must be a non-empty dict of slot (0-9) -> attribute name")
-        body: dict[str, Any] = {"AttrNames": {str(check_enum("attribute slot", int(k), ATTR_SLOTS)):
-                                              _tag("attribute name", v) for k, v in names.items()}}
+        body: dict[str, Any] = {"AttrNames": {_slot(k): _tag("attribute name", v) for k, v in names.items()}}
         if types:
             if self.api == "legacy":
                 raise invalid("attribute types need the timpush API (client.push_api='timpush')")
-            body["AttrTypes"] = {str(check_enum("attribute slot", int(k), ATTR_SLOTS)):
-                                 check_enum("attribute type", v, ATTR_TYPES) for k, v in types.items()}
+            body["AttrTypes"] = {_slot(k): check_enum("attribute type", v, ATTR_TYPES) for k, v in types.items()}
         raw = self._call(self._endpoint("set_attr_name"), body, op="set_attr_names", retry_safe=True)
         return AttrNames(names={int(k): v for k, v in body["AttrNames"].items()},
                          types={int(k): v for k, v in body.get("AttrTypes", {}).items()}, raw=raw)

@@ -97,6 +97,12 @@ def _update_tag(key: str) -> str:
                   "Tag_SNS_IM_Group or Tag_SNS_Custom_*")
 
 
+def _custom_tag(tag: str) -> str:
+    if not isinstance(tag, str) or not _CUSTOM_TAG.match(tag):
+        raise invalid(f"custom friend field {tag!r} must be Tag_SNS_Custom_ plus 1-8 letters/digits")
+    return tag
+
+
 def _check_type(value: str, table: dict[str, str]) -> str:
     value = table.get(value, value)
     return check_enum("check_type", value, table.values())
@@ -151,7 +157,7 @@ class SnsAPI(Namespace):
             if spec.remark_time is not None:
                 item["RemarkTime"] = check_int("remark_time", spec.remark_time)
             if spec.custom:
-                item["CustomItem"] = [{"Tag": _update_tag(tag), "Value": _sns_value(tag, value)}
+                item["CustomItem"] = [{"Tag": _custom_tag(tag), "Value": _sns_value(tag, value)}
                                       for tag, value in spec.custom.items()]
             items.append(item)
         body = {"From_Account": check_user_id("user_id", user_id), "AddFriendItem": items}
