@@ -139,8 +139,8 @@ class Sandbox:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> "Sandbox":
         self._server = make_server(host, port, self.wsgi, threaded=True, request_handler=_QuietHandler)
         self.base_url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox-http",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,),
+                                        name="sandbox-http", daemon=True)
         self._thread.start()
         if self.state_file:
             self._stop_saving.clear()

@@ -1,0 +1,57 @@
+"""`--state FILE`: state survives a restart; saves are atomic JSON."""
+from __future__ import annotations
+
+import json
+import os
+
+from console.sandbox import Sandbox
+from console.sandbox.state import State
+
+
+def _populate(sb: Sandbox) -> str:
+    for uid in ("alice", "bob"):
+        assert sb.invoke("im_open_login_svc/account_import", {"UserID": uid, "Nick": uid.title()})["ErrorCode"] == 0
+    sb.state.add_friend("alice", "bob", source="AddSource_Type_Test", groups=["pals"])
+    sb.invoke("sns/black_list_add", {"From_Account": "bob", "To_Account": ["alice"]})
+    sent = sb.invoke("openim/sendmsg", {"From_Account": "alice", "To_Account": "bob", "MsgRandom": 1,
+                                        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]})
+    sb.invoke("timpush/add_tag", {"UserTags": [{"To_Account": "alice", "Tags": ["vip"]}]})
+    sb.invoke("openconfigsvr/setnospeaking", {"Set_Account": "bob", "C2CmsgNospeakingTime": 600})
+    return sent["MsgKey"]
+
+
+def test_state_survives_a_restart(tmp_path):
+    path = str(tmp_path / "state.json")
+    first = Sandbox(secret="k" * 16, state_file=path).start()
+    key = _populate(first)
+    snapshot = first.state.to_dict()
+    first.stop()
+    assert json.load(open(path, encoding="utf-8"))["accounts"].keys() == {"alice", "bob"}
+
+    second = Sandbox(secret="k" * 16, state_file=path).start()
+    try:
+        assert second.state.to_dict() == snapshot
+        assert second.state.find_c2c("alice", "bob", key) is not None
+        answer = second.invoke("profile/portrait_get", {"To_Account": ["alice"], "TagList": ["Tag_Profile_IM_Nick"]})
+        assert answer["UserProfileItem"][0]["ProfileItem"] == [{"Tag": "Tag_Profile_IM_Nick", "Value": "Alice"}]
+    finally:
+        second.stop()
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
+    state = State()
+    state.import_account("x")
+    path = tmp_path / "s.json"
+    state.save(str(path))
+    state.save(str(path))
+    assert os.listdir(tmp_path) == ["s.json"]
+    fresh = State()
+    assert fresh.load_file(str(path)) and fresh.account_exists("x")
+    assert not State().load_file(str(tmp_path / "missing.json"))
+
+
+def test_reset_empties_everything(sandbox):
+    _populate(sandbox)
+    sandbox.reset()
+    empty = State().to_dict()
+    assert sandbox.state.to_dict() == empty
