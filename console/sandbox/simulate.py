@@ -1,8 +1,9 @@
-"""Live traffic (`--simulate RATE`): sandbox users log in and out and chat, RATE events a second.
+"""Live traffic (`--simulate RATE`): sandbox users log in and out, chat, join and leave groups.
 
 Logins and logouts change the online state and send `State.StateChange`; messages go through
 `sandbox.invoke` (openim/sendmsg, group_open_http_svc/send_group_msg), the same handlers as a
-REST call, so before/after callbacks flow exactly as they would for real traffic. One daemon
+REST call, and joins/leaves through the group module's client-side paths (apply_join,
+quit_group), so before/after callbacks flow exactly as they would for real traffic. One daemon
 thread, paced to the rate (capped at MAX_RATE); `stop()` ends it promptly.
 """
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 from collections import Counter
 
 from .demo import CN_LINES, EN_LINES, GROUP_LINES_CN, GROUP_LINES_EN
+from .handlers.group import apply_join, quit_group
+from .registry import Ctx
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +79,14 @@ class Simulator:
         """One event: a login/logout, a C2C message or a group message; returns its kind."""
         accounts = self._accounts()
         roll = self._rng.random()
-        if roll < 0.3:
+        if roll < 0.25:
             kind = self._presence(accounts)
-        elif roll < 0.7:
+        elif roll < 0.6:
             kind = self._c2c(accounts)
-        else:
+        elif roll < 0.9:
             kind = self._group() or self._c2c(accounts)
+        else:
+            kind = self._join_or_leave(accounts) or self._c2c(accounts)
         self.counts[kind] += 1
         return kind
 
@@ -158,6 +163,23 @@ class Simulator:
             "GroupId": group_id, "From_Account": sender, "Random": rng.randint(1, 2**32 - 1),
             "MsgBody": self._text(self._line(sender, GROUP_LINES_CN, GROUP_LINES_EN))})
         return "group" if not answer.get("ErrorCode") else "group_refused"
+
+    def _join_or_leave(self, accounts: list[str]) -> str | None:
+        state, rng = self.sandbox.state, self._rng
+        with state.lock:
+            groups = sorted((g.group_id, sorted(g.members or g.online), g.owner)
+                            for g in state.groups.groups.values())
+        if not groups:
+            return None
+        group_id, members, owner = rng.choice(groups)
+        account = rng.choice(accounts)
+        ctx = Ctx(sandbox=self.sandbox, identifier=account, now=time.time())
+        leavers = [m for m in members if m != owner]
+        if leavers and (account in members or rng.random() < 0.4):
+            account = account if account in leavers else rng.choice(leavers)
+            ctx.identifier = account
+            return "leave" if quit_group(ctx, group_id, account) else "leave_refused"
+        return "join" if apply_join(ctx, group_id, account) else "join_refused"
 
 
 def start(sandbox, rate: float, **options) -> Simulator:

@@ -6,7 +6,7 @@ import dataclasses
 import threading
 
 import pytest
-from callback_receiver import CALLBACK_TOKEN, CallbackReceiver, receiver, wired  # noqa: F401
+from callback_receiver import CALLBACK_TOKEN, receiver, wired  # noqa: F401
 
 from console.sandbox.callbacks import CallbackSender, forbidden
 from console.tim import TimError

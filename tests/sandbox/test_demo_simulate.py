@@ -132,15 +132,18 @@ def test_sandbox_seed_option_loads_the_demo():
 
 
 def test_simulator_drives_callbacks_through_the_handlers(demo_sandbox, wired):
-    sim = simulate.start(demo_sandbox, 200, seed=3, max_events=120)
+    sim = simulate.start(demo_sandbox, 200, seed=3, max_events=200)
     sim._thread.join(10)
     assert not sim.running
-    assert sum(sim.counts.values()) == 120 and not sim.counts["errors"]
+    assert sum(sim.counts.values()) == 200 and not sim.counts["errors"]
     assert sim.counts["c2c"] > 10 and sim.counts["group"] > 5 and sim.counts["login"] > 5
+    assert sim.counts["join"] and sim.counts["leave"]
     assert demo_sandbox.callbacks.flush(10)
     commands = set(wired.commands())
     assert {"State.StateChange", "C2C.CallbackBeforeSendMsg", "C2C.CallbackAfterSendMsg",
-            "Group.CallbackBeforeSendMsg", "Group.CallbackAfterSendMsg"} <= commands
+            "Group.CallbackBeforeSendMsg", "Group.CallbackAfterSendMsg",
+            "Group.CallbackBeforeApplyJoinGroup", "Group.CallbackAfterNewMemberJoin",
+            "Group.CallbackAfterMemberExit"} <= commands
     logins = set()
     for req in wired.received:
         assert cb.verify_query(req.query, app_id=1400000001, token=CALLBACK_TOKEN).ok
