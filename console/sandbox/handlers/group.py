@@ -172,8 +172,9 @@ def _require_accounts(ctx, accounts) -> None:
 
 # ---- shaping the answer ---------------------------------------------------------------
 
-def _base_value(group: Group, name: str):
-    return {
+def _base_info(group: Group, names) -> dict:
+    """Base fields: all (names None) or those listed; InviteJoinOption only once set."""
+    values = {
         "Type": group.type, "Name": group.name, "Introduction": group.introduction,
         "Notification": group.notification, "FaceUrl": group.face_url,
         "Owner_Account": group.owner, "CreateTime": group.create_time,
@@ -182,14 +183,10 @@ def _base_value(group: Group, name: str):
         "MemberNum": group.member_num, "MaxMemberNum": group.max_members,
         "ApplyJoinOption": group.apply_join, "MuteAllMember": "On" if group.mute_all else "Off",
         "InviteJoinOption": group.invite_join,
-    }[name]
-
-
-def _base_info(group: Group, names) -> dict:
-    """Base fields: all (names None) or those listed; InviteJoinOption only once set."""
-    wanted = BASE_FIELDS if names is None else [n for n in BASE_FIELDS if n in names]
-    return {n: _base_value(group, n) for n in wanted
-            if not (n == "InviteJoinOption" and not group.invite_join)}
+    }
+    if not group.invite_join:
+        del values["InviteJoinOption"]
+    return {n: values[n] for n in BASE_FIELDS if n in values and (names is None or n in names)}
 
 
 def _custom_list(data: dict, keys) -> list[dict]:
@@ -301,9 +298,13 @@ def get_appid_group_list(ctx, body):
 
 
 def _profile_fields(body: dict) -> dict:
-    """The optional profile texts of create/import/modify, checked for length."""
-    return {attr: value for key, attr in PROFILE_TEXTS.items() if key != "Name"
-            for value in [_text(body, key, max_bytes=TEXT_LIMITS[key])] if value is not None}
+    """The optional profile texts of create/import/modify (not Name), checked for length."""
+    found = {}
+    for key in ("Introduction", "Notification", "FaceUrl"):
+        value = _text(body, key, max_bytes=TEXT_LIMITS[key])
+        if value is not None:
+            found[PROFILE_TEXTS[key]] = value
+    return found
 
 
 def _plan_group(ctx, body: dict, *, importing: bool) -> dict:
@@ -325,7 +326,7 @@ def _plan_group(ctx, body: dict, *, importing: bool) -> dict:
         if ctx.state.groups.get(group_id) is not None:
             raise ApiError(10021, "GroupId is already used")
     plan = {"group_type": group_type, "name": name, "owner": owner, "group_id": group_id,
-            "members": [], "profile": _profile_fields(body)}
+            "members": [], "member_data": {}, "profile": _profile_fields(body)}
     profile = plan["profile"]
     cap = CAP_MAX[group_type]
     max_count = _int(body, "MaxMemberCount")
@@ -356,11 +357,13 @@ def _plan_group(ctx, body: dict, *, importing: bool) -> dict:
         if create_time:
             profile["create_time"] = profile["last_info_time"] = create_time
     else:
-        plan["members"] = _plan_members(ctx, body, group_type, owner, profile)
+        limit = profile.get("max_members") or CAP_MAX[group_type]     # 0: unlimited
+        plan["members"], plan["member_data"] = _plan_members(ctx, body, group_type, owner, limit)
     return plan
 
 
-def _plan_members(ctx, body: dict, group_type: str, owner: str, profile: dict) -> list:
+def _plan_members(ctx, body: dict, group_type: str, owner: str, limit: int) -> tuple[list, dict]:
+    """create_group's MemberList: [(account, role)] and {account: AppMemberDefinedData}."""
     entries = _objects(body, "MemberList", limit=CREATE_MEMBERS_MAX, limit_code=10005)
     if entries and group_type == "AVChatRoom":
         raise ApiError(10007, "AVChatRoom groups take no MemberList")
@@ -378,20 +381,16 @@ def _plan_members(ctx, body: dict, group_type: str, owner: str, profile: dict) -
                                            name="AppMemberDefinedData",
                                            key_max=MEMBER_KEYS_MAX, value_max=MEMBER_VALUE_MAX)
     _require_accounts(ctx, [a for a, _ in members])
-    limit = profile.get("max_members") or CAP_MAX[group_type]     # 0: unlimited
     if limit and len(members) + (1 if owner else 0) > limit:
         raise ApiError(10038, "too many members for the group's MaxMemberNum")
-    profile["_member_data"] = custom
-    return members
+    return members, custom
 
 
 def _build_group(ctx, plan: dict) -> Group:
-    profile = dict(plan["profile"])
-    custom = profile.pop("_member_data", {})
     group = ctx.state.groups.add_group(plan["group_type"], plan["name"], int(ctx.now),
                                        group_id=plan["group_id"], owner=plan["owner"],
-                                       members=plan["members"], **profile)
-    for account, data in custom.items():
+                                       members=plan["members"], **plan["profile"])
+    for account, data in plan["member_data"].items():
         group.members[account].app_data = data
     ctx.state.count("GroupNewGroupNum")
     return group
