@@ -39,8 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from console import db, errors, i18n, jobs, security
-    from console.audit import AuditedClient, AuditWriter, request_context
+    from console.audit import AuditedClient, AuditWriter, install_log_redaction, request_context
 
+    install_log_redaction(app)
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

@@ -218,6 +218,35 @@ def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
     return _USERSIG_SHAPE.sub(REDACTED, text)
 
 
+class RedactingFilter(logging.Filter):
+    """Scrub secrets and UserSigs from log records (urllib3 logs request URLs at DEBUG level,
+    and those carry `usersig=`)."""
+
+    _QUERY_SIG = re.compile(r"(?i)(usersig=)[^&\s\"']+")
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub_text(self._QUERY_SIG.sub(r"\1" + REDACTED, message), self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def install_log_redaction(app) -> None:
+    """Attach a RedactingFilter to the loggers that may see request URLs or payloads."""
+    redactor = RedactingFilter(_secrets(app))
+    for name in ("urllib3.connectionpool", "urllib3", "console", "console.tim", "werkzeug", "huey",
+                 "gunicorn.error"):
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, RedactingFilter)]:
+            logger.removeFilter(old)
+        logger.addFilter(redactor)
+
+
 def _bounded(value: Any) -> Any:
     """Keep stored JSON small: oversize payloads keep their scalars and the sizes of their lists."""
     if value is None:
@@ -295,11 +324,10 @@ def extract_items(response: dict | None) -> list[dict]:
 
 
 def outcome_of(error, items: list[dict]) -> str:
+    """failed: the call failed as a whole; partial: it succeeded but some items failed."""
     if error is not None:
         return "failed"
-    if any(not item["ok"] for item in items):
-        return "partial" if any(item["ok"] for item in items) else "failed"
-    return "ok"
+    return "partial" if any(not item["ok"] for item in items) else "ok"
 
 
 # ---- writing ---------------------------------------------------------------------------------

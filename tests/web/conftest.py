@@ -1,0 +1,193 @@
+"""Fixtures for the console: an app per test against the sandbox, on SQLite or PostgreSQL.
+
+- SQLite (default): a fresh database file in the test's tmp dir.
+- PostgreSQL when TEST_DATABASE_URL is set: a unique schema per test, dropped afterwards.
+- TEST_REDIS_URL, when set, backs the login limiter.
+Tables come from the Alembic migrations (so the PostgreSQL append-only trigger is exercised).
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+
+def _root_constants():
+    """SANDBOX_* from tests/conftest.py, loaded by path (tests/ is not a package)."""
+    import importlib.util
+    import pathlib
+
+    spec = importlib.util.spec_from_file_location("_tests_root_conftest",
+                                                  pathlib.Path(__file__).parents[1] / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SANDBOX_APP_ID, module.SANDBOX_SECRET, module.SANDBOX_ADMIN
+
+
+SANDBOX_APP_ID, SANDBOX_SECRET, SANDBOX_ADMIN = _root_constants()
+
+PASSWORD = "correct horse battery"
+ROLES = ("viewer", "operator", "admin")
+CALLBACK_TOKEN = "web-test-callback-token-5d1e"
+SECRET_KEY = "web-test-secret-key-0c9a7b"
+
+
+def _pg_url(base: str) -> str:
+    if base.startswith("postgresql://") or base.startswith("postgres://"):
+        base = "postgresql+psycopg://" + base.split("://", 1)[1]
+    return base
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """A database URL for one test (and the cleanup of what it creates)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_path}/console.db"
+        return
+    base = _pg_url(base)
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def app_config(sandbox, database_url, tmp_path):
+    cfg = {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "TESTING": True,
+        "TIM_APP_ID": str(SANDBOX_APP_ID),
+        "TIM_SECRET": SANDBOX_SECRET,
+        "TIM_ADMIN": SANDBOX_ADMIN,
+        "TIM_BASE_URL": sandbox.base_url,
+        "TIM_CALLBACK_TOKEN": CALLBACK_TOKEN,
+        "TIM_TIMEOUT": "5",
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "REDIS_URL": "",
+    }
+    if os.environ.get("TEST_REDIS_URL"):
+        cfg["RATELIMIT_STORAGE_URI"] = os.environ["TEST_REDIS_URL"]
+        cfg["RATELIMIT_KEY_PREFIX"] = "test-" + uuid.uuid4().hex[:8]
+    return cfg
+
+
+@pytest.fixture
+def make_app(app_config):
+    """Build an app (migrated database) with optional config overrides."""
+    from console import create_app
+    from console.cli import upgrade
+
+    apps = []
+
+    def build(**overrides):
+        app = create_app({**app_config, **overrides})
+        upgrade(app)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        client = app.extensions.get("tim_client")
+        if client is not None:
+            client.close()
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def operators(app):
+    """One operator per role, named after it, all with PASSWORD."""
+    from console import db, security
+    from console.models import Operator
+
+    hashed = security.hash_password(PASSWORD)
+    with db.new_session(app) as sess:
+        for role in ROLES:
+            sess.add(Operator(name=role, role=role, password_hash=hashed))
+    return ROLES
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+HX_CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+class Browser:
+    """A test client that signs in and sends the CSRF token like the pages do."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, page: str = "/login") -> str:
+        html = self.client.get(page).get_data(as_text=True)
+        match = CSRF_RE.search(html) or HX_CSRF_RE.search(html)
+        assert match, f"no CSRF token on {page}"
+        return match.group(1)
+
+    def login(self, name: str, password: str = PASSWORD):
+        token = self.csrf("/login")
+        return self.client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+
+    def post(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
+        token = self.csrf("/me") if self.signed_in else self.csrf("/login")
+        headers = kwargs.pop("headers", {})
+        if htmx:
+            headers = {**headers, "HX-Request": "true", "X-CSRFToken": token}
+            return self.client.post(url, data=data or {}, headers=headers, **kwargs)
+        return self.client.post(url, data={**(data or {}), "csrf_token": token}, headers=headers, **kwargs)
+
+    @property
+    def signed_in(self) -> bool:
+        with self.client.session_transaction() as sess:
+            return "_user_id" in sess
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+@pytest.fixture
+def browser(app):
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def signed_in(app, operators):
+    """signed_in(role) -> a Browser signed in as that role."""
+    def make(role: str) -> Browser:
+        b = Browser(app.test_client())
+        resp = b.login(role)
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return b
+    return make
+
+
+@pytest.fixture
+def audit_rows(app):
+    """audit_rows() -> every AuditEntry of the app's database, oldest first."""
+    from sqlalchemy import select
+
+    from console import db
+    from console.models import AuditEntry
+
+    def read():
+        with db.new_session(app) as sess:
+            return list(sess.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    return read
+
+
+@pytest.fixture
+def sandbox_secret():
+    return SANDBOX_SECRET
