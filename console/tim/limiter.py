@@ -126,7 +126,7 @@ class Limiter:
                 if pacers is None:
                     rate = self.rate_for(endpoint)
                     bucket = TokenBucket(rate * self.headroom, rate * (1 - self.headroom)) if rate else None
-                    field, per_minute = self._per_minute.get(endpoint, (None, 0))
+                    per_minute = self._per_minute.get(endpoint, (None, 0))[1]
                     window = SlidingWindow(per_minute) if per_minute else None
                     pacers = self._buckets[endpoint] = (bucket, window)
         return pacers
