@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 
 TYPES = ("Private", "Public", "ChatRoom", "AVChatRoom", "Community")
 TYPE_ALIASES = {"Work": "Private", "Meeting": "ChatRoom"}   # the SDK's newer names
-ROLES = ("Owner", "Admin", "Member")
 MSG_FLAGS = ("AcceptAndNotify", "AcceptNotNotify", "Discard")
 JOIN_OPTIONS = ("FreeAccess", "NeedPermission", "DisableApply")
 INVITE_OPTIONS = ("FreeAccess", "NeedPermission", "DisableInvite")
