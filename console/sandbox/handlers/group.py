@@ -927,6 +927,9 @@ def send_group_msg(ctx, body):
             plan["custom"] = ack["CloudCustomData"]
     with ctx.state.lock:
         group = _group(ctx, body)                    # it may have been disbanded meanwhile
+        if group.stores_members and plan["sender"] != ctx.identifier \
+                and plan["sender"] not in group.members:
+            raise ApiError(10007, "From_Account is not a member of the group")
         msg = _deliver(ctx, group, plan)
         _after(ctx, "Group.CallbackAfterSendMsg", group,
                forbid="ForbidAfterSendMsgCallback" in forbid, **_message_fields(ctx, plan, msg))
