@@ -168,8 +168,11 @@ def check_message_size(name: str, payload: dict) -> None:
 
 def items_in_order(ids: Sequence[Any], found: dict[Any, ItemResult],
                    missing: Callable[[Any], ItemResult]) -> list[ItemResult]:
-    """One item per requested id, in request order; ids the service left out go through `missing`."""
-    return [found[i] if i in found else missing(i) for i in ids]
+    """One item per requested id, in request order; ids the service left out go through `missing`.
+    Items the service returned for ids nobody asked for are kept too, at the end."""
+    wanted = set(ids)
+    return [found[i] if i in found else missing(i) for i in ids] + [
+        item for key, item in found.items() if key not in wanted]
 
 
 def result_items(raw: dict, key: str, ids: Sequence[Any], cls: type[ItemResult] = ItemResult, *,

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Iterator
 
 from console.tim.api._base import (
     MAX_MSG_LIFETIME, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size,
-    check_str, check_user_id, check_user_ids, drop_none, envelope, error_list, invalid, items_in_order, msg_body,
+    check_str, check_user_id, check_user_ids, drop_none, envelope, error_list, flag, invalid, items_in_order, msg_body,
     new_random, offline_push, paginate,
 )
 from console.tim.results import (
@@ -68,7 +68,7 @@ class C2CAPI(Namespace):
                      msg_random: int | None = None, cloud_custom_data: str | None = None,
                      send_control: Iterable[str] | None = None, forbid_callbacks: Iterable[str] | None = None,
                      offline_push_info: Any = None, online_only: bool = False,
-                     need_read_receipt: bool = False) -> SendResult:
+                     need_read_receipt: bool = False, support_extension: bool | None = None) -> SendResult:
         """Send one message to `to` (from the admin, or from `sender`).
 
         `body`: a string (one text element), an element, or a list of elements
@@ -84,6 +84,8 @@ class C2CAPI(Namespace):
         forbid = check_forbid_callbacks(forbid_callbacks)
         if forbid:
             payload["ForbidCallbackControl"] = forbid
+        if support_extension is not None:
+            payload["SupportMessageExtension"] = flag(support_extension)
         check_message_size("message", payload)
         raw = self._call(SEND, payload, op="send_message")
         return SendResult(msg_key=raw.get("MsgKey", ""), msg_time=int(raw.get("MsgTime") or 0),

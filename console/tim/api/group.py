@@ -141,7 +141,7 @@ def _profile_fields(*, name=None, introduction=None, notification=None, face_url
 
 
 def _member(entry: dict, **extra) -> Member:
-    return Member(id=entry.get("Member_Account", ""), role=entry.get("Role", ""),
+    return Member(id=entry.get("Member_Account", ""), role=(entry.get("Role") or "").strip(),
                   join_time=int(entry.get("JoinTime") or 0), msg_seq=int(entry.get("MsgSeq") or 0),
                   msg_flag=entry.get("MsgFlag", ""), last_send_msg_time=int(entry.get("LastSendMsgTime") or 0),
                   name_card=entry.get("NameCard", ""),
@@ -312,7 +312,8 @@ class GroupAPI(Namespace):
         ids = check_user_ids("user_ids", user_ids, max_items=MAX_ROLE_USERS)
         body = {"GroupId": _gid("group_id", group_id), "User_Account": ids}
         raw = self._call(ROLES, body, op="get_roles_in_group", retry_safe=True)
-        found = {e.get("Member_Account"): MemberRole(id=e.get("Member_Account"), role=e.get("Role", ""), raw=e)
+        found = {e.get("Member_Account"): MemberRole(id=e.get("Member_Account"), role=(e.get("Role") or "").strip(),
+                                                     raw=e)
                  for e in raw.get("UserIdList") or []}
         return BatchResult(items=items_in_order(ids, found, not_returned(MemberRole)), raw=raw, **envelope(raw))
 
@@ -511,7 +512,8 @@ class GroupAPI(Namespace):
                      forbid_callbacks: Iterable[str] | None = None, offline_push_info: Any = None,
                      cloud_custom_data: str | None = None, at: Iterable[str] | None = None,
                      to_members: Iterable[str] | None = None, random: int | None = None,
-                     need_read_receipt: bool = False, topic_id: str | None = None) -> GroupSendResult:
+                     need_read_receipt: bool = False, support_extension: bool | None = None,
+                     topic_id: str | None = None) -> GroupSendResult:
         """Send a message to the group. `at`: user IDs to @-mention, "@all" for everyone."""
         payload: dict[str, Any] = {
             "GroupId": _gid("group_id", group_id),
@@ -545,6 +547,8 @@ class GroupAPI(Namespace):
             payload["To_Account"] = check_user_ids("to_members", to_members, max_items=MAX_TARGETED)
         if need_read_receipt:
             payload["NeedReadReceipt"] = 1
+        if support_extension is not None:
+            payload["SupportMessageExtension"] = flag(support_extension)
         if topic_id is not None:
             payload["TopicId"] = _gid("topic_id", topic_id)
         check_message_size("message", payload)
