@@ -11,8 +11,11 @@ bin="$root/.venv/bin"
 host="${HOST:-127.0.0.1}"
 port="${PORT:-5000}"
 sandbox_port="${SANDBOX_PORT:-9300}"
-instance="$root/instance"
+instance="${CONSOLE_INSTANCE:-$root/instance}"  # console/__init__.py reads the same variable
 flask=("$bin/flask" --app wsgi)
+
+# Links the console prints (first-admin setup, callback URL) use this address.
+export PUBLIC_URL="${PUBLIC_URL:-http://${host}:${port}}"
 
 mkdir -p "$instance"
 chmod 700 "$instance"
@@ -82,11 +85,11 @@ pids+=($!)
 
 echo "Starting the console on http://${host}:${port}"
 "$bin/gunicorn" -k gthread --workers 1 --threads 16 -b "${host}:${port}" \
-    --graceful-timeout 5 --access-logfile - wsgi:app &
+    --graceful-timeout 5 wsgi:app &
 pids+=($!)
 wait_http "http://${host}:${port}/healthz" "The console"
 
-setup="$(PUBLIC_URL="${PUBLIC_URL:-http://${host}:${port}}" "${flask[@]}" operators setup-url 2>/dev/null || true)"
+setup="$("${flask[@]}" operators setup-url 2>/dev/null || true)"
 if [ -n "$setup" ]; then
     echo
     echo "No operator exists yet. Create the first admin here (the link works once):"
@@ -99,5 +102,6 @@ echo "Console ready: http://${host}:${port}/  (Ctrl-C stops everything)"
 set +e
 wait -n "${pids[@]}"
 status=$?
-echo "A process exited (status $status); stopping the others" >&2
+# Ctrl-C reaches every process of the group; gunicorn and the consumer then exit with status 0.
+[ "$status" -eq 0 ] || echo "A process exited with status $status; stopping the others" >&2
 exit "$status"
