@@ -123,7 +123,7 @@ def test_iter_friends_pages_lazily_and_stops_early(tim, sandbox):
     first = list(itertools.islice(tim.sns.iter_friends("owner"), 3))
     assert len(first) == 3 and calls.count("sns/friend_get") == 1
     calls.clear()
-    gen = tim.sns.iter_friends("owner")
+    tim.sns.iter_friends("owner")          # creating the generator sends nothing
     assert calls == []                    # nothing is fetched before the consumer asks
 
 
