@@ -17,6 +17,7 @@ body. This module, which needs nothing but the standard library, covers the rece
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -203,11 +204,13 @@ def _kv(v: Any) -> dict:
 def _records(cls: type["_Record"]) -> Callable[[Any], list]:
     def convert(v: Any) -> list:
         return [cls.from_json(x) for x in v if isinstance(x, dict)] if isinstance(v, list) else []
-    convert.__name__ = f"records_{cls.__name__}"
+    convert.empty = list
     return convert
 
 
-_LIST_CONVERTERS = {_texts, _ints, _list}
+# a converter's `empty` attribute is the factory of its default (scalars default to None)
+_texts.empty = _ints.empty = _list.empty = list
+_kv.empty = dict
 _MISSING = object()
 
 
@@ -241,10 +244,9 @@ def fld(*paths: str, conv: Callable[[Any], Any] = _text, account: bool = False,
     accounts) names users: `accounts()` collects them.
     """
     meta = {"paths": paths, "conv": conv, "account": account}
-    if conv in _LIST_CONVERTERS or getattr(conv, "__name__", "").startswith("records_") \
-            or conv is _kv:
-        factory = dict if conv is _kv else list
-        return field(default_factory=factory, metadata=meta)
+    empty = getattr(conv, "empty", None)
+    if empty is not None:
+        return field(default_factory=empty, metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -255,14 +257,11 @@ class _Record:
     @classmethod
     def from_json(cls, obj: dict):
         values = {}
-        for f in dataclasses.fields(cls):
-            paths = f.metadata.get("paths")
-            if not paths:
-                continue
+        for name, paths, conv in _readers(cls):
             for path in paths:
                 raw = _dig(obj, path)
                 if raw is not _MISSING:
-                    values[f.name] = f.metadata["conv"](raw)
+                    values[name] = conv(raw)
                     break
         return cls(**values)
 
@@ -275,9 +274,20 @@ class _Record:
         return list(seen)
 
     def _iter_accounts(self) -> Iterator[str]:
-        for f in dataclasses.fields(self):
-            if f.metadata.get("account"):
-                yield from _accounts_in(getattr(self, f.name))
+        for name in _account_fields(type(self)):
+            yield from _accounts_in(getattr(self, name))
+
+
+@functools.cache
+def _readers(cls: type) -> tuple:
+    """(field name, paths, converter) of each body-read field of a record class."""
+    return tuple((f.name, f.metadata["paths"], f.metadata["conv"])
+                 for f in dataclasses.fields(cls) if f.metadata.get("paths"))
+
+
+@functools.cache
+def _account_fields(cls: type) -> tuple:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("account"))
 
 
 def _accounts_in(value: Any) -> Iterator[str]:
@@ -384,7 +394,7 @@ def normalize_platform(value: Any) -> str | None:
 def _event_time_ms(value: Any) -> int | None:
     """EventTime as milliseconds; a string or a seconds value (as in push bodies) is accepted."""
     n = _int(value)
-    if n is None and isinstance(value, float) and value > 0:
+    if n is None and isinstance(value, float) and 0 < value < 1e15:  # excludes inf and nan
         n = int(value)
     if n is None or n <= 0:
         return None

@@ -281,6 +281,15 @@ def test_wrong_typed_fields_fall_back_to_empty_values():
     assert e.msg_body == [] and e.event_time is None and e.accounts() == ["10086"]
 
 
+@pytest.mark.parametrize("stamp,expected", [
+    (1717000000123, 1717000000123), ("1717000000123", 1717000000123), (1717000000, 1717000000000),
+    (1717000000123.0, 1717000000123), (float("inf"), None), (float("nan"), None), (-5, None),
+    (0, None), ("", None), (True, None), ([1], None)])
+def test_event_time_forms(stamp, expected):
+    assert cb.parse({}, {"CallbackCommand": "Group.CallbackAfterGroupFull",
+                         "EventTime": stamp}).event_time == expected
+
+
 # --------------------------------------------------------------------------------------------
 # Sign
 
