@@ -36,7 +36,7 @@ __all__ = [
     "Pair", "FriendItem", "ReadReceipt", "PushResult",
     "CommandInfo", "COMMANDS", "BEFORE_COMMANDS", "MESSAGE_BEFORE_COMMANDS",
     "ack_ok", "ack_deny", "ack_drop", "ack_modify", "ack_refuse", "ack_results", "ResultItem",
-    "AckDecision", "read_ack",
+    "AckDecision", "read_ack", "FRIEND_RESULT_RANGE",
 ]
 
 DEFAULT_WINDOW = 60  # seconds; the documented replay window is one minute
