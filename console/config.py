@@ -56,6 +56,17 @@ def _int(env: dict, key: str, default: int | None = None, minimum: int = 0) -> i
     return value
 
 
+def _bool(env: dict, key: str) -> bool | None:
+    raw = str(env.get(key, "")).strip().lower()
+    if raw == "":
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{key}: expected 1/0 or true/false, got {env[key]!r}")
+
+
 def _url(env: dict, key: str, schemes: tuple[str, ...]) -> str | None:
     raw = env.get(key)
     if raw in (None, ""):
@@ -138,6 +149,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         AUDIT_PAGE_SIZE=_int(env, "AUDIT_PAGE_SIZE", 50, minimum=1),
         LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "5 per minute",
         PROXY_FIX=_int(env, "PROXY_FIX", 0),
+        COOKIE_SECURE=_bool(env, "COOKIE_SECURE"),
     )
     # Anything else the caller passed (Flask keys such as TESTING) goes through unchanged.
     for key, value in (overrides or {}).items():

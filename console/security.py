@@ -41,10 +41,12 @@ CSP = "; ".join([
 
 
 def init_app(app) -> None:
-    debug = app.debug or app.testing
-    app.config.setdefault("SESSION_COOKIE_SECURE", not debug)
-    app.config.setdefault("REMEMBER_COOKIE_SECURE", not debug)
+    secure = app.config.get("COOKIE_SECURE")
+    if secure is None:  # Secure cookies except in debug and tests (COOKIE_SECURE=0 to force off)
+        secure = not (app.debug or app.testing)
     app.config.update(
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SECURE=secure,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,

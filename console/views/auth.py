@@ -111,10 +111,11 @@ def change_password():
     problem = _form_problem(current_user.name, password, request.form.get("confirm", ""))
     if problem:
         return render_template("auth/me.html", error=problem), 400
-    current_user.password_hash = security.hash_password(password)
-    current_user.session_token = security.new_session_token()
+    operator = current_user._get_current_object()
+    operator.password_hash = security.hash_password(password)
+    operator.session_token = security.new_session_token()
     db.session.commit()
-    login_user(current_user)  # keep this session; others end with the old token
+    login_user(operator)  # keep this session; others end with the old token
     record_action("operator.change_password", [current_user.name])
     flash(_("Your password was changed. Other sessions are signed out."), "success")
     return redirect(url_for("auth.me"))

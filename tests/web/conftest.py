@@ -108,17 +108,31 @@ def app(make_app):
     return make_app()
 
 
-@pytest.fixture
-def operators(app):
-    """One operator per role, named after it, all with PASSWORD."""
+def add_operators(app, roles=ROLES) -> None:
     from console import db, security
     from console.models import Operator
 
     hashed = security.hash_password(PASSWORD)
     with db.new_session(app) as sess:
-        for role in ROLES:
+        for role in roles:
             sess.add(Operator(name=role, role=role, password_hash=hashed))
+
+
+@pytest.fixture
+def operators(app):
+    """One operator per role, named after it, all with PASSWORD."""
+    add_operators(app)
     return ROLES
+
+
+@pytest.fixture
+def browser_for():
+    """browser_for(app, roles=()) -> a signed-out Browser on `app` (creating those operators first)."""
+    def make(app, roles=()):
+        if roles:
+            add_operators(app, roles)
+        return Browser(app.test_client())
+    return make
 
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
