@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..registry import ApiError, endpoint
-from .common import item, items, size, text
+from .common import item, items, size
 
 BAD_PARAM = 70402
 NOT_IMPORTED = 70107

@@ -6,7 +6,7 @@ import zlib
 
 from ..registry import ApiError, endpoint
 from ..state import conv_id, msg_key
-from .common import integer, is_int, items, size, text
+from .common import account, integer, is_int, items, size, text
 
 MAX_BODY_BYTES = 12 * 1024
 MAX_LIFETIME = 604800
@@ -190,8 +190,6 @@ def importmsg(ctx, body):
     mode = body.get("SyncFromOldSystem")
     if mode not in (2, 5) or not is_int(mode):
         raise ApiError(90030, "SyncFromOldSystem must be 2 or 5")
-    sender = text(body, "From_Account", 90008)
-    receiver = text(body, "To_Account", 90003)
     rnd = integer(body, "MsgRandom", 90005)
     ts = integer(body, "MsgTimeStamp", 90006)
     seq = integer(body, "MsgSeq", 90004, required=False)
@@ -200,10 +198,7 @@ def importmsg(ctx, body):
         raise ApiError(90010, "CloudCustomData must be a string")
     elems = message_body(body)
     with ctx.state.lock:
-        if not ctx.state.account_exists(sender):
-            raise ApiError(90048, f"From_Account {sender} was never imported")
-        if not ctx.state.account_exists(receiver):
-            raise ApiError(90012, f"To_Account {receiver} was never imported")
+        sender, receiver = _pair(ctx, body, "From_Account", 90048, "To_Account", 90012)
         seq = ctx.state.random_u32() if seq is None else seq
         for old in ctx.state.messages.get(conv_id(sender, receiver), []):
             if (old["MsgSeq"], old["MsgRandom"], old["MsgTimeStamp"]) == (seq, rnd, ts):
@@ -213,6 +208,11 @@ def importmsg(ctx, body):
         ctx.state.touch_conversation(sender, "c2c", receiver, ts)
         ctx.state.touch_conversation(receiver, "c2c", sender, ts)
     return {}
+
+
+def _pair(ctx, body, first: str, first_code: int, second: str, second_code: int) -> tuple[str, str]:
+    """Two UserID fields that must name imported accounts (missing or unknown -> their codes)."""
+    return (account(ctx.state, body, first, first_code), account(ctx.state, body, second, second_code))
 
 
 def _public(msg: dict) -> dict:
@@ -225,17 +225,12 @@ def _public(msg: dict) -> dict:
 
 @endpoint("openim/admin_getroammsg", rate=200)
 def admin_getroammsg(ctx, body):
-    operator = text(body, "Operator_Account", 90008)
-    peer = text(body, "Peer_Account", 90003)
     max_cnt = integer(body, "MaxCnt", 90001, low=1)
     low = integer(body, "MinTime", 90001)
     high = integer(body, "MaxTime", 90001)
     last_key = body.get("LastMsgKey") or None
     with ctx.state.lock:
-        if not ctx.state.account_exists(operator):
-            raise ApiError(90008, f"Operator_Account {operator} was never imported")
-        if not ctx.state.account_exists(peer):
-            raise ApiError(90003, f"Peer_Account {peer} was never imported")
+        operator, peer = _pair(ctx, body, "Operator_Account", 90008, "Peer_Account", 90003)
         seen = [m for m in ctx.state.messages.get(conv_id(operator, peer), [])
                 if low <= m["MsgTimeStamp"] <= high and operator not in m["HiddenFor"]]
         if last_key:
@@ -259,16 +254,11 @@ def admin_getroammsg(ctx, body):
 
 @endpoint("openim/admin_msgwithdraw", rate=200)
 def admin_msgwithdraw(ctx, body):
-    sender = text(body, "From_Account", 90008)
-    receiver = text(body, "To_Account", 90003)
     key = body.get("MsgKey")
-    if not isinstance(key, str) or not key:
-        raise ApiError(90054, "MsgKey is invalid")
     with ctx.state.lock:
-        if not ctx.state.account_exists(sender):
-            raise ApiError(90008, f"From_Account {sender} was never imported")
-        if not ctx.state.account_exists(receiver):
-            raise ApiError(90003, f"To_Account {receiver} was never imported")
+        sender, receiver = _pair(ctx, body, "From_Account", 90008, "To_Account", 90003)
+        if not isinstance(key, str) or not key:
+            raise ApiError(90054, "MsgKey is invalid")
         msg = ctx.state.find_c2c(sender, receiver, key)
         if msg is None:
             raise ApiError(20022, "message not found")
@@ -284,18 +274,13 @@ def admin_msgwithdraw(ctx, body):
 
 @endpoint("openim/admin_set_msg_read", rate=200)
 def admin_set_msg_read(ctx, body):
-    reader = text(body, "Report_Account", 90008)
-    peer = text(body, "Peer_Account", 90003)
     until = body.get("MsgReadTime", int(ctx.now))
     if isinstance(until, str) and until.isdigit():
         until = int(until)
     if not is_int(until):
         raise ApiError(90001, "MsgReadTime must be a Unix time")
     with ctx.state.lock:
-        if not ctx.state.account_exists(reader):
-            raise ApiError(90008, f"Report_Account {reader} was never imported")
-        if not ctx.state.account_exists(peer):
-            raise ApiError(90003, f"Peer_Account {peer} was never imported")
+        reader, peer = _pair(ctx, body, "Report_Account", 90008, "Peer_Account", 90003)
         ctx.state.mark_read(reader, peer, until)
         unread = ctx.state.unread_count(reader)
     ctx.callbacks.after("C2C.CallbackAfterMsgReport", {

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 from ..registry import ApiError, endpoint
-from .common import is_int, text
+from .common import account, is_int, text
 
 BAD_PARAM = 50002
 PAGE = 100
 
 
 def _owner(ctx, body) -> str:
-    uid = text(body, "From_Account", BAD_PARAM)
-    if not ctx.state.account_exists(uid):
-        raise ApiError(50001, f"From_Account {uid} was never imported")
-    return uid
+    return account(ctx.state, body, "From_Account", BAD_PARAM, 50001)
 
 
 def _cursor(body, field: str) -> int:

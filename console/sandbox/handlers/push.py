@@ -70,15 +70,20 @@ def get_attr_name(ctx, body, current):
     return out
 
 
-def get_attr(ctx, body, current):
+def _per_user(ctx, body, current: bool, field: str, key: str, value_of) -> dict:
+    """A read over To_Account: the legacy commands answer for anyone, timpush lists unknowns."""
     uids = _users(body)
     with ctx.state.lock:
         errors = _unknown(ctx, uids, True) if current else []
         bad = {e["To_Account"] for e in errors}
-        out = {"UserAttrs": [{"To_Account": u, "Attrs": dict(ctx.state.user_attrs.get(u, {}))}
-                             for u in uids if u not in bad]}
+        out = {field: [{"To_Account": u, key: value_of(u)} for u in uids if u not in bad]}
     out.update(_with_errors(errors, current))
     return out
+
+
+def get_attr(ctx, body, current):
+    return _per_user(ctx, body, current, "UserAttrs", "Attrs",
+                     lambda u: dict(ctx.state.user_attrs.get(u, {})))
 
 
 def _check_attrs(state, attrs, with_values: bool) -> None:
@@ -126,14 +131,7 @@ def _check_tags(tags, limit: int | None = None) -> list:
 
 
 def get_tag(ctx, body, current):
-    uids = _users(body)
-    with ctx.state.lock:
-        errors = _unknown(ctx, uids, True) if current else []
-        bad = {e["To_Account"] for e in errors}
-        out = {"UserTags": [{"To_Account": u, "Tags": list(ctx.state.user_tags.get(u, []))}
-                            for u in uids if u not in bad]}
-    out.update(_with_errors(errors, current))
-    return out
+    return _per_user(ctx, body, current, "UserTags", "Tags", lambda u: list(ctx.state.user_tags.get(u, [])))
 
 
 def add_tag(ctx, body, current):

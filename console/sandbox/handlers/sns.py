@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..registry import ApiError, endpoint
-from .common import UINT32_MAX, is_int, item, items, per_item, size, text
+from .common import UINT32_MAX, account, is_int, item, items, per_item, size
 from .profile import profile_values
 
 BAD_PARAM = 30001
@@ -19,10 +19,7 @@ SNS_CUSTOM = re.compile(r"Tag_SNS_Custom_[A-Za-z]{1,8}")
 
 
 def _owner(ctx, body) -> str:
-    uid = text(body, "From_Account", BAD_PARAM)
-    if not ctx.state.account_exists(uid):
-        raise ApiError(NO_ACCOUNT, f"From_Account {uid} was never imported")
-    return uid
+    return account(ctx.state, body, "From_Account", BAD_PARAM, NO_ACCOUNT)
 
 
 def _targets(body, field="To_Account") -> list[str]:
@@ -96,15 +93,11 @@ def _add_check(state, owner: str, peer: str, both: bool, force: bool) -> None:
         raise ApiError(30539, "Err_SNS_FriendAdd_Need_Confirm")
 
 
-@endpoint("sns/friend_add", rate=200, display=True)
-def friend_add(ctx, body):
-    entries = items(body, "AddFriendItem", BAD_PARAM, limit=MAX_TARGETS, kind=dict)
-    add_type = body.get("AddType", "Add_Type_Both")
-    if add_type not in ("Add_Type_Single", "Add_Type_Both"):
-        raise ApiError(BAD_PARAM, "AddType must be Add_Type_Single or Add_Type_Both")
-    force = body.get("ForceAddFlags", 0) == 1
-    both = add_type == "Add_Type_Both"
-    results, formed = [], []
+def _per_entry(ctx, body, field: str, prepare, apply) -> tuple[str, list]:
+    """For each `field` item: `prepare(owner, peer, entry)` checks it (ApiError = that item
+    fails) and returns a plan, `apply(owner, peer, plan)` carries it out. -> (owner, ResultItem)."""
+    entries = items(body, field, BAD_PARAM, limit=MAX_TARGETS, kind=dict)
+    results = []
     with ctx.state.lock:
         owner = _owner(ctx, body)
         for entry in entries:
@@ -112,25 +105,44 @@ def friend_add(ctx, body):
             try:
                 if not isinstance(peer, str):
                     raise ApiError(BAD_PARAM, "To_Account must be a string")
-                source = _relation_source(entry, required=False)
-                remark = _optional_text(entry, "Remark", 96)
-                wording = _optional_text(entry, "AddWording", 256)
-                group = entry.get("GroupName")
-                lists = _list_names(group, ctx.state.friend_groups.get(owner, [])) if group else []
-                _add_check(ctx.state, owner, peer, both, force)
+                plan = prepare(owner, peer, entry)
             except ApiError as err:
                 results.append(item(str(peer), err.code, err.info))
                 continue
-            if not ctx.state.is_friend(owner, peer):
-                ctx.state.add_friend(owner, peer, source=source, wording=wording, remark=remark,
-                                     groups=lists, add_time=ctx.now)
-                formed.append((owner, peer))
-            if both and not ctx.state.is_friend(peer, owner):
-                ctx.state.add_friend(peer, owner, source=source, add_time=ctx.now)
-                formed.append((peer, owner))
+            apply(owner, peer, plan)
             results.append(item(peer))
-    _notify(ctx, "Sns.CallbackFriendAdd", _pairs(formed, owner) if formed else [],
-            ClientCmd="friend_add", Admin_Account=ctx.identifier, ForceFlag=int(force))
+    return owner, results
+
+
+@endpoint("sns/friend_add", rate=200, display=True)
+def friend_add(ctx, body):
+    add_type = body.get("AddType", "Add_Type_Both")
+    if add_type not in ("Add_Type_Single", "Add_Type_Both"):
+        raise ApiError(BAD_PARAM, "AddType must be Add_Type_Single or Add_Type_Both")
+    force = body.get("ForceAddFlags", 0) == 1
+    both = add_type == "Add_Type_Both"
+    formed = []
+
+    def prepare(owner, peer, entry):
+        group = entry.get("GroupName")
+        plan = {"source": _relation_source(entry, required=False),
+                "remark": _optional_text(entry, "Remark", 96),
+                "wording": _optional_text(entry, "AddWording", 256),
+                "groups": _list_names(group, ctx.state.friend_groups.get(owner, [])) if group else []}
+        _add_check(ctx.state, owner, peer, both, force)
+        return plan
+
+    def apply(owner, peer, plan):
+        if not ctx.state.is_friend(owner, peer):
+            ctx.state.add_friend(owner, peer, add_time=ctx.now, **plan)
+            formed.append((owner, peer))
+        if both and not ctx.state.is_friend(peer, owner):
+            ctx.state.add_friend(peer, owner, source=plan["source"], add_time=ctx.now)
+            formed.append((peer, owner))
+
+    owner, results = _per_entry(ctx, body, "AddFriendItem", prepare, apply)
+    _notify(ctx, "Sns.CallbackFriendAdd", _pairs(formed, owner), ClientCmd="friend_add",
+            Admin_Account=ctx.identifier, ForceFlag=int(force))
     return per_item(results)
 
 
@@ -152,65 +164,51 @@ def _custom_items(entries, field: str) -> dict:
 
 @endpoint("sns/friend_import", rate=200, display=True)
 def friend_import(ctx, body):
-    entries = items(body, "AddFriendItem", BAD_PARAM, limit=MAX_TARGETS, kind=dict)
-    results = []
-    with ctx.state.lock:
-        owner = _owner(ctx, body)
-        for entry in entries:
-            peer = entry.get("To_Account")
-            try:
-                if not isinstance(peer, str) or not ctx.state.account_exists(peer):
-                    raise ApiError(NO_ACCOUNT, "Err_SNS_FriendImport_Account_Not_Exist")
-                if peer == owner:
-                    raise ApiError(BAD_PARAM, "Err_SNS_FriendImport_Add_Self")
-                source = _relation_source(entry, required=True)
-                remark = _optional_text(entry, "Remark", 96)
-                wording = _optional_text(entry, "AddWording", 256)
-                lists = _list_names(entry.get("GroupName") or [], ctx.state.friend_groups.get(owner, []))
-                custom = _custom_items(entry.get("CustomItem"), "CustomItem")
-                add_time = entry.get("AddTime")
-                if add_time is not None and not (is_int(add_time) and 0 <= add_time <= UINT32_MAX):
-                    raise ApiError(BAD_PARAM, "AddTime must be a Unix time")
-                if (not ctx.state.is_friend(owner, peer)
-                        and len(ctx.state.friends.get(owner, {})) >= MAX_FRIENDS):
-                    raise ApiError(30010, "Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold")
-            except ApiError as err:
-                results.append(item(str(peer), err.code, err.info))
-                continue
-            ctx.state.add_friend(owner, peer, source=source, wording=wording, remark=remark,
-                                 groups=lists, add_time=add_time or ctx.now, custom=custom)
-            results.append(item(peer))
-    return per_item(results)
+    def prepare(owner, peer, entry):
+        if not ctx.state.account_exists(peer):
+            raise ApiError(NO_ACCOUNT, "Err_SNS_FriendImport_Account_Not_Exist")
+        if peer == owner:
+            raise ApiError(BAD_PARAM, "Err_SNS_FriendImport_Add_Self")
+        plan = {"source": _relation_source(entry, required=True),
+                "remark": _optional_text(entry, "Remark", 96),
+                "wording": _optional_text(entry, "AddWording", 256),
+                "groups": _list_names(entry.get("GroupName") or [], ctx.state.friend_groups.get(owner, [])),
+                "custom": _custom_items(entry.get("CustomItem"), "CustomItem"),
+                "add_time": entry.get("AddTime") or ctx.now}
+        added = entry.get("AddTime")
+        if added is not None and not (is_int(added) and 0 <= added <= UINT32_MAX):
+            raise ApiError(BAD_PARAM, "AddTime must be a Unix time")
+        if not ctx.state.is_friend(owner, peer) and len(ctx.state.friends.get(owner, {})) >= MAX_FRIENDS:
+            raise ApiError(30010, "Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold")
+        return plan
+
+    def apply(owner, peer, plan):
+        ctx.state.add_friend(owner, peer, **plan)
+
+    return per_item(_per_entry(ctx, body, "AddFriendItem", prepare, apply)[1])
 
 
 @endpoint("sns/friend_update", rate=200, display=True)
 def friend_update(ctx, body):
-    entries = items(body, "UpdateItem", BAD_PARAM, limit=MAX_TARGETS, kind=dict)
-    results = []
-    with ctx.state.lock:
-        owner = _owner(ctx, body)
-        for entry in entries:
-            peer = entry.get("To_Account")
-            try:
-                if not isinstance(peer, str) or not ctx.state.is_friend(owner, peer):
-                    raise ApiError(BAD_PARAM, "Err_SNS_FriendUpdate_Friend_Not_Exist")
-                changes = _friend_changes(ctx.state, owner, entry.get("SnsItem"))
-            except ApiError as err:
-                results.append(item(str(peer), err.code, err.info))
-                continue
-            rel = ctx.state.friends[owner][peer]
-            for key, value in changes.items():
-                if key == "Groups":
-                    for name in value:
-                        ctx.state.ensure_friend_group(owner, name)
-                    rel["Groups"] = list(dict.fromkeys(value))
-                elif key == "Remark":
-                    rel["Remark"] = value
-                else:
-                    rel["Custom"][key] = value
-            ctx.state.bump_sns(owner)
-            results.append(item(peer))
-    return per_item(results)
+    def prepare(owner, peer, entry):
+        if not ctx.state.is_friend(owner, peer):
+            raise ApiError(BAD_PARAM, "Err_SNS_FriendUpdate_Friend_Not_Exist")
+        return _friend_changes(ctx.state, owner, entry.get("SnsItem"))
+
+    def apply(owner, peer, changes):
+        rel = ctx.state.friends[owner][peer]
+        for key, value in changes.items():
+            if key == "Groups":
+                for name in value:
+                    ctx.state.ensure_friend_group(owner, name)
+                rel["Groups"] = list(dict.fromkeys(value))
+            elif key == "Remark":
+                rel["Remark"] = value
+            else:
+                rel["Custom"][key] = value
+        ctx.state.bump_sns(owner)
+
+    return per_item(_per_entry(ctx, body, "UpdateItem", prepare, apply)[1])
 
 
 def _friend_changes(state, owner: str, sns_items) -> dict:
@@ -353,49 +351,47 @@ def friend_get_list(ctx, body):
 
 
 # ---- blocklist ----------------------------------------------------------------------------
-@endpoint("sns/black_list_add", rate=200, display=True)
-def black_list_add(ctx, body):
+def _block_change(ctx, body, command: str, change) -> dict:
+    """Apply `change(owner, blocked, peer) -> (code, info)` per target; callback for the changed."""
     peers = _targets(body)
-    results, added = [], []
+    results, changed = [], []
     with ctx.state.lock:
         owner = _owner(ctx, body)
         blocked = ctx.state.blacklist.setdefault(owner, {})
         for peer in peers:
-            if not ctx.state.account_exists(peer):
-                results.append(item(peer, NO_ACCOUNT, "Err_SNS_BlackListAdd_Account_Not_Exist"))
-            elif peer == owner or peer in blocked:
-                results.append(item(peer, BAD_PARAM, "Err_SNS_BlackListAdd_Already_Exist"))
-            elif len(blocked) >= MAX_BLOCKED:
-                results.append(item(peer, 30013, "Err_SNS_BlackListAdd_BlackList_Num_Exceed_Threshold"))
-            else:
-                blocked[peer] = int(ctx.now)
-                ctx.state.remove_friend(owner, peer)  # blocking dissolves the friendship both ways
-                ctx.state.remove_friend(peer, owner)
-                added.append((owner, peer))
-                results.append(item(peer))
-        if added:
+            code, info = change(owner, blocked, peer)
+            results.append(item(peer, code, info))
+            if not code:
+                changed.append((owner, peer))
+        if changed:
             ctx.state.black_seq[owner] = ctx.state.black_seq.get(owner, 0) + 1
-    _notify(ctx, "Sns.CallbackBlackListAdd", _pairs(added))
+    _notify(ctx, command, _pairs(changed))
     return per_item(results)
+
+
+@endpoint("sns/black_list_add", rate=200, display=True)
+def black_list_add(ctx, body):
+    def block(owner, blocked, peer):
+        if not ctx.state.account_exists(peer):
+            return NO_ACCOUNT, "Err_SNS_BlackListAdd_Account_Not_Exist"
+        if peer == owner or peer in blocked:
+            return BAD_PARAM, "Err_SNS_BlackListAdd_Already_Exist"
+        if len(blocked) >= MAX_BLOCKED:
+            return 30013, "Err_SNS_BlackListAdd_BlackList_Num_Exceed_Threshold"
+        blocked[peer] = int(ctx.now)
+        ctx.state.remove_friend(owner, peer)  # blocking dissolves the friendship both ways
+        ctx.state.remove_friend(peer, owner)
+        return 0, ""
+    return _block_change(ctx, body, "Sns.CallbackBlackListAdd", block)
 
 
 @endpoint("sns/black_list_delete", rate=200, display=True)
 def black_list_delete(ctx, body):
-    peers = _targets(body)
-    results, removed = [], []
-    with ctx.state.lock:
-        owner = _owner(ctx, body)
-        blocked = ctx.state.blacklist.get(owner, {})
-        for peer in peers:
-            if blocked.pop(peer, None) is None:
-                results.append(item(peer, BAD_PARAM, "Err_SNS_BlackListDelete_Not_In_BlackList"))
-            else:
-                removed.append((owner, peer))
-                results.append(item(peer))
-        if removed:
-            ctx.state.black_seq[owner] = ctx.state.black_seq.get(owner, 0) + 1
-    _notify(ctx, "Sns.CallbackBlackListDelete", _pairs(removed))
-    return per_item(results)
+    def unblock(owner, blocked, peer):
+        if blocked.pop(peer, None) is None:
+            return BAD_PARAM, "Err_SNS_BlackListDelete_Not_In_BlackList"
+        return 0, ""
+    return _block_change(ctx, body, "Sns.CallbackBlackListDelete", unblock)
 
 
 @endpoint("sns/black_list_get", rate=200, display=True)
