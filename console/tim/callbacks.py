@@ -12,7 +12,7 @@ body. This module, which needs nothing but the standard library, covers the rece
   (`CallbackParseError`). Every event lists the UserIDs it names with `accounts()`.
 * ack builders: `ack_ok`, `ack_deny`, `ack_drop`, `ack_modify`, `ack_refuse`, `ack_results`
   with `ResultItem`, checked against what each "before" callback documents.
-* `read_ack(command, ack)`: the other side — what IM does with an answer (the sandbox uses it).
+* `read_ack(command, ack)`: the other side — what IM does with an answer (for emulators, tests).
 """
 from __future__ import annotations
 
