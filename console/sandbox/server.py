@@ -279,9 +279,11 @@ class Sandbox:
         if not sig:
             return 60005, "usersig is missing from the URL"
         try:
-            usersig.verify(self.app_id, self._secret, identifier, sig)
+            info = usersig.verify(self.app_id, self._secret, identifier, sig)
         except usersig.UserSigError as err:
             return err.code, err.info
+        if info.time < self.state.accounts.get(identifier, {}).get("kicked_at", 0):
+            return usersig.EXPIRED, "UserSig was issued before the account was kicked"
         if identifier not in self.admins:
             return ADMIN_CODES.get(service, ADMIN_CODE_DEFAULT), "the identifier is not an App admin"
         return None

@@ -166,3 +166,13 @@ def test_control_endpoints(sandbox, api, users):
 
 def test_no_secret_in_repr(sandbox, app_key):
     assert app_key[1] not in repr(sandbox)
+
+
+def test_kick_invalidates_earlier_usersigs_of_that_identifier(api, sandbox, app_key):
+    app_id, secret, admin = app_key
+    old = usersig.generate(app_id, secret, admin, now=time.time() - 60)
+    sandbox.invoke("im_open_login_svc/account_import", {"UserID": admin})
+    assert api("im_open_login_svc/kick", {"UserID": admin}, usersig=old)["ErrorCode"] == 0
+    assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]}, usersig=old)["ErrorCode"] == 70001
+    fresh = usersig.generate(app_id, secret, admin, now=time.time() + 1)
+    assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]}, usersig=fresh)["ErrorCode"] == 0
