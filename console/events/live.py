@@ -6,7 +6,8 @@ broker says there is more, sending a keep-alive comment every `heartbeat` second
 client frees its thread. Rows come from the database, so a reconnect replays what was missed.
 
 On PostgreSQL two workers can commit ids out of order (11 visible before 10), so each poll looks
-back `REWIND` ids and skips those already sent. SQLite serialises writers: no look-back needed.
+back `REWIND` ids (never below where the client started) and skips those already sent. SQLite
+serialises writers: no look-back needed.
 """
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def tail(engine: Engine, sub: Subscription, after: int, filters: store.Filters,
     sent: deque[int] = deque(maxlen=4 * REWIND)
     seen: set[int] = set()
     yield "retry: 3000\n\n"
-    low = max(after - rewind, 0)
+    floor = after  # the client has everything up to here: never resend below it
+    low = after
     while not sub.closed and not (stopping is not None and stopping.is_set()):
         with engine.connect() as conn:
             top = store.max_id(conn)
@@ -53,6 +55,6 @@ def tail(engine: Engine, sub: Subscription, after: int, filters: store.Filters,
             low = rows[-1].id
             continue
         after = max(after, top)
-        low = max(after - rewind, 0)
+        low = max(after - rewind, floor)
         if not sub.wait(heartbeat):
             yield ": keep-alive\n\n"
