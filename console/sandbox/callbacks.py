@@ -63,6 +63,7 @@ class CallbackSender:
         self._worker: threading.Thread | None = None
         self._sessions: queue.LifoQueue = queue.LifoQueue()
         self._paused = 0
+        self._origin = threading.local()
         self.sent: Counter = Counter()
         self.failed: Counter = Counter()
         self.skipped: Counter = Counter()
@@ -112,23 +113,40 @@ class CallbackSender:
             with self._lock:
                 self._paused -= 1
 
+    @contextmanager
+    def origin(self, *, client_ip: str | None = None,
+               platform: str | None = None) -> Iterator[None]:
+        """Callbacks sent by this thread inside the block come from this client (ClientIP,
+        OptPlatform) instead of a REST call (127.0.0.1, RESTAPI): the simulator's users."""
+        saved = getattr(self._origin, "value", None)
+        self._origin.value = (client_ip, platform)
+        try:
+            yield
+        finally:
+            self._origin.value = saved
+
+    def _from(self, client_ip: str | None, platform: str | None) -> tuple[str, str]:
+        ip, plat = getattr(self._origin, "value", None) or (None, None)
+        return client_ip or ip or "127.0.0.1", platform or plat or "RESTAPI"
+
     # ---- sending ---------------------------------------------------------------------------
     def before(self, command: str, payload: dict, forbid: bool = False, *,
-               client_ip: str = "127.0.0.1", platform: str = "RESTAPI") -> dict | None:
+               client_ip: str | None = None, platform: str | None = None) -> dict | None:
         """Ask the app synchronously; its ack, or None (no target, forbidden, failed, timed out)."""
         target = self._target_for(forbid)
         if target is None:
             return None
-        return self._send(target, command, self._encode(command, payload), client_ip, platform)
+        return self._send(target, command, self._encode(command, payload),
+                          *self._from(client_ip, platform))
 
     def after(self, command: str, payload: dict, forbid: bool = False, *,
-              client_ip: str = "127.0.0.1", platform: str = "RESTAPI") -> None:
+              client_ip: str | None = None, platform: str | None = None) -> None:
         """Queue a notification; returns at once. A full queue drops it (counted in `dropped`)."""
         target = self._target_for(forbid)
         if target is None:
             return
         self._ensure_worker()
-        item = (target, command, self._encode(command, payload), client_ip, platform)
+        item = (target, command, self._encode(command, payload), *self._from(client_ip, platform))
         try:
             self._queue.put_nowait(item)
         except queue.Full:

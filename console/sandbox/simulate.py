@@ -12,7 +12,9 @@ import logging
 import random
 import threading
 import time
+import zlib
 from collections import Counter
+from contextlib import nullcontext
 
 from .demo import CN_LINES, EN_LINES, GROUP_LINES_CN, GROUP_LINES_EN
 from .handlers.group import apply_join, quit_group
@@ -26,6 +28,12 @@ MIN_ACCOUNTS = 4
 OPT_PLATFORM = {"iPhone": "iOS", "Android": "Android", "Web": "Web", "PC": "Windows",
                 "iPad": "iPad", "Mac": "Mac"}
 MOBILE = ("iPhone", "Android")
+
+
+def client_ip(uid: str) -> str:
+    """A stable address for a user, from the documentation ranges (RFC 5737)."""
+    n = zlib.crc32(uid.encode("utf-8"))
+    return f"{('203.0.113', '198.51.100')[n % 2]}.{n % 250 + 1}"
 
 
 class Simulator:
@@ -125,9 +133,19 @@ class Simulator:
                    "Info": {"Action": action, "To_Account": uid, "Reason": reason}}
         if kicked:
             payload["KickedDevice"] = [{"Platform": OPT_PLATFORM[p]} for p in kicked]
-        self.sandbox.callbacks.after("State.StateChange", payload,
+        self.sandbox.callbacks.after("State.StateChange", payload, client_ip=client_ip(uid),
                                      platform=OPT_PLATFORM[platform])
         return action.lower()
+
+    def _as_user(self, uid: str):
+        """The user's device as the origin of the callbacks their action causes."""
+        origin = getattr(self.sandbox.callbacks, "origin", None)
+        if origin is None:
+            return nullcontext()
+        with self.sandbox.state.lock:
+            devices = sorted(self.sandbox.state.online.get(uid, {}))
+        platform = devices[0] if devices else MOBILE[zlib.crc32(uid.encode()) % 2]
+        return origin(client_ip=client_ip(uid), platform=OPT_PLATFORM[platform])
 
     def _line(self, uid: str, lines_cn: list[str], lines_en: list[str]) -> str:
         with self.sandbox.state.lock:
@@ -144,10 +162,11 @@ class Simulator:
         with state.lock:
             friends = sorted(state.friends.get(sender, {}))
         receiver = rng.choice(friends or [a for a in accounts if a != sender])
-        answer = self.sandbox.invoke("openim/sendmsg", {
-            "SyncOtherMachine": 1, "From_Account": sender, "To_Account": receiver,
-            "MsgRandom": rng.randint(1, 2**32 - 1),
-            "MsgBody": self._text(self._line(sender, CN_LINES, EN_LINES))})
+        with self._as_user(sender):
+            answer = self.sandbox.invoke("openim/sendmsg", {
+                "SyncOtherMachine": 1, "From_Account": sender, "To_Account": receiver,
+                "MsgRandom": rng.randint(1, 2**32 - 1),
+                "MsgBody": self._text(self._line(sender, CN_LINES, EN_LINES))})
         return "c2c" if not answer.get("ErrorCode") else "c2c_refused"
 
     def _group(self) -> str | None:
@@ -159,9 +178,10 @@ class Simulator:
             return None
         group_id, members = rng.choice(sorted(groups))
         sender = rng.choice(members)
-        answer = self.sandbox.invoke("group_open_http_svc/send_group_msg", {
-            "GroupId": group_id, "From_Account": sender, "Random": rng.randint(1, 2**32 - 1),
-            "MsgBody": self._text(self._line(sender, GROUP_LINES_CN, GROUP_LINES_EN))})
+        with self._as_user(sender):
+            answer = self.sandbox.invoke("group_open_http_svc/send_group_msg", {
+                "GroupId": group_id, "From_Account": sender, "Random": rng.randint(1, 2**32 - 1),
+                "MsgBody": self._text(self._line(sender, GROUP_LINES_CN, GROUP_LINES_EN))})
         return "group" if not answer.get("ErrorCode") else "group_refused"
 
     def _join_or_leave(self, accounts: list[str]) -> str | None:
@@ -178,8 +198,10 @@ class Simulator:
         if leavers and (account in members or rng.random() < 0.4):
             account = account if account in leavers else rng.choice(leavers)
             ctx.identifier = account
-            return "leave" if quit_group(ctx, group_id, account) else "leave_refused"
-        return "join" if apply_join(ctx, group_id, account) else "join_refused"
+            with self._as_user(account):
+                return "leave" if quit_group(ctx, group_id, account) else "leave_refused"
+        with self._as_user(account):
+            return "join" if apply_join(ctx, group_id, account) else "join_refused"
 
 
 def start(sandbox, rate: float, **options) -> Simulator:

@@ -89,6 +89,23 @@ def test_state_change_spells_ios_in_capitals(sender, receiver):
     assert cb.parse(receiver.received[0].query, receiver.received[0].body).platform == "iOS"
 
 
+def test_origin_sets_client_ip_and_platform_for_this_thread(sender, receiver):
+    sender.configure(receiver.url, CALLBACK_TOKEN)
+    with sender.origin(client_ip="203.0.113.7", platform="Android"):
+        sender.before("C2C.CallbackBeforeSendMsg", {})
+        sender.after("C2C.CallbackAfterSendMsg", {})
+        other = threading.Thread(target=sender.before, args=("Group.CallbackBeforeSendMsg", {}))
+        other.start()
+        other.join()
+    sender.before("Group.CallbackBeforeCreateGroup", {})
+    assert sender.flush(5)
+    seen = {r.command: (r.query["ClientIP"], r.query["OptPlatform"]) for r in receiver.received}
+    assert seen == {"C2C.CallbackBeforeSendMsg": ("203.0.113.7", "Android"),
+                    "C2C.CallbackAfterSendMsg": ("203.0.113.7", "Android"),
+                    "Group.CallbackBeforeSendMsg": ("127.0.0.1", "RESTAPI"),
+                    "Group.CallbackBeforeCreateGroup": ("127.0.0.1", "RESTAPI")}
+
+
 def test_failed_answers_give_none_and_are_counted(sender, receiver):
     sender.configure(receiver.url, CALLBACK_TOKEN)
     for reply in ((500, b'{"ErrorCode": 1}'), (200, b"not json"), (200, b"[0]")):

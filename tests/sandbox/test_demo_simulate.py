@@ -145,6 +145,10 @@ def test_simulator_drives_callbacks_through_the_handlers(demo_sandbox, wired):
             "Group.CallbackBeforeApplyJoinGroup", "Group.CallbackAfterNewMemberJoin",
             "Group.CallbackAfterMemberExit"} <= commands
     logins = set()
+    sent_by_users = [r for r in wired.received if r.command.endswith("AfterSendMsg")]
+    assert sent_by_users and all(r.query["OptPlatform"] != "RESTAPI" for r in sent_by_users)
+    assert all(r.query["ClientIP"] == simulate.client_ip(r.body["From_Account"])
+               for r in sent_by_users)
     for req in wired.received:
         assert cb.verify_query(req.query, app_id=1400000001, token=CALLBACK_TOKEN).ok
         event = cb.parse(req.query, req.body)
