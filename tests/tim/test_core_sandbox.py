@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SANDBOX_ADMIN, SANDBOX_APP_ID, SANDBOX_SECRET
+from testenv import SANDBOX_ADMIN, SANDBOX_APP_ID, SANDBOX_SECRET
 
 from console.tim import AuthError, Client, RateLimitedError, TransportError
 
