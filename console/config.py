@@ -145,7 +145,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         REDIS_URL=_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
         SECRET_KEY=env.get("SECRET_KEY") or _instance_secret(instance_path, "secret-key"),
         PUBLIC_URL=(_url(env, "PUBLIC_URL", ("http", "https")) or "").rstrip("/") or None,
-        JOBS_IMMEDIATE=str(env.get("JOBS_IMMEDIATE", "")).lower() in ("1", "true", "yes"),
+        JOBS_IMMEDIATE=_bool(env, "JOBS_IMMEDIATE"),  # None: immediate only under TESTING
         AUDIT_PAGE_SIZE=_int(env, "AUDIT_PAGE_SIZE", 50, minimum=1),
         LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "5 per minute",
         PROXY_FIX=_int(env, "PROXY_FIX", 0),

@@ -132,7 +132,10 @@ def run_job(app, job_id: int) -> None:
     lets only one runner through."""
     with db.new_session(app) as sess:
         if not _claim(sess, job_id):
-            log.info("job %s: not claimable (already running, finished or cancelled)", job_id)
+            # Cancelled while queued (or while its dead worker held it): settle it now.
+            sess.execute(update(Job).where(Job.id == job_id, Job.status == "queued", Job.cancel_requested)
+                         .values(status="cancelled", finished_at=utcnow()))
+            log.info("job %s: not claimable (running elsewhere, finished or cancelled)", job_id)
             return
         job = sess.get(Job, job_id)
         kind = KINDS.get(job.kind)
@@ -234,7 +237,8 @@ def make_huey(app):
     from huey import MemoryHuey, RedisHuey, SqliteHuey
 
     cfg = app.config
-    if cfg.get("TESTING") or cfg.get("JOBS_IMMEDIATE"):
+    immediate = cfg.get("JOBS_IMMEDIATE")
+    if immediate or (immediate is None and cfg.get("TESTING")):
         return MemoryHuey("tim-console", immediate=True)
     if cfg.get("REDIS_URL"):
         return RedisHuey("tim-console", url=cfg["REDIS_URL"])

@@ -1,0 +1,134 @@
+"""Configuration, health, dashboard, settings, errors and translations."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from console import ConfigError, create_app
+from console.config import SANDBOX_APP_ID, load_settings
+
+
+def test_sandbox_mode_without_credentials(tmp_path, monkeypatch):
+    for key in ("TIM_APP_ID", "TIM_SECRET", "TIM_SECRET_FILE", "TIM_BASE_URL", "TIM_REGION", "SECRET_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    settings = load_settings(str(tmp_path), {})
+    assert settings["TIM_SANDBOX"] and settings["TIM_APP_ID"] == SANDBOX_APP_ID
+    assert settings["TIM_BASE_URL"] == "http://127.0.0.1:9300" and settings["TIM_ADMIN"] == "administrator"
+    secret = (tmp_path / "sandbox-secret").read_text().strip()
+    assert settings["TIM_SECRET"] == secret and len(secret) >= 32
+    assert oct((tmp_path / "sandbox-secret").stat().st_mode & 0o777) == "0o600"
+    # generated once, then reused
+    assert load_settings(str(tmp_path), {})["SECRET_KEY"] == settings["SECRET_KEY"]
+
+
+@pytest.mark.parametrize("overrides, setting", [
+    ({"TIM_APP_ID": "abc", "TIM_SECRET": "s"}, "TIM_APP_ID"),
+    ({"TIM_SECRET": "s"}, "TIM_APP_ID"),
+    ({"TIM_APP_ID": "1400000001"}, "TIM_SECRET"),
+    ({"TIM_APP_ID": "1400000001", "TIM_SECRET": "s", "TIM_REGION": "mars"}, "TIM_REGION"),
+    ({"TIM_APP_ID": "1400000001", "TIM_SECRET_FILE": "/nonexistent/key"}, "TIM_SECRET_FILE"),
+    ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
+    ({"REDIS_URL": "http://nope"}, "REDIS_URL"),
+    ({"TIM_PUSH_API": "fax"}, "TIM_PUSH_API"),
+    ({"TIM_TIMEOUT": "0"}, "TIM_TIMEOUT"),
+])
+def test_invalid_settings_name_the_setting(tmp_path, monkeypatch, overrides, setting):
+    for key in ("TIM_APP_ID", "TIM_SECRET", "TIM_SECRET_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    with pytest.raises(ConfigError, match=f"^{setting}:"):
+        load_settings(str(tmp_path), overrides)
+
+
+def test_live_settings(tmp_path):
+    key = tmp_path / "key"
+    key.write_text("the-real-key\n")
+    settings = load_settings(str(tmp_path), {"TIM_APP_ID": "1400000123", "TIM_SECRET_FILE": str(key),
+                                              "TIM_REGION": "singapore", "DATABASE_URL": "postgres://u@h/db"})
+    assert not settings["TIM_SANDBOX"] and settings["TIM_SECRET"] == "the-real-key"
+    assert settings["TIM_REGION"] == "singapore" and settings["TIM_BASE_URL"] is None
+    assert settings["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+
+
+def test_sandbox_banner_and_live_pages(make_app, browser_for, tmp_path):
+    sandbox_app = make_app(TIM_APP_ID="", TIM_SECRET="", TIM_SANDBOX_URL="http://127.0.0.1:9")
+    browser = browser_for(sandbox_app, ["viewer"])
+    browser.login("viewer")
+    assert "Sandbox mode" in browser.get("/").get_data(as_text=True)
+
+
+def test_healthz(app, browser):
+    resp = browser.get("/healthz")
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert body["database"]["ok"] is True and body["im"]["ok"] is True and body["status"] == "ok"
+
+
+def test_healthz_503_when_the_database_is_down(make_app, tmp_path):
+    app = make_app()
+    app.extensions["db_engine"].dispose()
+    from sqlalchemy import create_engine
+
+    app.extensions["db_engine"] = create_engine("sqlite:////nonexistent-dir/x.db")
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503 and resp.get_json()["database"]["ok"] is False
+
+
+def test_dashboard_chart_and_settings(app, signed_in, sandbox, audit_rows):
+    viewer = signed_in("viewer")
+    page = viewer.get("/").get_data(as_text=True)
+    assert str(app.config["TIM_APP_ID"]) in page
+    chart = viewer.get("/dashboard/chart?metric=UpMsgNum", headers={"HX-Request": "true"})
+    assert chart.status_code == 200
+    html = chart.get_data(as_text=True)
+    assert "<svg" in html or "No operations data" in html
+    assert [r.action for r in audit_rows()] == ["operation.get_operation_data"]
+    settings = viewer.get("/settings").get_data(as_text=True)
+    assert "http://localhost/callback" in settings
+    assert app.config["TIM_SECRET"] not in settings and app.config["SECRET_KEY"] not in settings
+    assert "Test connection" not in settings  # viewers cannot run it
+    operator = signed_in("operator")
+    ok = operator.post("/settings/test", htmx=True).get_data(as_text=True)
+    assert "Connected" in ok
+
+
+def test_htmx_im_error_becomes_a_toast(app, signed_in, sandbox):
+    sandbox.faults.set(error_rate=1.0, error_code=60007)
+    from console.views import dashboard
+
+    dashboard._ops_cache.clear()
+    resp = signed_in("viewer").get("/dashboard/chart", headers={"HX-Request": "true"})
+    assert resp.status_code == 200
+    assert resp.headers["HX-Retarget"] == "#toasts" and resp.headers["HX-Reswap"] == "beforeend"
+    html = resp.get_data(as_text=True)
+    assert "60007" in html and "Wait a moment" in html
+    full = signed_in("viewer").get("/dashboard/chart")
+    assert full.status_code == 502 and "60007" in full.get_data(as_text=True)
+
+
+def test_error_pages(signed_in, browser):
+    viewer = signed_in("viewer")
+    resp = viewer.get("/no/such/page")
+    assert resp.status_code == 404 and "Not found" in resp.get_data(as_text=True)
+    assert viewer.get("/operators").status_code == 403
+    hx = viewer.get("/operators", headers={"HX-Request": "true"})
+    assert hx.status_code == 200 and hx.headers["HX-Retarget"] == "#toasts"
+
+
+def test_chinese_translation(signed_in):
+    viewer = signed_in("viewer")
+    html = viewer.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert "仪表盘" in html
+    assert viewer.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True).count("Dashboard") >= 1
+
+
+def test_times_follow_the_operator_time_zone(app, signed_in, audit_rows):
+    from console.audit import AuditContext, write_entry
+
+    write_entry(app, AuditContext(source="cli"), action="tz.check", endpoint=None, targets=[], outcome="ok")
+    entry = audit_rows()[-1]
+    viewer = signed_in("viewer")
+    viewer.post("/me/preferences", {"timezone": "Asia/Shanghai", "lang": "en"})
+    html = viewer.get(f"/audit/{entry.id}").get_data(as_text=True)
+    local = entry.occurred_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+    assert local.strftime("%Y-%m-%d %H:%M") in html
