@@ -150,39 +150,54 @@ def _cli(app, *args: str, input: str | None = None):
 
 
 @pytest.fixture
-def live_server(sandbox, tmp_path, pytestconfig):
+def serve_console(sandbox, tmp_path, pytestconfig):
+    """`serve_console(admin=True)` starts a console (migrated, with the admin unless admin=False)."""
     from werkzeug.serving import make_server
 
     from console import create_app
 
     shared = _shared_conftest(pytestconfig)
-    instance = tmp_path / "instance"
-    instance.mkdir()
-    app = create_app({
-        "TESTING": True,
-        "INSTANCE_PATH": str(instance),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'console.db'}",
-        "SECRET_KEY": "browser-test-secret-key",
-        "TIM_APP_ID": str(shared.SANDBOX_APP_ID),
-        "TIM_SECRET": shared.SANDBOX_SECRET,
-        "TIM_ADMIN": shared.SANDBOX_ADMIN,
-        "TIM_BASE_URL": sandbox.base_url,
-        "TIM_CALLBACK_TOKEN": CALLBACK_TOKEN,
-        "JOBS_IMMEDIATE": "1",
-        "LOGIN_LIMIT": "1000 per minute",
-    })
-    _cli(app, "db", "upgrade")
-    _cli(app, "operators", "create", ADMIN_NAME, "--role", "admin", "--password-stdin",
-         input=ADMIN_PASSWORD + "\n")
+    running = []
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-console", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_URL"] = url
-    try:
-        yield LiveServer(url=url, app=app, username=ADMIN_NAME, password=ADMIN_PASSWORD, sandbox=sandbox)
-    finally:
+    def start(admin: bool = True) -> LiveServer:
+        base = tmp_path / f"console-{len(running)}"
+        app = create_app({
+            "TESTING": True,
+            "INSTANCE_PATH": str(base / "instance"),
+            "DATABASE_URL": f"sqlite:///{base / 'console.db'}",
+            "SECRET_KEY": "browser-test-secret-key",
+            "TIM_APP_ID": str(shared.SANDBOX_APP_ID),
+            "TIM_SECRET": shared.SANDBOX_SECRET,
+            "TIM_ADMIN": shared.SANDBOX_ADMIN,
+            "TIM_BASE_URL": sandbox.base_url,
+            "TIM_CALLBACK_TOKEN": CALLBACK_TOKEN,
+            "JOBS_IMMEDIATE": "1",
+            "LOGIN_LIMIT": "1000 per minute",
+        })
+        _cli(app, "db", "upgrade")
+        if admin:
+            _cli(app, "operators", "create", ADMIN_NAME, "--role", "admin", "--password-stdin",
+                 input=ADMIN_PASSWORD + "\n")
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, name="live-console", daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{server.server_port}"
+        app.config["PUBLIC_URL"] = url
+        running.append((app, server, thread))
+        return LiveServer(url=url, app=app, username=ADMIN_NAME, password=ADMIN_PASSWORD, sandbox=sandbox)
+
+    yield start
+    for app, server, thread in running:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+        client = app.extensions.get("tim_client")
+        if client is not None:
+            client.close()
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def live_server(serve_console) -> LiveServer:
+    """The console on an ephemeral port, with one admin (ADMIN_NAME / ADMIN_PASSWORD)."""
+    return serve_console()
