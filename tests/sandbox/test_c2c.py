@@ -186,3 +186,12 @@ def test_conversation_list_pages(tim, sandbox, users):
     assert len(second["SessionItem"]) == 30 and second["CompleteFlag"] == 1
     peers = [s["To_Account"] for s in first["SessionItem"] + second["SessionItem"]]
     assert len(set(peers)) == 130
+
+
+def test_roaming_history_accepts_the_older_field_names(tim, users):
+    users("a", "b")
+    send(tim, "a", "b")
+    now = int(time.time())
+    page = tim.call("openim/admin_getroammsg", {"From_Account": "b", "To_Account": "a", "MaxCnt": 5,
+                                                "MinTime": now - 60, "MaxTime": now + 60})
+    assert page["MsgCnt"] == 1 and page["MsgList"][0]["From_Account"] == "a"

@@ -229,6 +229,8 @@ def admin_getroammsg(ctx, body):
     low = integer(body, "MinTime", 90001)
     high = integer(body, "MaxTime", 90001)
     last_key = body.get("LastMsgKey") or None
+    if "Operator_Account" not in body and "Peer_Account" not in body:  # the command's older field names
+        body = {**body, "Operator_Account": body.get("From_Account"), "Peer_Account": body.get("To_Account")}
     with ctx.state.lock:
         operator, peer = _pair(ctx, body, "Operator_Account", 90008, "Peer_Account", 90003)
         seen = [m for m in ctx.state.messages.get(conv_id(operator, peer), [])
