@@ -195,3 +195,12 @@ def test_roaming_history_accepts_the_older_field_names(tim, users):
     page = tim.call("openim/admin_getroammsg", {"From_Account": "b", "To_Account": "a", "MaxCnt": 5,
                                                 "MinTime": now - 60, "MaxTime": now + 60})
     assert page["MsgCnt"] == 1 and page["MsgList"][0]["From_Account"] == "a"
+
+
+def test_null_and_empty_optional_fields_are_absent(tim, users):
+    users("a", "b")
+    tim.call("openim/sendmsg", {"From_Account": "a", "To_Account": "b", "MsgRandom": 1, "MsgBody": TEXT,
+                                "CloudCustomData": None, "SendMsgControl": None, "ForbidCallbackControl": None,
+                                "MsgSeq": None, "OfflinePushInfo": None})
+    answer = tim.call("openim/get_c2c_unread_msg_num", {"To_Account": "b", "Peer_Account": []})
+    assert answer["AllC2CUnreadMsgNum"] == 1

@@ -165,3 +165,12 @@ def test_ip_list_by_nettype(api):
     everything = api("ConfigSvc/GetIPList", {}, nettype=0)["IPList"]
     callbacks = api("ConfigSvc/GetIPList", {}, nettype=5)["IPList"]
     assert callbacks and set(callbacks) < set(everything)
+
+
+def test_push_condition_treats_null_members_as_absent(api, sandbox, users):
+    """The seed's Go SDK sends every condition list, unset ones as null."""
+    users("a")
+    sandbox.state.user_tags["a"] = ["vip"]
+    answer = api("all_member_push/im_push", {"MsgRandom": 77, "MsgBody": TEXT, "Condition": {
+        "TagsAnd": None, "TagsOr": ["vip"], "AttrsAnd": None, "AttrsOr": None}})
+    assert answer["ErrorCode"] == 0 and sandbox.state.push_tasks[-1]["Targets"] == 1

@@ -63,7 +63,7 @@ def _common(ctx, body: dict) -> dict:
     sync = body.get("SyncOtherMachine")
     if sync is not None and not is_int(sync):
         raise ApiError(90031, "SyncOtherMachine must be an integer")
-    custom = body.get("CloudCustomData", "")
+    custom = body.get("CloudCustomData") or ""
     if not isinstance(custom, str):
         raise ApiError(90010, "CloudCustomData must be a string")
     push = body.get("OfflinePushInfo")
@@ -193,7 +193,7 @@ def importmsg(ctx, body):
     rnd = integer(body, "MsgRandom", 90005)
     ts = integer(body, "MsgTimeStamp", 90006)
     seq = integer(body, "MsgSeq", 90004, required=False)
-    custom = body.get("CloudCustomData", "")
+    custom = body.get("CloudCustomData") or ""
     if not isinstance(custom, str):
         raise ApiError(90010, "CloudCustomData must be a string")
     elems = message_body(body)

@@ -45,7 +45,7 @@ def items(body: dict, field: str, code: int, *, limit: int | None = None, limit_
           required: bool = True, kind: type | None = None) -> list:
     """A non-empty array field of at most `limit` items (over the limit -> limit_code)."""
     value = body.get(field)
-    if value is None and not required:
+    if not required and (value is None or value == []):
         return []
     if not isinstance(value, list) or not value:
         raise ApiError(code, f"{field} must be a non-empty array")

@@ -187,6 +187,7 @@ def _targets(state, condition, current: bool) -> list[str]:
         return list(state.accounts)
     if not isinstance(condition, dict):
         raise ApiError(90001, "Condition must be an object")
+    condition = {k: v for k, v in condition.items() if v is not None}  # null = not given
     attr_keys = [k for k in ("AttrsAnd", "AttrsOr") if k in condition]
     tag_keys = [k for k in ("TagsAnd", "TagsOr") + (("TagsNot",) if current else ()) if k in condition]
     if attr_keys and tag_keys:
