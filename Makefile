@@ -32,6 +32,9 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# third-party IM SDKs for tests/sandbox/test_third_party_sdk.py; --no-deps: their pins
+	@# (requests==2.25.1) must not downgrade ours, and their real deps are already installed
+	$(BIN)/python -m pip install --quiet --no-deps tencentcloud-sdk-python-im==0.9.4 timsdk==1.1.12
 	@touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed-run

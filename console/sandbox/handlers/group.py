@@ -283,7 +283,7 @@ def _tip(ctx, group: Group) -> None:
 def get_appid_group_list(ctx, body):
     limit = _int(body, "Limit", high=10000, default=10000) or 10000
     cursor = _int(body, "Next", default=0)
-    wanted = body.get("GroupType")
+    wanted = body.get("GroupType") or None  # "" = no filter (the pinclr SDK always sends it)
     if wanted is not None and wanted not in TYPES + ("BChatRoom",):
         raise _bad("invalid GroupType")
     with ctx.state.lock:
@@ -512,7 +512,7 @@ def get_joined_group_list(ctx, body):
     account = _text(body, "Member_Account", required=True, allow_empty=False)
     limit = _int(body, "Limit", high=5000)
     offset = _int(body, "Offset", default=0)
-    group_type = body.get("GroupType")
+    group_type = body.get("GroupType") or None  # "" = no filter
     if group_type is not None and normalize_type(group_type) is None:
         raise _bad("invalid GroupType")
     group_type = normalize_type(group_type) if group_type is not None else None
