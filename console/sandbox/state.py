@@ -18,6 +18,7 @@ from .groups import GroupState
 PLATFORMS = ("iPhone", "Android", "Web", "PC", "iPad", "Mac")
 MOBILE_PLATFORMS = ("iPhone", "Android", "iPad")
 PERMANENT = 4294967295  # "muted forever" in openconfigsvr/*
+MAX_HISTORY = 5000      # C2C messages kept per pair (the oldest go first)
 
 # IP list of ConfigSvc/GetIPList, by nettype (documentation-reserved ranges: synthetic but well formed)
 IP_LISTS = {
@@ -70,6 +71,7 @@ class State:
             self.push_tasks: list[dict] = []
             self.nospeaking: dict[str, dict] = {}      # uid -> {"c2c": until, "group": until}
             self.counters: dict[str, dict] = {}        # "YYYYMMDD" -> {metric: n}
+            self.c2c_peers: dict[str, set] = {}        # derived: uid -> peers with C2C history
             self.groups.reset()
 
     def to_dict(self) -> dict:
@@ -84,6 +86,10 @@ class State:
             for name in SECTIONS:
                 if name in data:
                     setattr(self, name, data[name])
+            for cid in self.messages:
+                a, b = cid.split("\x1f")
+                self.c2c_peers.setdefault(a, set()).add(b)
+                self.c2c_peers.setdefault(b, set()).add(a)
             self.groups.load(data.get("groups") or {})
 
     def save(self, path: str) -> None:
@@ -215,7 +221,11 @@ class State:
                    "CloudCustomData": custom, "MsgFlagBits": 0, "IsPeerRead": 0,
                    "Unread": bool(unread), "HiddenFor": [] if sender_sees else [sender]}
             history = self.messages.setdefault(conv_id(sender, receiver), [])
+            self.c2c_peers.setdefault(sender, set()).add(receiver)
+            self.c2c_peers.setdefault(receiver, set()).add(sender)
             history.append(msg)
+            if len(history) > MAX_HISTORY:
+                del history[:len(history) - MAX_HISTORY]
             if len(history) > 1 and (history[-2]["MsgTimeStamp"], history[-2]["MsgSeq"]) > (ts, seq):
                 history.sort(key=lambda m: (m["MsgTimeStamp"], m["MsgSeq"]))
             self.count("C2CUpMsgNum")
@@ -228,16 +238,11 @@ class State:
         return None
 
     def unread_count(self, owner: str, peer: str | None = None) -> int:
-        total = 0
-        for cid, history in self.messages.items():
-            if owner not in cid.split("\x1f"):
-                continue
-            for msg in history:
-                if (msg["To_Account"] == owner and msg["Unread"] and not msg["MsgFlagBits"]
-                        and owner not in msg["HiddenFor"]
-                        and (peer is None or msg["From_Account"] == peer)):
-                    total += 1
-        return total
+        """Unread C2C messages of `owner` (from `peer`, or from everyone)."""
+        peers = [peer] if peer is not None else self.c2c_peers.get(owner, ())
+        return sum(1 for p in peers for msg in self.messages.get(conv_id(owner, p), [])
+                   if msg["To_Account"] == owner and msg["Unread"] and not msg["MsgFlagBits"]
+                   and owner not in msg["HiddenFor"])
 
     def mark_read(self, owner: str, peer: str, until: int) -> None:
         with self.lock:
