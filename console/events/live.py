@@ -11,6 +11,7 @@ serialises writers: no look-back needed.
 """
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 
@@ -36,7 +37,7 @@ def tail(engine: Engine, sub: Subscription, after: int, filters: store.Filters,
     rewind = REWIND if engine.dialect.name == "postgresql" else 0
     sent: deque[int] = deque(maxlen=4 * REWIND)
     seen: set[int] = set()
-    yield "retry: 3000\n\n"
+    yield f"retry: 3000\n: stream served by process {os.getpid()}\n\n"
     floor = after  # the client has everything up to here: never resend below it
     low = after
     while not sub.closed and not (stopping is not None and stopping.is_set()):
