@@ -1,0 +1,307 @@
+"""One-to-one messages: send (with a live preview), batch send, conversation viewer (recall, mark
+read, unread counts), history import, global mute."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from console import db, jobs, message_jobs, messaging
+from console.errors import toast
+from console.messaging import FormError
+from console.models import Account, Job, JobResult
+from console.security import current_user, role_required
+
+bp = Blueprint("messages", __name__, url_prefix="/messages")
+
+PAGE_SIZE = 50
+RESULTS_SHOWN = 1000
+
+
+def _problems(problems, status: int = 200):
+    return render_template("messages/_problems.html", problems=problems), status
+
+
+def _composer_context(**extra) -> dict:
+    return dict(kinds=messaging.ELEMENT_KINDS, controls=messaging.SEND_CONTROLS,
+                forbid=messaging.FORBID_CALLBACKS, lifetimes=messaging.LIFETIMES,
+                admin=current_app.config.get("TIM_ADMIN"), **extra)
+
+
+@bp.route("")
+@role_required("viewer")
+def index():
+    return render_template("messages/index.html", **_composer_context(
+        to=request.args.get("to", ""), sender=request.args.get("sender", "")))
+
+
+@bp.route("/element")
+@role_required("viewer")
+def element():
+    """Fragment: one more element editor (kind and index from the query)."""
+    index = request.args.get("i", type=int)
+    if index is None:  # the page's script numbers new editors; without it, pick a high free-ish one
+        index = random.randint(100, 999)
+    kind = request.args.get("kind") or request.args.get(f"el-{index}-type") or "text"
+    if kind not in messaging.ELEMENT_KINDS:
+        abort(404)
+    return render_template("messages/_element.html", kind=kind, spec=messaging.ELEMENT_KINDS[kind],
+                           index=max(0, min(index, 999)), kinds=messaging.ELEMENT_KINDS)
+
+
+def _display_name(user_id: str | None) -> str:
+    """The nickname the directory knows for `user_id` (the admin when None), else the ID."""
+    if not user_id:
+        return current_app.config.get("TIM_ADMIN") or ""
+    nickname = db.session.scalar(select(Account.nickname).where(Account.user_id == user_id))
+    return nickname or user_id
+
+
+@bp.route("/preview", methods=["POST"])
+@role_required("viewer")
+def preview():
+    """Fragment: what the recipient will see, for the composer's current state."""
+    single = request.form.get("mode") != "batch"
+    try:
+        composed = messaging.compose(request.form, single=single)
+    except FormError as exc:
+        return render_template("messages/_preview.html", problems=exc.problems)
+    options = composed.options
+    push = options.get("offline_push_info")
+    sender = options.get("sender")
+    return render_template("messages/_preview.html", problems=None, body=composed.body, options=options,
+                           sender=sender or current_app.config.get("TIM_ADMIN"),
+                           sender_name=_display_name(sender),
+                           notification=messaging.notification_text(composed.body, push),
+                           push=push, size=messaging.message_size(composed.body),
+                           limit=messaging.tm.MAX_MESSAGE_BYTES)
+
+
+@bp.route("/send", methods=["POST"])
+@role_required("operator")
+def send():
+    to = (request.form.get("to") or "").strip()
+    if not to:
+        return _problems([_("Name the recipient.")])
+    try:
+        composed = messaging.compose(request.form, single=True)
+    except FormError as exc:
+        return _problems(exc.problems)
+    result = g.tim.c2c.send_message(to, composed.body, **composed.options)
+    sender = composed.options.get("sender") or current_app.config.get("TIM_ADMIN")
+    return render_template("messages/_sent.html", result=result, to=to, sender=sender,
+                           at=dt.datetime.fromtimestamp(result.msg_time or 0, dt.timezone.utc))
+
+
+# ---- batch ----------------------------------------------------------------------------------
+
+@bp.route("/batch")
+@role_required("viewer")
+def batch():
+    return render_template("messages/batch.html", pacing=messaging.pacing(0),
+                           **_composer_context())
+
+
+@bp.route("/batch", methods=["POST"])
+@role_required("operator")
+def batch_send():
+    problems = []
+    try:
+        ids = messaging.recipients(request.form, request.files, db.session)
+    except FormError as exc:
+        ids, problems = [], exc.problems
+    try:
+        composed = messaging.compose(request.form, single=False)
+    except FormError as exc:
+        problems += exc.problems
+    if problems:
+        return _problems(problems)
+    if len(ids) <= messaging.MAX_BATCH and request.form.get("as_job") != "1":
+        result = g.tim.c2c.send_messages(ids, composed.body, **composed.options)
+        return render_template("messages/_batch_result.html", result=result, items=result.items,
+                               pacing=messaging.pacing(len(ids)))
+    job = jobs.start(message_jobs.BATCH_SEND, {"body": composed.body, "options": composed.options},
+                     current_user, items=ids)
+    return render_template("messages/_batch_job.html", job=job, pacing=messaging.pacing(len(ids)))
+
+
+@bp.route("/jobs/<int:job_id>")
+@role_required("viewer")
+def job_results(job_id: int):
+    """A message job with every per-item result (first RESULTS_SHOWN)."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind not in (message_jobs.BATCH_SEND, message_jobs.IMPORT):
+        abort(404)
+    stmt = select(JobResult).where(JobResult.job_id == job_id).order_by(JobResult.seq).limit(RESULTS_SHOWN)
+    if request.args.get("failed"):
+        stmt = stmt.where(JobResult.ok.is_(False))
+    return render_template("messages/job.html", job=job, results=db.session.scalars(stmt).all(),
+                           limit=RESULTS_SHOWN)
+
+
+# ---- conversation viewer ---------------------------------------------------------------------
+
+def _range(args) -> tuple[int, int]:
+    tz = get_timezone()
+    now = int(dt.datetime.now(dt.timezone.utc).timestamp())
+    until = messaging.parse_local_time(args.get("until"), tz) or now
+    since = messaging.parse_local_time(args.get("since"), tz)
+    if since is None:
+        since = until - 7 * 86400
+    return min(since, until), until
+
+
+@bp.route("/conversation")
+@role_required("viewer")
+def conversation():
+    a, b = (request.args.get("a") or "").strip(), (request.args.get("b") or "").strip()
+    return render_template("messages/conversation.html", a=a, b=b, since=request.args.get("since", ""),
+                           until=request.args.get("until", ""))
+
+
+@bp.route("/conversation/page")
+@role_required("viewer")
+def conversation_page():
+    """Fragment: one page of the history as `a` sees it, with an "older" link while there is more."""
+    a, b = (request.args.get("a") or "").strip(), (request.args.get("b") or "").strip()
+    if not a or not b:
+        return _problems([_("Name both accounts of the conversation.")])
+    since, until = _range(request.args)
+    max_time = request.args.get("max_time", type=int) or until
+    page = g.tim.c2c.fetch_messages(a, b, min_time=since, max_time=min(max_time, until),
+                                    max_count=PAGE_SIZE, last_msg_key=request.args.get("last_key") or None)
+    more = None
+    if page.has_more and page.last_msg_key:
+        more = url_for("messages.conversation_page", a=a, b=b, since=request.args.get("since", ""),
+                       until=request.args.get("until", ""), max_time=page.last_msg_time,
+                       last_key=page.last_msg_key)
+    return render_template("messages/_conversation_page.html", rows=messaging.message_rows(page), a=a, b=b,
+                           more=more, first=not request.args.get("last_key"))
+
+
+@bp.route("/recall", methods=["POST"])
+@role_required("operator")
+def recall():
+    sender, to, key = (request.form.get(k, "").strip() for k in ("sender", "to", "msg_key"))
+    if not (sender and to and key):
+        return _problems([_("A recall needs the sender, the recipient and the message key.")])
+    g.tim.c2c.revoke_message(sender, to, key)
+    return render_template("messages/_recalled.html", key=key)
+
+
+@bp.route("/read", methods=["POST"])
+@role_required("operator")
+def mark_read():
+    user, peer = request.form.get("user", "").strip(), request.form.get("peer", "").strip()
+    if not (user and peer):
+        return _problems([_("Name the reader and the peer.")])
+    g.tim.c2c.set_message_read(user, peer)
+    return _unread(user, [peer], done=_("Marked read: %(user)s’s conversation with %(peer)s.",
+                                        user=user, peer=peer))
+
+
+def _unread(user: str, peers: list[str], done: str | None = None):
+    counts = messaging.unread_counts(g.tim, user, peers)
+    return render_template("messages/_unread.html", counts=counts, done=done)
+
+
+@bp.route("/unread")
+@role_required("viewer")
+def unread():
+    user = (request.args.get("user") or "").strip()
+    if not user:
+        return _problems([_("Name the account.")])
+    peers = messaging.parse_ids(request.args.get("peers") or "")
+    if len(peers) > messaging.MAX_UNREAD_PEERS:
+        return _problems([_("At most %(n)d peers at a time.", n=messaging.MAX_UNREAD_PEERS)])
+    return _unread(user, peers)
+
+
+# ---- history import --------------------------------------------------------------------------
+
+@bp.route("/import")
+@role_required("viewer")
+def import_page():
+    return render_template("messages/import.html", **_composer_context())
+
+
+@bp.route("/import/one", methods=["POST"])
+@role_required("operator")
+def import_one():
+    problems = []
+    sender, to = request.form.get("from", "").strip(), request.form.get("to", "").strip()
+    if not sender or not to:
+        problems.append(_("Name the sender and the recipient."))
+    when = messaging.parse_local_time(request.form.get("when"), get_timezone())
+    if when is None:
+        problems.append(_("Give the time the message was sent."))
+    try:
+        body = messaging.parse_body(request.form)
+    except FormError as exc:
+        problems += exc.problems
+    if problems:
+        return _problems(problems)
+    record = {"From_Account": sender, "To_Account": to, "MsgTimeStamp": when, "MsgBody": body}
+    messaging.import_record(g.tim, record, realtime=request.form.get("realtime") == "1")
+    return toast(_("Imported: %(sender)s → %(to)s.", sender=sender, to=to), level="success")
+
+
+@bp.route("/import/file", methods=["POST"])
+@role_required("operator")
+def import_file():
+    upload = request.files.get("file")
+    text = upload.read().decode("utf-8-sig", errors="replace") if upload and upload.filename else \
+        request.form.get("lines", "")
+    records, problems = messaging.parse_jsonl(text)
+    if problems:
+        return _problems(problems[:50] + ([_("… and %(n)d more.", n=len(problems) - 50)] if len(problems) > 50 else []))
+    job = jobs.start(message_jobs.IMPORT, {"records": records, "realtime": request.form.get("realtime") == "1"},
+                     current_user, items=[str(n) for n in range(1, len(records) + 1)])
+    return render_template("messages/_batch_job.html", job=job, pacing=None)
+
+
+# ---- global mute -----------------------------------------------------------------------------
+
+@bp.route("/mute")
+@role_required("viewer")
+def mute():
+    return render_template("messages/mute.html", user_id=request.args.get("user_id", ""),
+                           muted=messaging.muted_accounts(db.session), choices=messaging.MUTE_CHOICES)
+
+
+@bp.route("/mute/panel")
+@role_required("viewer")
+def mute_panel():
+    """Fragment: an account's global mute state, read from IM (embeddable on the account page)."""
+    user_id = (request.args.get("user_id") or "").strip()
+    if not user_id:
+        return _problems([_("Name the account.")])
+    return _mute_state(user_id)
+
+
+def _mute_state(user_id: str, done: str | None = None):
+    state = g.tim.mute.get_no_speaking(user_id)
+    messaging.remember_mute(db.session, user_id, state.c2c, state.group)
+    db.session.commit()
+    return render_template("messages/_mute_state.html", user_id=user_id, state=state, done=done,
+                           choices=messaging.MUTE_CHOICES, describe=messaging.describe_seconds)
+
+
+@bp.route("/mute", methods=["POST"])
+@role_required("operator")
+def mute_set():
+    user_id = (request.form.get("user_id") or "").strip()
+    try:
+        if not user_id:
+            raise FormError(_("Name the account."))
+        c2c, group = messaging.mute_duration(request.form, "c2c"), messaging.mute_duration(request.form, "group")
+        if c2c is None and group is None:
+            raise FormError(_("Choose a new duration for one-to-one or group messages."))
+    except FormError as exc:
+        return _problems(exc.problems)
+    g.tim.mute.set_no_speaking(user_id, c2c=c2c, group=group)
+    return _mute_state(user_id, done=_("Saved the mute of %(user)s.", user=user_id))
