@@ -16,3 +16,6 @@ def check_accounts(run: JobRun, user_ids: list[str]) -> list[Item]:
             upsert_accounts(sess, found, run.params.get("source") or "csv")
     return [Item(r.id, r.ok, r.code, ("imported" if r.imported else "not imported") if r.ok else r.info)
             for r in result]
+
+from console import group_jobs  # noqa: E402,F401  (group kinds: cache refresh, member adds)
+from console import message_jobs  # noqa: E402,F401  (message kinds: batch send, history import)

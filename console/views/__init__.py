@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from console.views import audit, auth, dashboard, health, jobs, operators, placeholders, settings
 from console.views import events, rules
+from console.views import groups
+from console.views import accounts, accounts_detail, accounts_relations
+from console.views import messages
 
 BLUEPRINTS = [auth.bp, dashboard.bp, audit.bp, operators.bp, settings.bp, health.bp, jobs.bp,
-              events.bp, rules.bp]
+              events.bp, rules.bp, accounts.bp, accounts_detail.bp, accounts_relations.bp,
+              groups.bp, messages.bp]
 
 
 def register_blueprints(app) -> None:
