@@ -32,6 +32,9 @@ ADMIN_CODES = {"im_open_login_svc": 70403, "profile": 40004, "sns": 30004, "open
                "all_member_push": 90009, "timpush": 90009, "recentcontact": 50003,
                "open_msg_svc": 1002}
 ADMIN_CODE_DEFAULT = 60010
+# services that answer an unreadable body with their own code (published samples), else 60003
+JSON_CODES = {"openim": 90001, "all_member_push": 90001, "timpush": 90001, "openconfigsvr": 130001,
+              "profile": 40001}
 
 # documented success shapes that lack an envelope member (endpoint reference 0.1)
 ENVELOPE_OMIT = {
@@ -258,7 +261,8 @@ class Sandbox:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            return _json(envelope(60003, "request body is not a JSON object", ep.display))
+            code = JSON_CODES.get(match.group(1), 60003)
+            return _json(envelope(code, "Fail to Parse json data of body, Please check it", ep.display))
         units = len(body.get("To_Account") or []) if ep.per_minute else 1
         if not self.limiter.allow(name, ep.rate, ep.per_minute, units):
             return _json(envelope(60007, "REST API call rate over limit", ep.display))

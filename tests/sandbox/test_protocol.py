@@ -51,6 +51,13 @@ def test_body_must_be_a_json_object(api, raw):
     assert api.post("im_open_login_svc/account_check", raw=raw).json()["ErrorCode"] == 60003
 
 
+@pytest.mark.parametrize("endpoint, code", [("openim/sendmsg", 90001), ("timpush/get_tag", 90001),
+                                            ("openconfigsvr/getnospeaking", 130001), ("profile/portrait_get", 40001),
+                                            ("sns/friend_get", 60003)])
+def test_services_with_their_own_parse_error_code(api, endpoint, code):
+    assert api.post(endpoint, raw=b"{oops").json()["ErrorCode"] == code
+
+
 @pytest.mark.parametrize("overrides, code", [
     ({"sdkappid": None}, 60012),
     ({"sdkappid": "abc"}, 60006),
