@@ -183,3 +183,27 @@ def test_kick_invalidates_earlier_usersigs_of_that_identifier(api, sandbox, app_
     assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]}, usersig=old)["ErrorCode"] == 70001
     fresh = usersig.generate(app_id, secret, admin, now=time.time() + 1)
     assert api("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]}, usersig=fresh)["ErrorCode"] == 0
+
+
+def test_documented_default_rates():
+    from console.sandbox.registry import REGISTRY
+    expected = {"im_open_login_svc/account_import": 200, "im_open_login_svc/multiaccount_import": 100,
+                "im_open_login_svc/account_check": 100, "openim/sendmsg": 200, "openim/query_online_status": 200,
+                "profile/portrait_get": 200, "sns/black_list_get": 200, "all_member_push/im_set_attr": 100,
+                "timpush/add_tag": 100, "open_msg_svc/get_history": 10}
+    assert {name: REGISTRY[name].rate for name in expected} == expected
+    assert REGISTRY["openim/batchsendmsg"].per_minute == 12000
+
+
+def test_every_seed_endpoint_and_the_current_push_service_is_served():
+    import os
+    from console.sandbox.registry import REGISTRY
+    seed = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "spec", "seed-endpoints.txt")
+    if not os.path.exists(seed):
+        pytest.skip("../shared/spec is not present")
+    with open(seed, encoding="utf-8") as fh:
+        names = {line.strip() for line in fh if line.strip()}
+    names |= {f"timpush/{c}" for c in ("push", "batch", "revoke", "set_attr_name", "get_attr_name", "get_attr",
+                                       "set_attr", "remove_attr", "get_tag", "add_tag", "remove_tag",
+                                       "clear_all_tags")}
+    assert names - set(REGISTRY) == set()
