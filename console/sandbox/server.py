@@ -45,6 +45,8 @@ ENVELOPE_OMIT = {
 }
 
 SAVE_INTERVAL = 30.0  # seconds between periodic state saves
+INTERNAL_ERROR = 70500
+MAX_HISTORY_FILES = 100  # get_history downloads kept in memory
 
 
 class NullCallbacks:
@@ -196,6 +198,8 @@ class Sandbox:
         ep = REGISTRY.get(endpoint)
         if ep is None:
             return envelope(60009, f"unknown command {endpoint}")
+        if not isinstance(body, dict):
+            return envelope(60003, "the body must be a JSON object")
         return self._dispatch(ep, identifier or self.admin, body, {})
 
     def _dispatch(self, ep, identifier: str, body: dict, query: dict) -> dict:
@@ -206,6 +210,9 @@ class Sandbox:
             out = envelope(err.code, err.info, ep.display)
             out.update(err.extra)
             return out
+        except Exception:  # a sandbox bug: answer like the service's internal error, keep serving
+            log.exception("sandbox handler %s failed", ep.name)
+            return envelope(INTERNAL_ERROR, "internal error in the sandbox", ep.display)
         out = envelope(0, "", ep.display)
         out.update(result)
         for member in ENVELOPE_OMIT.get(ep.name, ()):
@@ -291,6 +298,12 @@ class Sandbox:
         if identifier not in self.admins:
             return ADMIN_CODES.get(service, ADMIN_CODE_DEFAULT), "the identifier is not an App admin"
         return None
+
+    def keep_history_file(self, name: str, packed: bytes) -> None:
+        """Serve `packed` at /msg_history/<name> (the oldest files are forgotten)."""
+        self.history_files[name] = packed
+        while len(self.history_files) > MAX_HISTORY_FILES:
+            self.history_files.pop(next(iter(self.history_files)))
 
     def _history_file(self, name: str) -> Response:
         packed = self.history_files.get(name)

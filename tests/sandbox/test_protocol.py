@@ -207,3 +207,14 @@ def test_every_seed_endpoint_and_the_current_push_service_is_served():
                                        "set_attr", "remove_attr", "get_tag", "add_tag", "remove_tag",
                                        "clear_all_tags")}
     assert names - set(REGISTRY) == set()
+
+
+def test_a_handler_crash_is_an_internal_error_answer(api, sandbox, monkeypatch):
+    from console.sandbox.registry import REGISTRY
+
+    def broken(ctx, body):
+        raise KeyError("bug")
+    monkeypatch.setattr(REGISTRY["im_open_login_svc/account_check"], "handler", broken)
+    response = api.post(*("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]}))
+    assert response.status_code == 200 and response.json()["ErrorCode"] == 70500
+    assert sandbox.invoke("im_open_login_svc/account_check", ["not", "an", "object"])["ErrorCode"] == 60003

@@ -93,7 +93,7 @@ def get_history(ctx, body):
     raw = f'{head[:-1]}, "MsgList": [\n{rows}\n]}}\n'.encode("utf-8")  # one message per line
     packed = gzip.compress(raw, mtime=0)
     name = f"{hashlib.sha1(packed).hexdigest()}.gz"
-    ctx.sandbox.history_files[name] = packed
+    ctx.sandbox.keep_history_file(name, packed)
     expire = now + LINK_LIFETIME
     return {"File": [{"URL": f"{ctx.sandbox.base_url or 'http://127.0.0.1'}/msg_history/{name}",
                       "ExpireTime": expire.strftime("%Y-%m-%d %H:%M:%S"), "FileSize": len(raw),
