@@ -1,0 +1,605 @@
+"""Groups: type rules, form cleaning, batching and the local group cache, for the groups pages.
+
+Plain functions: views hand in the submitted form (a Mapping) and `g.tim`; nothing here imports
+Flask views. Validation errors are `FormError`s whose message is already translated.
+Facts (limits, per-type rules) come from the spec's group reference (endpoints-groups.md).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, or_, select
+
+from console.models import GroupCache, utcnow
+from console.tim import messages as msgs
+from console.tim.api.group import ImportMessage, MemberSpec
+
+TYPES = ("Private", "Public", "ChatRoom", "AVChatRoom", "Community")
+IMPORT_TYPES = ("Private", "Public", "ChatRoom", "Community")
+TYPE_LABELS = {
+    "Private": _l("Work (Private)"), "Public": _l("Public"), "ChatRoom": _l("Meeting (ChatRoom)"),
+    "AVChatRoom": _l("Live (AVChatRoom)"), "Community": _l("Community"),
+}
+APPLY_OPTIONS = ("FreeAccess", "NeedPermission", "DisableApply")
+INVITE_OPTIONS = ("FreeAccess", "NeedPermission", "DisableInvite")
+
+MAX_NAME, MAX_INTRO, MAX_NOTICE, MAX_FACE_URL, MAX_NAME_CARD = 30, 240, 300, 100, 50
+MAX_GROUP_ID = 48
+COMMUNITY_PREFIX = "@TGS#_"
+#: members a group may be given at most (paid maximum per type); AVChatRoom has no cap to set
+MEMBER_CAPS = {"Private": 6000, "Public": 6000, "ChatRoom": 6000, "Community": 100000}
+IMPORT_MEMBER_CAPS = {"Private": 6000, "Public": 6000, "ChatRoom": 6000, "Community": 100000}
+
+#: per-call sizes. add_group_member: the current (2026-02) page says 20, older pages 300; 20 works on both.
+ADD_BATCH = 20
+CREATE_MEMBERS_MAX = 100
+DELETE_BATCH = 100
+IMPORT_MEMBERS_BATCH = 300
+ROLES_MAX = 500
+MUTE_MAX = 500
+NOTIFY_MAX = 500
+RECALL_BATCH = 10
+IMPORT_MSGS_BATCH = 7
+HISTORY_PAGE = 20
+MEMBER_PAGE = 50
+#: adds of more accounts than this run as a job
+INLINE_ADD_MAX = 100
+#: members scanned at most when searching inside a group (IM has no member search)
+SEARCH_SCAN_MAX = 2000
+LIST_PAGE = 50
+PERMANENT = 4294967295
+MAX_IDS_TEXT = 20000
+
+DURATION_UNITS = {"minutes": 60, "hours": 3600, "days": 86400}
+
+
+class FormError(ValueError):
+    """A submitted form is invalid; the message says what to fix (translated)."""
+
+
+# ---- what each type allows --------------------------------------------------------------------
+
+#: feature -> the types that do NOT support it, with the reason shown next to the disabled control
+_FORBIDDEN = {
+    "members": {"AVChatRoom": _l("Live groups (AVChatRoom) keep no member list: members join from the "
+                                 "client SDK and are only online, never stored.")},
+    "add": {"AVChatRoom": _l("IM refuses to add members to a live group (AVChatRoom, error 10007).")},
+    "admin_role": {"Private": _l("Work groups (Private) have no admin role."),
+                   "AVChatRoom": _l("Live groups (AVChatRoom) store no member roles.")},
+    "mute": {"Private": _l("Work groups (Private) do not support muting members.")},
+    "max_members": {"AVChatRoom": _l("Live groups (AVChatRoom) have no member limit; IM ignores it.")},
+    "apply_option": {"Community": _l("Communities do not support a join option through the REST API.")},
+    "invite_option": {"AVChatRoom": _l("Live groups (AVChatRoom) take no invitations.")},
+    "history": {"AVChatRoom": _l("Live groups (AVChatRoom) store no message history: nothing to list, "
+                                 "recall or import.")},
+    "owner": {"AVChatRoom": _l("Ownership of a live group (AVChatRoom) cannot be transferred.")},
+    "import": {"AVChatRoom": _l("Live groups (AVChatRoom) cannot be imported.")},
+    "unread": {"ChatRoom": _l("Meeting groups (ChatRoom) keep no unread counts: IM accepts the call "
+                              "but it has no effect."),
+               "AVChatRoom": _l("Live groups (AVChatRoom) keep no unread counts.")},
+    "online": {t: _l("Only live groups (AVChatRoom) report an online member count.")
+               for t in ("Private", "Public", "ChatRoom", "Community")},
+    "notify_some": {"AVChatRoom": _l("Live groups (AVChatRoom) take system notifications for all "
+                                     "members only.")},
+}
+
+
+def forbidden(group_type: str) -> dict[str, str]:
+    """feature -> reason, for every feature `group_type` does not support."""
+    return {feature: str(by_type[group_type]) for feature, by_type in _FORBIDDEN.items()
+            if group_type in by_type}
+
+
+# ---- small parsers ----------------------------------------------------------------------------
+
+def text_field(form: Mapping, name: str, label: str, max_bytes: int, *, required: bool = False) -> str | None:
+    value = (form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise FormError(_("%(field)s is required.", field=label))
+        return None
+    if len(value.encode()) > max_bytes:
+        raise FormError(_("%(field)s is longer than %(n)d bytes (a CJK character counts 3).",
+                          field=label, n=max_bytes))
+    return value
+
+
+def int_field(form: Mapping, name: str, label: str, *, lo: int = 0, hi: int | None = None) -> int | None:
+    value = (form.get(name) or "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{1,19}", value):
+        raise FormError(_("%(field)s must be a whole number.", field=label))
+    number = int(value)
+    if number < lo or (hi is not None and number > hi):
+        if hi is None:
+            raise FormError(_("%(field)s must be at least %(lo)d.", field=label, lo=lo))
+        raise FormError(_("%(field)s must be between %(lo)d and %(hi)d.", field=label, lo=lo, hi=hi))
+    return number
+
+
+def _choice(form: Mapping, name: str, label: str, choices: Iterable[str]) -> str | None:
+    value = (form.get(name) or "").strip()
+    if not value:
+        return None
+    if value not in choices:
+        raise FormError(_("%(field)s has an unknown value.", field=label))
+    return value
+
+
+def parse_ids(text: str | None, label: str, *, required: bool = True, max_items: int | None = None) -> list[str]:
+    """User IDs separated by commas, spaces or new lines; duplicates dropped, order kept."""
+    text = text or ""
+    if len(text) > MAX_IDS_TEXT * 8:
+        raise FormError(_("%(field)s is too long.", field=label))
+    ids = list(dict.fromkeys(p for p in re.split(r"[\s,;]+", text) if p))
+    if required and not ids:
+        raise FormError(_("%(field)s: give at least one user ID.", field=label))
+    for uid in ids:
+        if len(uid.encode()) > 32 * 4:
+            raise FormError(_("%(field)s: “%(id)s” is too long for a user ID.", field=label, id=uid[:40]))
+    if max_items is not None and len(ids) > max_items:
+        raise FormError(_("%(field)s: at most %(n)d user IDs at a time.", field=label, n=max_items))
+    return ids
+
+
+def check_user_id(value: str | None, label: str) -> str:
+    ids = parse_ids(value, label, max_items=1)
+    return ids[0]
+
+
+def parse_custom(text: str | None, label: str, max_value: int = 512) -> dict[str, str] | None:
+    """Custom fields as `Key=Value` lines (an empty value deletes the key on edit)."""
+    data: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        key, sep, value = line.partition("=")
+        key = key.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_]{1,15}", key):
+            raise FormError(_("%(field)s: write one Key=Value per line; keys are letters, digits and _ "
+                              "(under 16).", field=label))
+        if len(value.encode()) > max_value:
+            raise FormError(_("%(field)s: the value of %(key)s is longer than %(n)d bytes.",
+                              field=label, key=key, n=max_value))
+        data[key] = value
+    return data or None
+
+
+def parse_time(value: str | None, label: str, *, required: bool = False) -> int | None:
+    """A datetime-local value (in the operator's time zone) or Unix seconds -> Unix seconds."""
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise FormError(_("%(field)s is required.", field=label))
+        return None
+    if value.isdigit():
+        return int(value)
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise FormError(_("%(field)s: use a date and time like 2024-05-01 12:30, or Unix seconds.",
+                          field=label)) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=get_timezone())
+    return int(when.timestamp())
+
+
+def parse_duration(form: Mapping) -> int:
+    """Mute duration in seconds from `duration` + `unit` (minutes/hours/days, or `forever`)."""
+    unit = form.get("unit") or "minutes"
+    if unit == "forever":
+        return PERMANENT
+    if unit not in DURATION_UNITS:
+        raise FormError(_("Unknown duration unit."))
+    amount = int_field(form, "duration", str(_l("Duration")), lo=1, hi=10**7)
+    if amount is None:
+        raise FormError(_("Duration is required."))
+    return min(amount * DURATION_UNITS[unit], PERMANENT - 1)
+
+
+def _group_id(form: Mapping, group_type: str) -> str | None:
+    value = (form.get("group_id") or "").strip()
+    if not value:
+        return None
+    if len(value.encode()) > MAX_GROUP_ID or any(not 0x20 <= ord(c) <= 0x7E for c in value):
+        raise FormError(_("Group ID: printable ASCII only, at most %(n)d characters.", n=MAX_GROUP_ID))
+    if group_type == "Community" and not value.startswith(COMMUNITY_PREFIX):
+        raise FormError(_("Group ID: a Community's ID must start with %(p)s.", p=COMMUNITY_PREFIX))
+    if group_type != "Community" and value.startswith("@TGS#"):
+        raise FormError(_("Group ID: a custom ID must not start with @TGS# (IM's own IDs do)."))
+    return value
+
+
+# ---- create / import / edit -------------------------------------------------------------------
+
+def _common_profile(form: Mapping, group_type: str) -> dict:
+    """Fields create and import share, checked against the type's rules."""
+    no = forbidden(group_type)
+    kwargs = {
+        "type": group_type,
+        "name": text_field(form, "name", str(_l("Name")), MAX_NAME, required=True),
+        "group_id": _group_id(form, group_type),
+        "introduction": text_field(form, "introduction", str(_l("Introduction")), MAX_INTRO),
+        "notification": text_field(form, "notification", str(_l("Notification")), MAX_NOTICE),
+        "face_url": text_field(form, "face_url", str(_l("Face URL")), MAX_FACE_URL),
+        "app_defined_data": parse_custom(form.get("custom"), str(_l("Custom fields"))),
+    }
+    owner = (form.get("owner") or "").strip()
+    kwargs["owner"] = check_user_id(owner, str(_l("Owner"))) if owner else None
+    apply_option = _choice(form, "apply_join_option", str(_l("Join option")), APPLY_OPTIONS)
+    if apply_option and "apply_option" in no:
+        raise FormError(no["apply_option"])
+    kwargs["apply_join_option"] = apply_option
+    max_members = int_field(form, "max_members", str(_l("Max members")), lo=1,
+                       hi=MEMBER_CAPS.get(group_type))
+    if max_members is not None and "max_members" in no:
+        raise FormError(no["max_members"])
+    kwargs["max_member_count"] = max_members
+    return kwargs
+
+
+def _type(form: Mapping, types: tuple[str, ...]) -> str:
+    group_type = form.get("type") or ""
+    if group_type not in types:
+        raise FormError(_("Choose a group type."))
+    return group_type
+
+
+def parse_member_lines(text: str | None, label: str, *, with_history: bool = False) -> list[MemberSpec]:
+    """Members one per line: `user[,Admin]`, or for imports `user[,Admin][,join time][,unread]`."""
+    specs: dict[str, MemberSpec] = {}
+    for number, line in enumerate((text or "").splitlines(), 1):
+        parts = [p.strip() for p in line.split(",")]
+        if not parts[0]:
+            continue
+        if len(parts[0].encode()) > 128 or len(parts) > (4 if with_history else 2):
+            raise FormError(_("%(field)s, line %(n)d: write user[,Admin]%(more)s.", field=label, n=number,
+                              more=",join time,unread" if with_history else ""))
+        role = parts[1] if len(parts) > 1 and parts[1] else None
+        if role not in (None, "Admin", "Member"):
+            raise FormError(_("%(field)s, line %(n)d: the role may only be Admin (or empty).",
+                              field=label, n=number))
+        spec = MemberSpec(parts[0], role="Admin" if role == "Admin" else None)
+        if with_history:
+            line_label = f"{label} {number}"
+            spec.join_time = parse_time(parts[2] if len(parts) > 2 else "", line_label)
+            unread = parts[3] if len(parts) > 3 else ""
+            if unread and not unread.isdigit():
+                raise FormError(_("%(field)s, line %(n)d: the unread count must be a whole number.",
+                                  field=label, n=number))
+            spec.unread_msg_num = int(unread) if unread else None
+        specs[spec.user_id] = spec
+    return list(specs.values())
+
+
+def clean_create(form: Mapping) -> dict:
+    """kwargs for `group.create_group`, validated for the chosen type."""
+    group_type = _type(form, TYPES)
+    kwargs = _common_profile(form, group_type)
+    no = forbidden(group_type)
+    invite = _choice(form, "invite_join_option", str(_l("Invite option")), INVITE_OPTIONS)
+    if invite and "invite_option" in no:
+        raise FormError(no["invite_option"])
+    kwargs["invite_join_option"] = invite
+    members = parse_member_lines(form.get("members"), str(_l("Initial members")))
+    if members:
+        if "add" in no:
+            raise FormError(_("Live groups (AVChatRoom) cannot be created with members (IM answers 10007)."))
+        if len(members) > CREATE_MEMBERS_MAX:
+            raise FormError(_("At most %(n)d initial members; add the rest afterwards.", n=CREATE_MEMBERS_MAX))
+        if "admin_role" in no and any(m.role for m in members):
+            raise FormError(no["admin_role"])
+        kwargs["members"] = [m for m in members if m.user_id != kwargs["owner"]]
+    return kwargs
+
+
+def clean_import(form: Mapping) -> dict:
+    """kwargs for `group.import_group` (migration: past creation time, no callbacks)."""
+    group_type = _type(form, IMPORT_TYPES)
+    kwargs = _common_profile(form, group_type)
+    if kwargs["max_member_count"] and kwargs["max_member_count"] > IMPORT_MEMBER_CAPS[group_type]:
+        raise FormError(_("Max members: at most %(n)d.", n=IMPORT_MEMBER_CAPS[group_type]))
+    create_time = parse_time(form.get("create_time"), str(_l("Created at")))
+    if create_time is not None and create_time > int(utcnow().timestamp()):
+        raise FormError(_("Created at must be in the past."))
+    kwargs["create_time"] = create_time
+    return kwargs
+
+
+EDITABLE = ("name", "introduction", "notification", "face_url", "max_member_num", "apply_join_option",
+            "invite_join_option", "mute_all_member")
+
+
+def clean_edit(form: Mapping, group) -> dict:
+    """kwargs for `group.update_group`: only the fields that differ from `group` (a results.Group)."""
+    no = forbidden(group.type)
+    changes: dict = {}
+    name = text_field(form, "name", str(_l("Name")), MAX_NAME, required=True)
+    if name != group.name:
+        changes["name"] = name
+    for field, label, cap in (("introduction", _l("Introduction"), MAX_INTRO),
+                              ("notification", _l("Notification"), MAX_NOTICE),
+                              ("face_url", _l("Face URL"), MAX_FACE_URL)):
+        value = text_field(form, field, str(label), cap) or ""
+        if value != (getattr(group, field) or ""):
+            changes[field] = value
+    if "max_members" not in no:
+        max_members = int_field(form, "max_members", str(_l("Max members")), lo=1, hi=MEMBER_CAPS.get(group.type))
+        if max_members is not None and max_members != group.max_member_num:
+            if max_members < group.member_num:
+                raise FormError(_("Max members cannot be below the current member count (%(n)d).",
+                                  n=group.member_num))
+            changes["max_member_num"] = max_members
+    if "apply_option" not in no:
+        value = _choice(form, "apply_join_option", str(_l("Join option")), APPLY_OPTIONS)
+        if value and value != group.apply_join_option:
+            changes["apply_join_option"] = value
+    if "invite_option" not in no:
+        value = _choice(form, "invite_join_option", str(_l("Invite option")), INVITE_OPTIONS)
+        if value and value != group.invite_join_option:
+            changes["invite_join_option"] = value
+    mute_all = form.get("mute_all") == "On"
+    if mute_all != (group.mute_all_member == "On"):
+        changes["mute_all_member"] = mute_all
+    custom = parse_custom(form.get("custom"), str(_l("Custom fields"))) or {}
+    current = dict(group.custom or {})
+    removed = {k: "" for k in current if k not in custom}   # an empty value deletes a key
+    changed = {k: v for k, v in custom.items() if current.get(k) != v}
+    if changed or removed:
+        changes["app_defined_data"] = {**removed, **changed}
+    if not changes:
+        raise FormError(_("Nothing changed."))
+    return changes
+
+
+def custom_text(custom: Mapping[str, str] | None) -> str:
+    return "\n".join(f"{k}={v}" for k, v in (custom or {}).items())
+
+
+# ---- messages ---------------------------------------------------------------------------------
+
+MSG_KINDS = ("text", "custom", "image", "file", "sound", "video")
+
+
+def _url(form: Mapping, name: str, label: str, *, required: bool = True) -> str | None:
+    value = (form.get(name) or "").strip()
+    if not value:
+        if required:
+            raise FormError(_("%(field)s is required.", field=label))
+        return None
+    if not re.match(r"^https?://\S+$", value) or len(value) > 1024:
+        raise FormError(_("%(field)s must be an http(s) URL.", field=label))
+    return value
+
+
+def _uuid(form: Mapping, url: str) -> str:
+    return (form.get("uuid") or "").strip()[:128] or re.sub(r"[^A-Za-z0-9]+", "_", url)[-64:]
+
+
+def build_body(form: Mapping) -> list[dict]:
+    """MsgBody for the chosen kind, built with console.tim.messages (validated there too)."""
+    kind = form.get("kind") or "text"
+    try:
+        if kind == "text":
+            text = (form.get("text") or "").strip()
+            if not text:
+                raise FormError(_("Text is required."))
+            return [msgs.text(text)]
+        if kind == "custom":
+            data = form.get("data") or ""
+            if not data.strip():
+                raise FormError(_("Data is required for a custom message."))
+            return [msgs.custom(data, desc=(form.get("desc") or None), ext=(form.get("ext") or None))]
+        url = _url(form, "url", str(_l("URL")))
+        size = int_field(form, "size", str(_l("Size (bytes)")))
+        if kind == "image":
+            width = int_field(form, "width", str(_l("Width")), lo=1) or 0
+            height = int_field(form, "height", str(_l("Height")), lo=1) or 0
+            if not width or not height:
+                raise FormError(_("An image needs its width and height."))
+            info = [msgs.image_info(t, url, width, height, size) for t in (1, 2, 3)]
+            return [msgs.image(_uuid(form, url), info)]
+        if kind == "file":
+            name = (form.get("file_name") or "").strip() or url.rsplit("/", 1)[-1][:128]
+            return [msgs.file(url, _uuid(form, url), file_size=size, file_name=name)]
+        if kind == "sound":
+            return [msgs.sound(url, _uuid(form, url), size=size,
+                               second=int_field(form, "seconds", str(_l("Seconds"))))]
+        if kind == "video":
+            thumb = _url(form, "thumb_url", str(_l("Thumbnail URL")))
+            return [msgs.video(url, _uuid(form, url), thumb, _uuid({}, thumb), video_size=size,
+                               video_second=int_field(form, "seconds", str(_l("Seconds"))),
+                               thumb_width=int_field(form, "width", str(_l("Width"))),
+                               thumb_height=int_field(form, "height", str(_l("Height"))))]
+    except FormError:
+        raise
+    except ValueError as exc:   # InvalidArgumentError from the builders
+        raise FormError(str(exc)) from None
+    raise FormError(_("Unknown message kind."))
+
+
+def build_push(form: Mapping) -> dict | None:
+    """OfflinePushInfo when the operator filled any of its fields."""
+    title = (form.get("push_title") or "").strip()
+    desc = (form.get("push_desc") or "").strip()
+    ext = (form.get("push_ext") or "").strip()
+    no_push = form.get("push_off") == "1"
+    if not (title or desc or ext or no_push):
+        return None
+    return msgs.offline_push_info(push_flag=1 if no_push else 0, title=title or None, desc=desc or None,
+                                  ext=ext or None)
+
+
+def parse_import_messages(text: str | None, label: str) -> list[ImportMessage]:
+    """Historical messages, one per line: `sender, send time, text`; sorted oldest first."""
+    out = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split(",", 2)
+        if len(parts) < 3 or not parts[0].strip() or not parts[2].strip():
+            raise FormError(_("%(field)s, line %(n)d: write sender, send time, text.", field=label, n=number))
+        when = parse_time(parts[1], f"{label} {number}", required=True)
+        out.append(ImportMessage(sender=parts[0].strip(), send_time=when, body=[msgs.text(parts[2].strip())]))
+    if not out:
+        raise FormError(_("%(field)s: give at least one message.", field=label))
+    if any(m.send_time >= int(utcnow().timestamp()) for m in out):
+        raise FormError(_("%(field)s: send times must be in the past.", field=label))
+    return sorted(out, key=lambda m: m.send_time)
+
+
+def parse_seqs(values: Iterable[str]) -> list[int]:
+    seqs = []
+    for value in values:
+        for part in re.split(r"[\s,]+", value or ""):
+            if part:
+                if not part.isdigit() or int(part) < 1:
+                    raise FormError(_("Message seqs must be positive whole numbers."))
+                seqs.append(int(part))
+    if not seqs:
+        raise FormError(_("Select at least one message."))
+    return list(dict.fromkeys(seqs))
+
+
+# ---- batching ---------------------------------------------------------------------------------
+
+def chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class ItemOutcome:
+    """One per-item result shown after a batch action."""
+    item: str
+    ok: bool
+    detail: str = ""
+    code: int | None = None
+
+
+def add_members(group_api, group_id: str, user_ids: list[str], silence: bool) -> list[ItemOutcome]:
+    """add_group_member in batches of ADD_BATCH; one outcome per account."""
+    out = []
+    for batch in chunks(user_ids, ADD_BATCH):
+        result = group_api.add_members(group_id, batch, silence=silence)
+        out += [ItemOutcome(i.id, i.ok, i.info, i.code) for i in result.items]
+    return out
+
+
+def import_members(group_api, group_id: str, specs: list[MemberSpec]) -> list[ItemOutcome]:
+    out = []
+    for batch in chunks(specs, IMPORT_MEMBERS_BATCH):
+        result = group_api.import_members(group_id, batch)
+        out += [ItemOutcome(i.id, i.ok, i.info, i.code) for i in result.items]
+    return out
+
+
+def recall(group_api, group_id: str, seqs: list[int], reason: str | None) -> list[ItemOutcome]:
+    out = []
+    for batch in chunks(seqs, RECALL_BATCH):
+        result = group_api.revoke_messages(group_id, batch, reason=reason)
+        out += [ItemOutcome(str(i.msg_seq or i.id), i.ok, "" if i.ok else (i.info or ""), i.code)
+                for i in result.items]
+    return out
+
+
+def import_messages(group_api, group_id: str, messages: list[ImportMessage]) -> list[ItemOutcome]:
+    out = []
+    for batch in chunks(messages, IMPORT_MSGS_BATCH):
+        result = group_api.import_messages(group_id, batch)
+        for msg, item in zip(batch, result.items):
+            label = f"{msg.sender} @ {msg.send_time}"
+            out.append(ItemOutcome(label, item.ok, f"seq {item.msg_seq}" if item.ok else (item.info or ""),
+                                   item.code))
+    return out
+
+
+def search_members(group_api, group_id: str, q: str) -> tuple[list, bool]:
+    """Members whose ID or name card contains `q` (case-insensitive), scanning at most
+    SEARCH_SCAN_MAX members; returns (matches, scanned everything)."""
+    needle = q.lower()
+    found, scanned = [], 0
+    for member in group_api.iter_members(group_id, page_size=100):
+        scanned += 1
+        if needle in member.id.lower() or needle in (member.name_card or "").lower():
+            found.append(member)
+        if scanned >= SEARCH_SCAN_MAX:
+            return found, False
+    return found, True
+
+
+# ---- the local cache ----------------------------------------------------------------------------
+
+CACHE_FIELDS = ["Type", "Name", "Owner_Account", "MemberNum", "MaxMemberNum", "CreateTime"]
+
+
+def cache_groups(sess, groups: Iterable) -> int:
+    """Insert or refresh cache rows for readable groups (results.Group items); drop missing ones."""
+    now = utcnow()
+    count = 0
+    for group in groups:
+        if not group.id:
+            continue
+        if not group.ok:
+            if group.code in (10010, 10015):
+                sess.execute(delete(GroupCache).where(GroupCache.group_id == group.id))
+            continue
+        row = sess.get(GroupCache, group.id) or GroupCache(group_id=group.id)
+        row.type = group.type or row.type or ""
+        row.name = (group.name or "")[:128]
+        row.name_lower = row.name.lower()
+        row.owner = (group.owner or "")[:128]
+        row.member_num = group.member_num
+        row.max_member_num = group.max_member_num
+        row.create_time = group.create_time
+        row.refreshed_at = now
+        sess.add(row)
+        count += 1
+    return count
+
+
+def uncache(sess, group_id: str) -> None:
+    sess.execute(delete(GroupCache).where(GroupCache.group_id == group_id))
+
+
+def prune_cache(sess, keep_ids: Iterable[str], group_type: str | None = None) -> int:
+    """Remove cached groups IM no longer lists (of `group_type`, or all)."""
+    keep = set(keep_ids)
+    stmt = select(GroupCache.group_id)
+    if group_type:
+        stmt = stmt.where(GroupCache.type == group_type)
+    gone = [gid for gid in sess.scalars(stmt) if gid not in keep]
+    for batch in chunks(gone, 500):
+        sess.execute(delete(GroupCache).where(GroupCache.group_id.in_(batch)))
+    return len(gone)
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_cache(sess, q: str = "", group_type: str | None = None, offset: int = 0,
+                 limit: int = LIST_PAGE) -> tuple[list[GroupCache], int]:
+    """Cached groups whose ID or name contains `q`, by ID; (page, total)."""
+    stmt = select(GroupCache)
+    if q:
+        pattern = _like(q)
+        stmt = stmt.where(or_(GroupCache.group_id.like(pattern, escape="\\"),
+                              GroupCache.name_lower.like(pattern.lower(), escape="\\")))
+    if group_type:
+        stmt = stmt.where(GroupCache.type == group_type)
+    total = sess.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = list(sess.scalars(stmt.order_by(GroupCache.group_id).offset(offset).limit(limit)))
+    return rows, total
+
+
+def cache_stats(sess) -> tuple[int, dt.datetime | None]:
+    return (sess.scalar(select(func.count()).select_from(GroupCache)) or 0,
+            sess.scalar(select(func.max(GroupCache.refreshed_at))))

@@ -1,0 +1,198 @@
+"""The group's members tab: paged list and search, and every member action."""
+from __future__ import annotations
+
+from flask import g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from console import group_jobs
+from console import groups as domain
+from console.security import role_required
+from console.views.groups_common import bp, checked, done, form_problem, load_group, outcomes
+
+
+def _members_url(group_id: str) -> str:
+    return url_for("groups.members", group_id=group_id)
+
+
+@bp.route("/<path:group_id>/members")
+@role_required("viewer")
+def members(group_id: str):
+    group = load_group(group_id)
+    no = domain.forbidden(group.type)
+    ctx = dict(group=group, tab="members", no=no, members=[], q="", complete=True, page=None,
+               offset=0, cursor="", muted=g.tim.group.get_group_muted_account(group.id).items,
+               online=None, durations=domain.DURATION_UNITS)
+    if "members" in no:
+        ctx["online"] = g.tim.group.get_online_member_num(group.id)
+        return render_template("groups/members.html", **ctx)
+    q = (request.args.get("q") or "").strip()[:128]
+    if q:
+        found, complete = domain.search_members(g.tim.group, group.id, q)
+        ctx.update(members=found, q=q, complete=complete)
+    else:
+        offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+        cursor = (request.args.get("next") or "")[:256]
+        page = g.tim.group.fetch_members(group.id, domain.MEMBER_PAGE, offset, next=cursor)
+        ctx.update(members=page.members, page=page, offset=offset, cursor=cursor)
+    return render_template("groups/members.html", **ctx)
+
+
+def _forbid(group, feature: str):
+    reason = domain.forbidden(group.type).get(feature)
+    return form_problem(reason) if reason else None
+
+
+@bp.route("/<path:group_id>/members/add", methods=["POST"])
+@role_required("operator")
+def add_members(group_id: str):
+    group = load_group(group_id)
+    refused = _forbid(group, "add")
+    if refused:
+        return refused
+    try:
+        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.MAX_IDS_TEXT)
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    silence = checked("silence")
+    if len(ids) > domain.INLINE_ADD_MAX:
+        job = group_jobs.start_add(current_user, group.id, ids, silence)
+        return outcomes(_("Adding %(n)d accounts in batches of %(b)d as a job.", n=len(ids), b=domain.ADD_BATCH),
+                        [], job=job)
+    items = domain.add_members(g.tim.group, group.id, ids, silence)
+    return outcomes(_("Add members"), items)
+
+
+@bp.route("/<path:group_id>/members/remove", methods=["POST"])
+@role_required("operator")
+def remove_members(group_id: str):
+    group = load_group(group_id)
+    refused = _forbid(group, "members")
+    if refused:
+        return refused
+    try:
+        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.DELETE_BATCH)
+        reason = domain.text_field(request.form, "reason", _("Reason"), 200)
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    g.tim.group.delete_members(group.id, ids, silence=checked("silence"), reason=reason)
+    return done(_("Removed %(n)d accounts.", n=len(ids)), _members_url(group.id))
+
+
+@bp.route("/<path:group_id>/members/role", methods=["POST"])
+@role_required("operator")
+def set_role(group_id: str):
+    group = load_group(group_id)
+    refused = _forbid(group, "admin_role")
+    if refused:
+        return refused
+    role = request.form.get("role")
+    try:
+        user = domain.check_user_id(request.form.get("account"), _("Account"))
+        if role not in ("Admin", "Member"):
+            raise domain.FormError(_("Choose Admin or Member."))
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    g.tim.group.set_member_role(group.id, user, role)
+    return done(_("%(user)s is now %(role)s.", user=user, role=role), _members_url(group.id))
+
+
+@bp.route("/<path:group_id>/members/namecard", methods=["POST"])
+@role_required("operator")
+def name_card(group_id: str):
+    group = load_group(group_id)
+    refused = _forbid(group, "members")
+    if refused:
+        return refused
+    try:
+        user = domain.check_user_id(request.form.get("account"), _("Account"))
+        card = domain.text_field(request.form, "name_card", _("Name card"), domain.MAX_NAME_CARD) or ""
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    g.tim.group.set_member_name_card(group.id, user, card)
+    return done(_("Name card of %(user)s saved.", user=user), _members_url(group.id))
+
+
+@bp.route("/<path:group_id>/members/mute", methods=["POST"])
+@role_required("operator")
+def mute(group_id: str):
+    group = load_group(group_id)
+    refused = _forbid(group, "mute")
+    if refused:
+        return refused
+    unmute = request.form.get("action") == "unmute"
+    try:
+        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.MUTE_MAX)
+        seconds = 0 if unmute else domain.parse_duration(request.form)
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    g.tim.group.forbid_send_message(group.id, ids, seconds)
+    message = (_("Unmuted %(n)d accounts.", n=len(ids)) if unmute else
+               _("Muted %(n)d accounts.", n=len(ids)))
+    return done(message, _members_url(group.id))
+
+
+@bp.route("/<path:group_id>/members/owner", methods=["POST"])
+@role_required("operator")
+def transfer_owner(group_id: str):
+    group = load_group(group_id)
+    refused = _forbid(group, "owner")
+    if refused:
+        return refused
+    try:
+        user = domain.check_user_id(request.form.get("account"), _("New owner"))
+        if user == group.owner:
+            raise domain.FormError(_("%(user)s already owns the group.", user=user))
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    g.tim.group.change_group_owner(group.id, user)
+    return done(_("%(user)s now owns the group.", user=user), _members_url(group.id))
+
+
+@bp.route("/<path:group_id>/members/import", methods=["POST"])
+@role_required("operator")
+def import_members(group_id: str):
+    group = load_group(group_id)
+    refused = _forbid(group, "import")
+    if refused:
+        return refused
+    try:
+        specs = domain.parse_member_lines(request.form.get("members"), _("Members"), with_history=True)
+        if not specs:
+            raise domain.FormError(_("Members: give at least one line."))
+        if "admin_role" in domain.forbidden(group.type) and any(s.role for s in specs):
+            raise domain.FormError(domain.forbidden(group.type)["admin_role"])
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    return outcomes(_("Import members"), domain.import_members(g.tim.group, group.id, specs))
+
+
+@bp.route("/<path:group_id>/members/unread", methods=["POST"])
+@role_required("operator")
+def set_unread(group_id: str):
+    group = load_group(group_id)
+    try:
+        user = domain.check_user_id(request.form.get("account"), _("Account"))
+        count = domain.int_field(request.form, "unread", _("Unread count"), hi=2**31 - 1)
+        if count is None:
+            raise domain.FormError(_("Unread count is required."))
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    g.tim.group.set_member_unread_msg_num(group.id, user, count)
+    return done(_("Unread count of %(user)s set to %(n)d.", user=user, n=count), _members_url(group.id))
+
+
+@bp.route("/<path:group_id>/members/roles", methods=["POST"])
+@role_required("viewer")
+def look_up_roles(group_id: str):
+    """Fragment: the role of each given account (a read; viewers may use it)."""
+    group = load_group(group_id)
+    refused = _forbid(group, "members")
+    if refused:
+        return refused
+    try:
+        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.ROLES_MAX)
+    except domain.FormError as exc:
+        return form_problem(str(exc))
+    result = g.tim.group.get_roles_in_group(group.id, ids)
+    return render_template("groups/_roles.html", roles=result.items)
