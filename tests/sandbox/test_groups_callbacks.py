@@ -94,14 +94,49 @@ def test_refused_invitees_get_result_zero(tim, sandbox, accounts, wired):
     assert invite["Operator_Account"] == sandbox.admin and invite["Type"] == "Public"
 
 
-def test_group_full_callback_when_the_last_seat_is_taken_and_when_refused(tim, sandbox, accounts, wired):
+def test_group_full_callback_when_an_add_takes_the_last_seat_not_when_refused(tim, sandbox, accounts,
+                                                                              wired):
     group_id = make_group(tim, MaxMemberCount=3)
     call(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "m2"}]})
     full = wired.wait_for("Group.CallbackAfterGroupFull")[0].body
-    assert full["GroupId"] == group_id
+    # the documented body: no Type, no member list
+    assert set(full) == {"CallbackCommand", "GroupId", "EventTime"}
+    assert full["GroupId"] == group_id and isinstance(full["EventTime"], int)
     assert code(tim, "add_group_member", {"GroupId": group_id,
                                           "MemberList": [{"Member_Account": "m3"}]}) == 10014
-    wired.wait_for("Group.CallbackAfterGroupFull", count=2)
+    assert sent(sandbox, wired).count("Group.CallbackAfterGroupFull") == 1
+
+
+def test_no_group_full_callback_while_seats_are_left(tim, sandbox, accounts, wired):
+    group_id = make_group(tim, MaxMemberCount=4)
+    call(tim, "add_group_member", {"GroupId": group_id, "MemberList": [{"Member_Account": "m2"}]})
+    wired.wait_for("Group.CallbackAfterNewMemberJoin")
+    assert "Group.CallbackAfterGroupFull" not in sent(sandbox, wired)
+
+
+def test_group_full_callback_when_create_group_fills_the_group(tim, sandbox, accounts, wired):
+    group_id = make_group(tim, MaxMemberCount=2)       # owner + m1
+    full = wired.wait_for("Group.CallbackAfterGroupFull")[0].body
+    assert (full["GroupId"], "Type" in full) == (group_id, False)
+    commands = sent(sandbox, wired)
+    assert commands.index("Group.CallbackAfterCreateGroup") < commands.index("Group.CallbackAfterGroupFull")
+
+
+def test_send_callbacks_carry_the_documented_message_fields(tim, sandbox, accounts, wired):
+    group_id = make_group(tim)
+    answer = send(tim, group_id, CloudCustomData="cc")
+    ask = wired.wait_for("Group.CallbackBeforeSendMsg")[0].body
+    done = wired.wait_for("Group.CallbackAfterSendMsg")[0].body
+    message = {"CallbackCommand", "GroupId", "Type", "From_Account", "Operator_Account", "Random",
+               "MsgId", "OnlineOnlyFlag", "MsgBody", "CloudCustomData", "EventTime"}
+    assert set(ask) == message
+    assert set(done) == message | {"MsgSeq", "MsgTime"}
+    assert ask["MsgId"] and ask["MsgId"] == done["MsgId"]
+    assert (done["MsgSeq"], done["MsgTime"], done["Random"]) == (answer["MsgSeq"], answer["MsgTime"], 9)
+    assert (ask["From_Account"], ask["CloudCustomData"], ask["MsgBody"]) == ("m1", "cc", TEXT)
+    second = send(tim, group_id, Random=10)
+    later = wired.wait_for("Group.CallbackAfterSendMsg", count=2)[1].body
+    assert later["MsgSeq"] == second["MsgSeq"] and later["MsgId"] != done["MsgId"]
 
 
 def test_member_field_changes_report_role_and_name_card_only(tim, sandbox, accounts, wired):

@@ -12,7 +12,7 @@ from ..groups import (CAP_MAX, INVITE_OPTIONS, JOIN_OPTIONS, MSG_FLAGS, PERMANEN
                       TYPES, WITHOUT_ADMINS, WITHOUT_MUTE, Group, Message, custom_id_problem,
                       normalize_type)
 from ..registry import ApiError, endpoint
-from .c2c import ELEMENT_TYPES, MAX_BODY_BYTES, message_body
+from .c2c import ELEMENT_TYPES, MAX_BODY_BYTES, message_body, msg_id
 from .common import UINT32_MAX, integer, items, size, text
 
 SVC = "group_open_http_svc/"
@@ -223,11 +223,13 @@ def _accounts(accounts) -> list[dict]:
 
 # ---- callbacks --------------------------------------------------------------------------
 
-def _payload(ctx, group: Group | None = None, **fields) -> dict:
+def _payload(ctx, group: Group | None = None, *, typed: bool = True, **fields) -> dict:
     """A callback body (the sender adds CallbackCommand): GroupId and Type first."""
     payload = {}
     if group is not None:
-        payload.update(GroupId=group.group_id, Type=group.type)
+        payload["GroupId"] = group.group_id
+        if typed:
+            payload["Type"] = group.type
     payload.update(fields)
     payload["EventTime"] = int(ctx.now * 1000)
     return payload
@@ -237,11 +239,19 @@ def _sender(ctx):
     return getattr(ctx.sandbox, "callbacks", None)
 
 
-def _after(ctx, command: str, group: Group, *, forbid: bool = False, **fields) -> None:
+def _after(ctx, command: str, group: Group, *, forbid: bool = False, typed: bool = True,
+           **fields) -> None:
     """Queue an after-callback about `group` (the sender never blocks)."""
     sender = _sender(ctx)
     if sender is not None and hasattr(sender, "after"):
-        sender.after(command, _payload(ctx, group, **fields), forbid=forbid)
+        sender.after(command, _payload(ctx, group, typed=typed, **fields), forbid=forbid)
+
+
+def _report_if_full(ctx, group: Group) -> None:
+    """Group.CallbackAfterGroupFull once a change filled the group; its documented body is
+    GroupId and EventTime only (no Type)."""
+    if group.max_members and group.member_num >= group.max_members:
+        _after(ctx, "Group.CallbackAfterGroupFull", group, typed=False)
 
 
 def _before(ctx, command: str, payload: dict, *, forbid: bool = False,
@@ -413,6 +423,7 @@ def create_group(ctx, body):
                Owner_Account=group.owner, Name=group.name,
                MemberList=_accounts(a for a in group.members if a != group.owner),
                UserDefinedDataList=_custom_list(group.app_data, None))
+        _report_if_full(ctx, group)
         answer = {"GroupId": group.group_id}
         if group.type == "Community" and group.support_topic:
             answer.update(Type="Community", HugeGroupFlag=0)
@@ -674,8 +685,7 @@ def add_group_member(ctx, body):
         group = _group(ctx, body, refuse=("AVChatRoom",))
         joining = [a for a in accounts if a not in group.members and a not in refused]
         if joining and group.max_members and group.member_num + len(joining) > group.max_members:
-            _after(ctx, "Group.CallbackAfterGroupFull", group)
-            raise ApiError(10014, "the group is full")
+            raise ApiError(10014, "the group is full")   # nobody joins: no GroupFull callback
         results = []
         for account in accounts:
             if account in refused:
@@ -698,8 +708,7 @@ def _joined(ctx, group: Group, accounts: list, join_type: str, silence: int = 0)
     _after(ctx, "Group.CallbackAfterNewMemberJoin", group, JoinType=join_type,
            Operator_Account=ctx.identifier if join_type == "Invited" else accounts[0],
            NewMemberList=_accounts(accounts))
-    if group.max_members and group.member_num >= group.max_members:
-        _after(ctx, "Group.CallbackAfterGroupFull", group)
+    _report_if_full(ctx, group)
 
 
 def apply_join(ctx, group_id: str, account: str) -> bool:
@@ -984,8 +993,10 @@ def _plan_send(ctx, body: dict) -> dict:
 
 
 def _message_fields(ctx, plan: dict, msg: Message | None = None) -> dict:
+    # MsgId as C2C messages get it (format unconfirmed); same in the before and the after body
     fields = {"From_Account": plan["sender"], "Operator_Account": ctx.identifier,
-              "Random": plan["random"]}
+              "Random": plan["random"],
+              "MsgId": msg_id(plan["sender"], int(ctx.now), plan["random"])}
     if msg is not None:
         fields.update(MsgSeq=msg.seq, MsgTime=msg.time)
     fields.update(OnlineOnlyFlag=plan["online_only"], MsgBody=plan["body"],
