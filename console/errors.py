@@ -18,6 +18,21 @@ from console import db
 log = logging.getLogger(__name__)
 
 RATE_LIMIT_CODES = {60007, 60011, 60018, 60019}
+#: IM codes meaning "the account or group you named does not exist" (each service has its own,
+#: spec endpoints-users-messages §0.3): a full page answers 404
+ACCOUNT_NOT_FOUND_CODES = {70107, 40003, 30003, 20003, 90012, 90048, 50001}
+NOT_FOUND_CODES = ACCOUNT_NOT_FOUND_CODES | {10010, 10015}
+
+
+def status_for_im_error(code: int) -> int:
+    """The HTTP status of a full page that failed on an IM error."""
+    if code in NOT_FOUND_CODES:
+        return 404
+    if code == 0:  # invalid argument, refused before sending
+        return 400
+    if code in RATE_LIMIT_CODES:
+        return 429
+    return 502
 
 # Plain-language hints for the IM error codes an operator is most likely to meet.
 HINTS = {
@@ -59,6 +74,8 @@ def hint_for(code: int | None) -> str:
     if code is None:
         return ""
     hint = HINTS.get(code)
+    if hint is None and code in ACCOUNT_NOT_FOUND_CODES:
+        hint = HINTS[70107]
     if hint is None and 70001 <= code <= 70020:
         hint = _l("The IM service rejected the console's credentials. Check the settings.")
     return str(hint or _l("The IM service refused the request."))
@@ -123,6 +140,7 @@ def init_app(app) -> None:
     def _unexpected(exc: Exception):
         db.session.rollback()
         if _is_tim_error(exc):
-            return error_page(502, str(_l("IM error %(code)s", code=exc.code)), exc.info or "", code=exc.code)
+            return error_page(status_for_im_error(exc.code), str(_l("IM error %(code)s", code=exc.code)),
+                              exc.info or "", code=exc.code)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_page(500, str(titles[500]), str(messages[500]))

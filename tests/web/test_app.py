@@ -103,7 +103,7 @@ def test_htmx_im_error_becomes_a_toast(app, signed_in, sandbox):
     html = resp.get_data(as_text=True)
     assert "60007" in html and "Wait a moment" in html
     full = signed_in("viewer").get("/dashboard/chart")
-    assert full.status_code == 502 and "60007" in full.get_data(as_text=True)
+    assert full.status_code == 429 and "60007" in full.get_data(as_text=True)
 
 
 def test_error_pages(signed_in, browser):

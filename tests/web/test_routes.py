@@ -55,8 +55,10 @@ def _assert_response(resp, rule, role, required, empty_form=False):
 
 
 @pytest.fixture
-def seeded(app, operators):
-    """An audit entry, a job and operators, so detail routes with id 1 find something."""
+def seeded(app, operators, tim):
+    """Sample objects, so detail routes find something: audit entry 1, job 1, IM account and group "x"."""
+    tim.account.import_account("x")
+    tim.group.create_group("Public", "x", owner="x", group_id="x")
     from console import db, jobs
     from console.audit import AuditContext, write_entry
     from console.models import Job
