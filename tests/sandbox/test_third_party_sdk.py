@@ -217,12 +217,12 @@ def test_timsdk_profiles_friends_and_messages(sandbox, timsdk_client):
 
     ok_json(client.profile.portrait_set("alice", [
         {"Tag": "Tag_Profile_IM_Nick", "Value": "Alice W."},
-        {"Tag": "Tag_Profile_IM_SelfSignature", "Value": "out hiking"}]))
+        {"Tag": "Tag_Profile_IM_SelfSignature", "Value": "徒步中"}]))  # raw UTF-8 body
     assert state.profiles["alice"]["Tag_Profile_IM_Nick"] == "Alice W."
     profile = ok_json(client.profile.portrait_get(["alice"]))["UserProfileItem"][0]
     values = {item["Tag"]: item["Value"] for item in profile["ProfileItem"]}
     assert values["Tag_Profile_IM_Nick"] == "Alice W."
-    assert values["Tag_Profile_IM_SelfSignature"] == "out hiking"
+    assert values["Tag_Profile_IM_SelfSignature"] == "徒步中"
 
     ok_json(client.sns.friend_add("alice", [{"To_Account": "bob", "AddSource": "AddSource_Type_iOS"}]))
     assert state.is_friend("alice", "bob") and state.is_friend("bob", "alice")
