@@ -31,10 +31,19 @@ class RateLimiter:
         self.overrides = dict(overrides or {})
         self._lock = threading.Lock()
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._seconds: dict[str, tuple[int, int]] = {}  # endpoint -> (second, calls in it)
 
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
+            self._seconds.clear()
+
+    def calls_this_second(self, endpoint: str) -> int:
+        second, calls = self._seconds.get(endpoint, (0, 0))
+        return calls if second == int(time.monotonic()) else 0
+
+    def limit_of(self, endpoint: str, rate: float) -> float:
+        return self.overrides.get(endpoint, rate) or 0
 
     def configure(self, overrides: dict[str, float | None]) -> None:
         with self._lock:
@@ -47,6 +56,9 @@ class RateLimiter:
         if not rate:
             return True
         with self._lock:
+            now = int(time.monotonic())
+            second, calls = self._seconds.get(endpoint, (now, 0))
+            self._seconds[endpoint] = (now, calls + 1 if second == now else 1)
             if not self._bucket((endpoint, "s"), rate, 1.0).take():
                 return False
             if per_minute and endpoint not in self.overrides:

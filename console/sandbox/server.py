@@ -47,6 +47,7 @@ ENVELOPE_OMIT = {
 SAVE_INTERVAL = 30.0  # seconds between periodic state saves
 INTERNAL_ERROR = 70500
 MAX_HISTORY_FILES = 100  # get_history downloads kept in memory
+ALERT_INTERVAL = 60.0    # seconds between two Alert.RequestOverLimit callbacks for one endpoint
 
 
 class NullCallbacks:
@@ -121,6 +122,8 @@ class Sandbox:
         self._saver: threading.Thread | None = None
         self.base_url = ""
         self.history_files: dict[str, bytes] = {}  # message-log files behind get_history links
+        self._alerted: dict[str, float] = {}         # endpoint -> last Alert.RequestOverLimit
+        self._alert_lock = threading.Lock()
         if state_file:
             self.state.load_file(state_file)
         if seed and not self.state.accounts:
@@ -185,6 +188,7 @@ class Sandbox:
         self.history_files.clear()
         self.faults.clear()
         self.limiter.reset()
+        self._alerted.clear()
         self.callbacks.reset()
 
     def make_usersig(self, identifier: str, expire: int = 86400) -> str:
@@ -272,8 +276,22 @@ class Sandbox:
             return _json(envelope(code, "Fail to Parse json data of body, Please check it", ep.display))
         units = len(body.get("To_Account") or []) if ep.per_minute else 1
         if not self.limiter.allow(name, ep.rate, ep.per_minute, units):
+            self._alert_over_limit(ep)
             return _json(envelope(60007, "REST API call rate over limit", ep.display))
         return _json(self._dispatch(ep, query["identifier"], body, query.to_dict()))
+
+    def _alert_over_limit(self, ep) -> None:
+        """Alert.RequestOverLimit, at most once a minute per endpoint."""
+        now = time.monotonic()
+        with self._alert_lock:
+            if now - self._alerted.get(ep.name, -ALERT_INTERVAL) < ALERT_INTERVAL:
+                return
+            self._alerted[ep.name] = now
+        service, command = ep.name.split("/", 1)
+        self.callbacks.after("Alert.RequestOverLimit", {
+            "CallbackCommand": "Alert.RequestOverLimit", "ServiceName": service, "Command": command,
+            "Request": self.limiter.calls_this_second(ep.name),
+            "Limit": int(self.limiter.limit_of(ep.name, ep.rate))})
 
     def _check_caller(self, query, service: str) -> tuple[int, str] | None:
         """The public code and text for a request the service would refuse, else None."""

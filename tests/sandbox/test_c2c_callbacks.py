@@ -111,3 +111,17 @@ def test_withdraw_read_profile_and_sns_callbacks(tim, sandbox, users, receiver, 
     added = receiver.bodies("Sns.CallbackFriendAdd")[0]
     assert {(p["From_Account"], p["To_Account"]) for p in added["PairList"]} == {("a", "b"), ("b", "a")}
     assert added["Admin_Account"] == sandbox.admin and added["ClientCmd"] == "friend_add"
+
+
+def test_rate_limit_sends_one_over_limit_alert(api, sandbox, receiver, settle):
+    sandbox.limiter.configure({"openim/query_online_status": 2})
+    try:
+        codes = [api("openim/query_online_status", {"To_Account": ["x"]})["ErrorCode"] for _ in range(6)]
+    finally:
+        sandbox.limiter.overrides.pop("openim/query_online_status")
+        sandbox.limiter.reset()
+    assert codes.count(60007) >= 3
+    settle()
+    [alert] = receiver.bodies("Alert.RequestOverLimit")
+    assert (alert["ServiceName"], alert["Command"], alert["Limit"]) == ("openim", "query_online_status", 2)
+    assert isinstance(alert["Request"], int) and alert["Request"] >= 1
