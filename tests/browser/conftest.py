@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
+from testenv import SANDBOX_ADMIN, SANDBOX_APP_ID, SANDBOX_SECRET
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -134,15 +135,6 @@ class LiveServer:
             page.click("form [type=submit]")
 
 
-def _shared_conftest(config):
-    """tests/conftest.py as pytest loaded it (its module name depends on how pytest was started)."""
-    path = os.path.join(ROOT, "tests", "conftest.py")
-    for plugin in config.pluginmanager.get_plugins():
-        if os.path.abspath(getattr(plugin, "__file__", "") or "") == path:
-            return plugin
-    raise RuntimeError("tests/conftest.py is not loaded")
-
-
 def _cli(app, *args: str, input: str | None = None):
     result = app.test_cli_runner().invoke(args=list(args), input=input)
     assert result.exit_code == 0, f"flask {' '.join(args)} failed:\n{result.output}\n{result.exception!r}"
@@ -150,13 +142,12 @@ def _cli(app, *args: str, input: str | None = None):
 
 
 @pytest.fixture
-def serve_console(sandbox, tmp_path, pytestconfig):
+def serve_console(sandbox, tmp_path):
     """`serve_console(admin=True)` starts a console (migrated, with the admin unless admin=False)."""
     from werkzeug.serving import make_server
 
     from console import create_app
 
-    shared = _shared_conftest(pytestconfig)
     running = []
 
     def start(admin: bool = True) -> LiveServer:
@@ -166,9 +157,9 @@ def serve_console(sandbox, tmp_path, pytestconfig):
             "INSTANCE_PATH": str(base / "instance"),
             "DATABASE_URL": f"sqlite:///{base / 'console.db'}",
             "SECRET_KEY": "browser-test-secret-key",
-            "TIM_APP_ID": str(shared.SANDBOX_APP_ID),
-            "TIM_SECRET": shared.SANDBOX_SECRET,
-            "TIM_ADMIN": shared.SANDBOX_ADMIN,
+            "TIM_APP_ID": str(SANDBOX_APP_ID),
+            "TIM_SECRET": SANDBOX_SECRET,
+            "TIM_ADMIN": SANDBOX_ADMIN,
             "TIM_BASE_URL": sandbox.base_url,
             "TIM_CALLBACK_TOKEN": CALLBACK_TOKEN,
             "JOBS_IMMEDIATE": "1",
