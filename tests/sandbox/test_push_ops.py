@@ -174,3 +174,20 @@ def test_push_condition_treats_null_members_as_absent(api, sandbox, users):
     answer = api("all_member_push/im_push", {"MsgRandom": 77, "MsgBody": TEXT, "Condition": {
         "TagsAnd": None, "TagsOr": ["vip"], "AttrsAnd": None, "AttrsOr": None}})
     assert answer["ErrorCode"] == 0 and sandbox.state.push_tasks[-1]["Targets"] == 1
+
+
+def test_group_history_links(tim, sandbox, users):
+    users("owner", "m")
+    group_id = tim.call("group_open_http_svc/create_group", {"Owner_Account": "owner", "Type": "Public",
+                                                             "Name": "g", "MemberList": [{"Member_Account": "m"}]})["GroupId"]
+    tim.call("group_open_http_svc/send_group_msg", {"GroupId": group_id, "From_Account": "m", "Random": 1,
+                                                    "MsgBody": TEXT})
+    hour = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(minute=0, second=0, microsecond=0)
+    with sandbox.state.lock:  # move the message into the last complete hour
+        for msg in sandbox.state.groups.get(group_id).messages:
+            msg.time = int(hour.timestamp()) - 600
+    earlier = (hour - dt.timedelta(hours=1)).strftime("%Y%m%d%H")
+    [file] = tim.call("open_msg_svc/get_history", {"ChatType": "Group", "MsgTime": earlier})["File"]
+    doc = json.loads(gzip.decompress(requests.get(file["URL"], timeout=5).content))
+    texts = [(m["GroupId"], m["From_Account"], m["MsgBody"]) for m in doc["MsgList"]]
+    assert (group_id, "m", TEXT) in texts

@@ -68,8 +68,10 @@ def _log_lines(ctx, chat_type: str, start: int, end: int) -> list[dict]:
                  "MsgBody": m["MsgBody"]}
                 for history in ctx.state.messages.values() for m in history
                 if start <= m["MsgTimeStamp"] < end]
-    messages = getattr(ctx.state.groups, "messages_between", None)
-    return messages(start, end) if messages else []
+    return [{"From_Account": m.sender, "GroupId": g.group_id, "MsgTimestamp": m.time, "MsgSeq": m.seq,
+             "MsgBody": m.body}
+            for g in ctx.state.groups.groups.values() for m in getattr(g, "messages", [])
+            if start <= m.time < end and not m.system]
 
 
 @endpoint("open_msg_svc/get_history", rate=10)
