@@ -6,11 +6,11 @@ from console.views import audit, auth, dashboard, health, jobs, operators, place
 from console.views import events, rules
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations
-from console.views import messages
+from console.views import messages, operations, push
 
 BLUEPRINTS = [auth.bp, dashboard.bp, audit.bp, operators.bp, settings.bp, health.bp, jobs.bp,
               events.bp, rules.bp, accounts.bp, accounts_detail.bp, accounts_relations.bp,
-              groups.bp, messages.bp]
+              groups.bp, messages.bp, push.bp, operations.bp]
 
 
 def register_blueprints(app) -> None:

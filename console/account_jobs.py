@@ -1,0 +1,125 @@
+"""Job kinds for accounts: CSV import, bulk kick / mute / delete, and the Discover crawl.
+
+Each kind gets at most `batch` items and returns one `Item` per input (see console.jobs). Protected
+accounts are refused here too, whatever the page sent.
+"""
+from __future__ import annotations
+
+import logging
+
+from console import db
+from console.accounts import IMPORT_BATCH, protected_ids
+from console.directory import upsert_accounts
+from console.jobs import Item, JobRun, job_kind
+
+log = logging.getLogger(__name__)
+
+DISCOVER_GROUPS = "groups"
+DISCOVER_FRIENDS = "friends:"
+
+
+def _guarded(run: JobRun, user_ids: list[str]) -> tuple[list[str], list[Item]]:
+    protected = protected_ids(run.app.config)
+    refused = [Item(u, False, None, "protected account") for u in user_ids if u in protected]
+    return [u for u in user_ids if u not in protected], refused
+
+
+@job_kind("accounts.import_csv", batch=IMPORT_BATCH)
+def import_csv(run: JobRun, user_ids: list[str]) -> list[Item]:
+    """Import up to 100 accounts per call with the nickname and avatar from the uploaded file."""
+    rows = run.params.get("rows") or {}
+    entries = []
+    for uid in user_ids:
+        nick, face = (rows.get(uid) or ["", ""])[:2]
+        entry = {"user_id": uid}
+        if nick:
+            entry["nick"] = nick
+        if face:
+            entry["face_url"] = face
+        entries.append(entry)
+    result = run.tim.account.import_accounts(entries)
+    return [Item(r.id, r.ok, r.code, "imported" if r.ok else (r.info or "not imported")) for r in result]
+
+
+@job_kind("accounts.kick", batch=20)
+def kick(run: JobRun, user_ids: list[str]) -> list[Item]:
+    from console.tim import TimError
+
+    allowed, out = _guarded(run, user_ids)
+    for uid in allowed:
+        try:
+            run.tim.account.kick_account(uid)
+            out.append(Item(uid, True, 0, "signed out"))
+        except TimError as exc:
+            out.append(Item(uid, False, exc.code, exc.info))
+    return out
+
+
+@job_kind("accounts.mute", batch=20)
+def mute(run: JobRun, user_ids: list[str]) -> list[Item]:
+    """Global mute: params c2c / group are seconds (0 unmutes, None leaves that mute alone)."""
+    from console.tim import TimError
+
+    c2c, group = run.params.get("c2c"), run.params.get("group")
+    allowed, out = _guarded(run, user_ids)
+    for uid in allowed:
+        try:
+            run.tim.mute.set_no_speaking(uid, c2c=c2c, group=group)
+            out.append(Item(uid, True, 0, "mute set"))
+        except TimError as exc:
+            out.append(Item(uid, False, exc.code, exc.info))
+    return out
+
+
+@job_kind("accounts.delete", batch=100)
+def delete(run: JobRun, user_ids: list[str]) -> list[Item]:
+    allowed, out = _guarded(run, user_ids)
+    if allowed:
+        result = run.tim.account.delete_accounts(allowed)
+        out += [Item(r.id, r.ok, r.code, "deleted" if r.ok else r.info) for r in result]
+    return out
+
+
+@job_kind("accounts.discover", batch=5)
+def discover(run: JobRun, items: list[str]) -> list[Item]:
+    """`groups`: walk every group's members; `friends:<id>`: walk that account's friend list.
+    Found accounts join the directory (source crawl); rerunning only refreshes them."""
+    from console.tim import TimError
+
+    out = []
+    for item in items:
+        try:
+            found = _walk_groups(run) if item == DISCOVER_GROUPS else _walk_friends(run, item[len(DISCOVER_FRIENDS):])
+            out.append(Item(item, True, 0, f"{found} accounts seen"))
+        except TimError as exc:
+            out.append(Item(item, False, exc.code, exc.info))
+    return out
+
+
+def _record(run: JobRun, user_ids) -> int:
+    ids = [u for u in dict.fromkeys(user_ids) if u]
+    if ids:
+        with db.new_session(run.app) as sess:
+            upsert_accounts(sess, ids, "crawl")
+    return len(ids)
+
+
+def _walk_groups(run: JobRun) -> int:
+    from console.tim import TimError
+
+    total = 0
+    page_next = 0
+    while True:
+        page = run.tim.group.fetch_group_ids(next=page_next)
+        for group_id in page.ids:
+            try:
+                total += _record(run, [m.id for m in run.tim.group.iter_members(group_id)])
+            except TimError as exc:  # e.g. a group type that cannot list members: skip it
+                log.info("discover: members of %s unavailable (%s)", group_id, exc.code)
+        if not page.has_more:
+            return total
+        page_next = page.next
+
+
+def _walk_friends(run: JobRun, user_id: str) -> int:
+    return _record(run, [f.id for f in run.tim.sns.iter_friends(user_id)])

@@ -1,0 +1,492 @@
+"""Accounts domain: the profile field table, validation, CSV parsing, directory queries and the
+rules for bulk actions. Plain functions (no Flask request state) so views stay thin and tests
+can call them directly.
+
+Field facts come from the IM field reference (standard profile tags, relationship enums).
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+
+from console.models import ACCOUNT_SOURCES, Account
+
+MAX_USER_ID_BYTES = 32
+MAX_PROFILE_BYTES = 500
+MAX_LOCATION_BYTES = 16
+UINT32_MAX = 2**32 - 1
+IMPORT_BATCH = 100
+MAX_CSV_ROWS = 50_000
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+EXPORT_CHUNK = 1000
+
+
+def nbytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+# ---- protected accounts and plan -----------------------------------------------------------
+
+def _setting(config: Mapping, key: str) -> str:
+    value = config.get(key)
+    return str(value if value is not None else os.environ.get(key, "")).strip()
+
+
+def protected_ids(config: Mapping) -> set[str]:
+    """The console's own admin identifier plus the App admins listed in TIM_APP_ADMINS
+    (comma or space separated): the console never deletes, kicks or mutes them."""
+    extra = re.split(r"[\s,;]+", _setting(config, "TIM_APP_ADMINS"))
+    return {config.get("TIM_ADMIN") or "administrator", *(a for a in extra if a)}
+
+
+def is_trial(config: Mapping) -> bool:
+    """Whether accounts may be deleted: TIM_TRIAL=1 says the app is on a trial edition
+    (IM refuses deletion for other plans with 71000); the sandbox counts as trial."""
+    raw = _setting(config, "TIM_TRIAL").lower()
+    if raw:
+        return raw in ("1", "true", "yes", "on")
+    return bool(config.get("TIM_SANDBOX"))
+
+
+def split_protected(user_ids: Iterable[str], protected: set[str]) -> tuple[list[str], list[str]]:
+    """(allowed, refused) keeping order and dropping duplicates."""
+    allowed, refused = [], []
+    for uid in dict.fromkeys(user_ids):
+        (refused if uid in protected else allowed).append(uid)
+    return allowed, refused
+
+
+def parse_ids(text: str, limit: int | None = None) -> list[str]:
+    """User IDs from pasted text (newlines, commas, semicolons or spaces), without duplicates."""
+    ids = list(dict.fromkeys(i for i in re.split(r"[\s,;]+", text or "") if i))
+    return ids[:limit] if limit else ids
+
+
+def user_id_problem(user_id: str) -> str | None:
+    """A translated reason why `user_id` cannot be an IM UserID, or None."""
+    if not user_id:
+        return str(_l("The user ID is empty."))
+    if user_id != user_id.strip() or any(c.isspace() or ord(c) < 32 for c in user_id):
+        return str(_l("The user ID must not contain spaces or control characters."))
+    if nbytes(user_id) > MAX_USER_ID_BYTES:
+        return str(_l("The user ID is longer than %(n)d bytes.", n=MAX_USER_ID_BYTES))
+    return None
+
+
+def account_problems(user_id: str, nick: str = "", face_url: str = "") -> list[str]:
+    """Everything wrong with an account to import (ID, nickname, avatar URL)."""
+    problems = [p for p in [user_id_problem(user_id)] if p]
+    if nick and nbytes(nick) > MAX_PROFILE_BYTES:
+        problems.append(str(_l("The nickname is longer than %(n)d bytes.", n=MAX_PROFILE_BYTES)))
+    if face_url:
+        if nbytes(face_url) > MAX_PROFILE_BYTES:
+            problems.append(str(_l("The avatar URL is longer than %(n)d bytes.", n=MAX_PROFILE_BYTES)))
+        elif not re.match(r"^https?://\S+$", face_url):
+            problems.append(str(_l("The avatar URL must start with http:// or https:// and have no spaces.")))
+    return problems
+
+
+# ---- the profile field table ------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    tag: str
+    label: Any
+    kind: str                      # text / int / enum
+    max_bytes: int = MAX_PROFILE_BYTES
+    choices: tuple = ()            # (value, label) for enums
+    help: Any = ""
+
+    def choice_label(self, value) -> str:
+        for val, label in self.choices:
+            if val == value:
+                return str(label)
+        return "" if value in (None, "") else str(value)
+
+
+PROFILE_FIELDS: tuple[Field, ...] = (
+    Field("Tag_Profile_IM_Nick", _l("Nickname"), "text"),
+    Field("Tag_Profile_IM_Gender", _l("Gender"), "enum", choices=(
+        ("Gender_Type_Unknown", _l("Unknown")), ("Gender_Type_Female", _l("Female")),
+        ("Gender_Type_Male", _l("Male")))),
+    Field("Tag_Profile_IM_BirthDay", _l("Birthday"), "int", help=_l("A number, usually YYYYMMDD, e.g. 19900419.")),
+    Field("Tag_Profile_IM_Location", _l("Location"), "text", max_bytes=MAX_LOCATION_BYTES,
+          help=_l("At most 16 bytes (apps usually pack country, province, city and district codes).")),
+    Field("Tag_Profile_IM_SelfSignature", _l("Signature"), "text"),
+    Field("Tag_Profile_IM_AllowType", _l("Friend requests"), "enum", choices=(
+        ("AllowType_Type_NeedConfirm", _l("Need confirmation")), ("AllowType_Type_AllowAny", _l("Allow anyone")),
+        ("AllowType_Type_DenyAny", _l("Deny everyone")))),
+    Field("Tag_Profile_IM_Language", _l("Language"), "int", help=_l("An app-defined language code.")),
+    Field("Tag_Profile_IM_Image", _l("Avatar URL"), "text"),
+    Field("Tag_Profile_IM_MsgSettings", _l("Message settings"), "int",
+          help=_l("Bit 0: 0 receives messages, 1 does not.")),
+    Field("Tag_Profile_IM_AdminForbidType", _l("Friend requests by admin"), "enum", choices=(
+        ("AdminForbid_Type_None", _l("Allowed")),
+        ("AdminForbid_Type_SendOut", _l("Forbidden: may not send friend requests")))),
+    Field("Tag_Profile_IM_Level", _l("Level"), "int", help=_l("App-defined.")),
+    Field("Tag_Profile_IM_Role", _l("Role"), "int", help=_l("App-defined.")),
+)
+FIELDS_BY_TAG = {f.tag: f for f in PROFILE_FIELDS}
+STANDARD_TAGS = tuple(FIELDS_BY_TAG)
+CUSTOM_PREFIX = "Tag_Profile_Custom_"
+_CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_]{1,8}$")
+
+
+def custom_profile_tags(config: Mapping) -> list[str]:
+    """Custom profile fields to read: TIM_PROFILE_CUSTOM lists their keys (IM cannot list them)."""
+    keys = parse_ids(_setting(config, "TIM_PROFILE_CUSTOM"))
+    return [CUSTOM_PREFIX + k for k in keys if _CUSTOM_KEY.match(k)]
+
+
+def custom_fields(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in attrs.items() if k.startswith(CUSTOM_PREFIX)}
+
+
+def field_value_problem(field: Field, raw: str) -> tuple[Any, str | None]:
+    """(value to send, problem) for a form value of a standard field."""
+    if field.kind == "int":
+        if not re.fullmatch(r"\d{1,10}", raw.strip()) or int(raw) > UINT32_MAX:
+            return None, str(_l("%(field)s must be a whole number from 0 to %(max)d.", field=field.label,
+                                max=UINT32_MAX))
+        return int(raw), None
+    if field.kind == "enum":
+        if raw not in [v for v, _ in field.choices]:
+            return None, str(_l("%(field)s: choose one of the listed values.", field=field.label))
+        return raw, None
+    if nbytes(raw) > field.max_bytes:
+        return None, str(_l("%(field)s is longer than %(n)d bytes.", field=field.label, n=field.max_bytes))
+    return raw, None
+
+
+def profile_changes(form: Mapping[str, str], current: Mapping[str, Any]) -> tuple[dict, dict]:
+    """(tag -> new value, tag -> problem) from an edit form; unchanged fields are not sent.
+
+    Standard fields are named by tag; existing custom fields too; a new custom field comes as
+    `new_custom_key` / `new_custom_value`.
+    """
+    changes, problems = {}, {}
+    for field in PROFILE_FIELDS:
+        if field.tag not in form:
+            continue
+        raw = form[field.tag]
+        old = current.get(field.tag)
+        if field.kind == "int" and raw.strip() == "" and old in (None, 0, ""):
+            continue
+        if str(raw) == ("" if old is None else str(old)):
+            continue
+        value, problem = field_value_problem(field, raw)
+        if problem:
+            problems[field.tag] = problem
+        else:
+            changes[field.tag] = value
+    for tag in custom_fields(form):
+        if str(form[tag]) != str(current.get(tag, "")):
+            _custom_change(tag, form[tag], changes, problems)
+    key = (form.get("new_custom_key") or "").strip()
+    if key:
+        _custom_change(CUSTOM_PREFIX + key, form.get("new_custom_value") or "", changes, problems)
+    return changes, problems
+
+
+def _custom_change(tag: str, value: str, changes: dict, problems: dict) -> None:
+    if not _CUSTOM_KEY.match(tag[len(CUSTOM_PREFIX):]):
+        problems[tag] = str(_l("A custom field name has 1 to 8 letters, digits or underscores."))
+    elif nbytes(value) > MAX_PROFILE_BYTES:
+        problems[tag] = str(_l("A custom field value is at most %(n)d bytes.", n=MAX_PROFILE_BYTES))
+    else:
+        changes[tag] = value
+
+
+# ---- CSV / TSV upload -----------------------------------------------------------------------
+
+ID_HEADERS = {"userid", "user_id", "id", "identifier", "account"}
+NICK_HEADERS = {"nick", "nickname", "name"}
+FACE_HEADERS = {"faceurl", "face_url", "avatar", "avatar_url", "image"}
+
+
+@dataclasses.dataclass
+class CsvRow:
+    line: int
+    user_id: str
+    nick: str = ""
+    face_url: str = ""
+    problems: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclasses.dataclass
+class CsvUpload:
+    rows: list[CsvRow]
+    error: str | None = None
+
+    @property
+    def valid(self) -> list[CsvRow]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def invalid(self) -> list[CsvRow]:
+        return [r for r in self.rows if not r.ok]
+
+
+def parse_accounts_csv(data: bytes) -> CsvUpload:
+    """Rows of user_id[, nick[, face_url]] from CSV or TSV bytes (UTF-8, header optional),
+    each validated; duplicate IDs are reported on their later lines."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return CsvUpload([], str(_l("The file is not UTF-8 text.")))
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first else ";" if ";" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    columns = (0, 1, 2)
+    rows: list[CsvRow] = []
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(reader, 1):
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if number == 1 and cells[0].lower() in ID_HEADERS:
+            columns = _header_columns(cells)
+            continue
+        if len(rows) >= MAX_CSV_ROWS:
+            return CsvUpload(rows, str(_l("The file has more than %(n)d rows.", n=MAX_CSV_ROWS)))
+        uid, nick, face = (cells[i] if i is not None and i < len(cells) else "" for i in columns)
+        row = CsvRow(number, uid, nick, face, account_problems(uid, nick, face))
+        if uid in seen:
+            row.problems.append(str(_l("Duplicate of line %(n)d.", n=seen[uid])))
+        seen.setdefault(uid, number)
+        rows.append(row)
+    if not rows:
+        return CsvUpload([], str(_l("The file has no rows.")))
+    return CsvUpload(rows)
+
+
+def _header_columns(cells: list[str]) -> tuple:
+    names = [c.lower() for c in cells]
+
+    def find(options):
+        return next((i for i, n in enumerate(names) if n in options), None)
+    return find(ID_HEADERS), find(NICK_HEADERS), find(FACE_HEADERS)
+
+
+def results_csv(rows: Iterable[tuple]) -> Iterator[str]:
+    """Per-row job results as CSV lines: item, ok, code, detail."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["user_id", "ok", "code", "detail"])
+    for item, ok, code, detail in rows:
+        writer.writerow([_safe_cell(item), "yes" if ok else "no", "" if code is None else code,
+                         _safe_cell(detail or "")])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    """Keep spreadsheets from evaluating a cell as a formula."""
+    value = str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+# ---- directory list: filters, sort, keyset pages -------------------------------------------
+
+SORTS = {
+    "user_id": (Account.user_id, False),
+    "-user_id": (Account.user_id, True),
+    "-last_seen": (Account.last_seen, True),
+    "last_seen": (Account.last_seen, False),
+    "-first_seen": (Account.first_seen, True),
+}
+SORT_LABELS = {"user_id": _l("User ID A→Z"), "-user_id": _l("User ID Z→A"), "-last_seen": _l("Last seen, newest"),
+               "last_seen": _l("Last seen, oldest"), "-first_seen": _l("First seen, newest")}
+ONLINE_STATES = ("Online", "PushOnline", "Offline", "unknown")
+
+
+@dataclasses.dataclass(frozen=True)
+class ListQuery:
+    q: str = ""
+    source: str = ""
+    online: str = ""
+    muted: str = ""
+    deleted: str = ""
+    sort: str = "user_id"
+    size: int = DEFAULT_PAGE_SIZE
+    after: str = ""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> ListQuery:
+        get = lambda k: (args.get(k) or "").strip()[:128]  # noqa: E731
+        size = int(get("size")) if get("size").isdigit() and int(get("size")) in PAGE_SIZES else DEFAULT_PAGE_SIZE
+        return cls(q=get("q"), source=get("source") if get("source") in ACCOUNT_SOURCES else "",
+                   online=get("online") if get("online") in ONLINE_STATES else "",
+                   muted=get("muted") if get("muted") in ("yes", "no") else "",
+                   deleted=get("deleted") if get("deleted") in ("yes", "all") else "",
+                   sort=get("sort") if get("sort") in SORTS else "user_id", size=size, after=get("after"))
+
+    def args(self, **changes) -> dict:
+        """Non-default parameters for URLs (the cursor is dropped unless given)."""
+        data = dataclasses.asdict(dataclasses.replace(self, after="", **changes))
+        defaults = dataclasses.asdict(ListQuery())
+        return {k: v for k, v in data.items() if v != defaults[k]}
+
+    def filtered(self, stmt):
+        if self.q:
+            prefix = _like_escape(self.q) + "%"
+            contains = "%" + _like_escape(self.q.lower()) + "%"
+            stmt = stmt.where(or_(Account.user_id.like(prefix, escape="\\"),
+                                  func.lower(Account.nickname).like(contains, escape="\\")))
+        if self.source:
+            stmt = stmt.where(Account.source == self.source)
+        if self.online == "unknown":
+            stmt = stmt.where(Account.online_state.is_(None))
+        elif self.online:
+            stmt = stmt.where(Account.online_state == self.online)
+        if self.muted == "yes":
+            stmt = stmt.where(or_(Account.muted_c2c.is_(True), Account.muted_group.is_(True)))
+        elif self.muted == "no":
+            stmt = stmt.where(Account.muted_c2c.isnot(True), Account.muted_group.isnot(True))
+        if self.deleted == "yes":
+            stmt = stmt.where(Account.deleted_at.isnot(None))
+        elif self.deleted != "all":
+            stmt = stmt.where(Account.deleted_at.is_(None))
+        return stmt
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def encode_cursor(account: Account, sort: str) -> str:
+    column, _desc = SORTS[sort]
+    value = getattr(account, column.key)
+    value = value.isoformat() if isinstance(value, dt.datetime) else value
+    return base64.urlsafe_b64encode(json.dumps([value, account.user_id]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, sort: str) -> tuple | None:
+    try:
+        value, user_id = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        column, _desc = SORTS[sort]
+        if column.key != "user_id":
+            value = dt.datetime.fromisoformat(value)
+        return value, str(user_id)
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _ordered(stmt, query: ListQuery, after: tuple | None):
+    column, desc = SORTS[query.sort]
+    if after is not None:
+        value, user_id = after
+        if column.key == "user_id":
+            stmt = stmt.where(Account.user_id < user_id if desc else Account.user_id > user_id)
+        elif desc:
+            stmt = stmt.where(or_(column < value, (column == value) & (Account.user_id < user_id)))
+        else:
+            stmt = stmt.where(or_(column > value, (column == value) & (Account.user_id > user_id)))
+    if column.key == "user_id":
+        return stmt.order_by(Account.user_id.desc() if desc else Account.user_id)
+    return stmt.order_by(column.desc(), Account.user_id.desc()) if desc else stmt.order_by(column, Account.user_id)
+
+
+def list_page(sess, query: ListQuery) -> tuple[list[Account], str | None]:
+    """One page of the directory and the cursor of the next page (None at the end)."""
+    after = decode_cursor(query.after, query.sort) if query.after else None
+    stmt = _ordered(query.filtered(select(Account)), query, after).limit(query.size + 1)
+    rows = list(sess.scalars(stmt))
+    more = len(rows) > query.size
+    rows = rows[:query.size]
+    return rows, (encode_cursor(rows[-1], query.sort) if more else None)
+
+
+def count(sess, query: ListQuery, cap: int = 10_000) -> int:
+    """How many accounts match (capped, so a huge directory stays quick)."""
+    inner = query.filtered(select(Account.id)).limit(cap + 1).subquery()
+    return sess.scalar(select(func.count()).select_from(inner)) or 0
+
+
+EXPORT_COLUMNS = ("user_id", "nickname", "source", "online_state", "imported", "muted_c2c", "muted_group",
+                  "first_seen", "last_seen", "deleted_at")
+
+
+def export_csv(sess, query: ListQuery) -> Iterator[str]:
+    """Every account matching `query` (all pages) as CSV text chunks."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(EXPORT_COLUMNS)
+    page = dataclasses.replace(query, size=EXPORT_CHUNK, after="")
+    while True:
+        rows, cursor = list_page(sess, page)
+        for acc in rows:
+            writer.writerow([_export_cell(getattr(acc, c)) for c in EXPORT_COLUMNS])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        if not cursor:
+            return
+        page = dataclasses.replace(page, after=cursor)
+
+
+def _export_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return _safe_cell(value)
+
+
+# ---- relationships in words -----------------------------------------------------------------
+
+RELATIONS = {
+    "CheckResult_Type_BothWay": _l("Friends both ways: each has the other in their friend list."),
+    "CheckResult_Type_AWithB": _l("One-way: %(b)s is in %(a)s's friend list, not the other way round."),
+    "CheckResult_Type_BWithA": _l("One-way: %(a)s is in %(b)s's friend list, not the other way round."),
+    "CheckResult_Type_NoRelation": _l("Not friends: neither list contains the other."),
+    "BlackCheckResult_Type_BothWay": _l("Both blocked: each has blocked the other."),
+    "BlackCheckResult_Type_AWithB": _l("%(a)s has blocked %(b)s."),
+    "BlackCheckResult_Type_BWithA": _l("%(b)s has blocked %(a)s."),
+    "BlackCheckResult_Type_NO": _l("No block between them."),
+}
+
+
+def relation_text(relation: str, a: str, b: str) -> str:
+    text = RELATIONS.get(relation)
+    return str(text % {"a": a, "b": b}) if text is not None else relation
+
+
+# ---- mute durations ---------------------------------------------------------------------------
+
+MUTE_FOREVER = UINT32_MAX
+MUTE_CHOICES = (("0", _l("Not muted")), ("3600", _l("1 hour")), ("86400", _l("1 day")),
+                ("604800", _l("7 days")), (str(MUTE_FOREVER), _l("Forever")))
+
+
+def mute_seconds(raw: str | None) -> int | None:
+    """A duration from the form ("" = leave as it is)."""
+    if raw in (None, ""):
+        return None
+    if not str(raw).isdigit() or int(raw) > MUTE_FOREVER:
+        raise ValueError(raw)
+    return int(raw)
+
+
+USERSIG_EXPIRY = ((3600, _l("1 hour")), (86400, _l("1 day")), (7 * 86400, _l("7 days")),
+                  (30 * 86400, _l("30 days")), (180 * 86400, _l("180 days")))

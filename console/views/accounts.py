@@ -1,0 +1,190 @@
+"""Accounts: the directory list (search, filters, sort, keyset pages, bulk actions, CSV export),
+adding accounts (one, a CSV/TSV upload as a job, a pasted list checked with account_check) and
+the Discover crawl. The account page and its tabs live in accounts_detail / accounts_relations."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, stream_with_context
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from console import account_jobs, accounts, db, jobs
+from console.errors import wants_fragment
+from console.models import ACCOUNT_SOURCES, Account, Job, JobResult
+from console.security import role_required
+from console.views.accounts_common import form_ids, job_results, problem
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+MAX_CHECK_IDS = 10_000
+MAX_BULK = 1000
+BULK_ACTIONS = {"check": "operator", "kick": "operator", "mute": "operator", "delete": "admin"}
+KINDS = ("accounts.import_csv", "accounts.kick", "accounts.mute", "accounts.delete", "accounts.discover",
+         "directory.check")
+
+
+def _list_context(query: accounts.ListQuery) -> dict:
+    rows, cursor = accounts.list_page(db.session, query)
+    return dict(rows=rows, cursor=cursor, query=query, total=accounts.count(db.session, query),
+                protected=accounts.protected_ids(current_app.config))
+
+
+@bp.route("")
+@role_required("viewer")
+def index():
+    query = accounts.ListQuery.from_args(request.args)
+    ctx = _list_context(query)
+    if wants_fragment() and request.headers.get("HX-Target") == "account-results":
+        return render_template("accounts/_results.html", **ctx)
+    return render_template("accounts/index.html", sources=ACCOUNT_SOURCES, sorts=accounts.SORT_LABELS,
+                           sizes=accounts.PAGE_SIZES, online_states=accounts.ONLINE_STATES,
+                           trial=accounts.is_trial(current_app.config), mute_choices=accounts.MUTE_CHOICES, **ctx)
+
+
+@bp.route("/export.csv")
+@role_required("viewer")
+def export():
+    query = accounts.ListQuery.from_args(request.args)
+    session = db.session
+
+    return Response(stream_with_context(accounts.export_csv(session, query)), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=accounts.csv"})
+
+
+@bp.route("/bulk", methods=["POST"])
+@role_required("operator")
+def bulk():
+    """Start a bulk action on the selected accounts as a job; the answer shows its per-item results."""
+    action = request.form.get("action", "")
+    if action not in BULK_ACTIONS:
+        return problem(_("Choose an action."))
+    if not current_user.has_role(BULK_ACTIONS[action]):
+        abort(403)
+    ids, error = form_ids("ids", MAX_BULK)
+    if error:
+        return problem(_("Select at least one account.") if not request.form.getlist("ids") else error)
+    params: dict = {}
+    if action == "delete":
+        if not accounts.is_trial(current_app.config):
+            return problem(_("Accounts can only be deleted on trial editions (set TIM_TRIAL=1 if this app is one)."))
+        expected = _("delete %(n)d accounts", n=len(ids))
+        if request.form.get("confirm", "").strip() != expected:
+            return problem(_("To delete, type exactly: %(text)s", text=expected))
+    if action == "mute":
+        try:
+            params = {"c2c": accounts.mute_seconds(request.form.get("c2c")),
+                      "group": accounts.mute_seconds(request.form.get("group"))}
+        except ValueError:
+            return problem(_("Choose a mute duration."))
+        if params["c2c"] is None and params["group"] is None:
+            return problem(_("Choose a duration for one-to-one and/or group messages."))
+    kind = "directory.check" if action == "check" else f"accounts.{action}"
+    job = jobs.start(kind, {**params, "source": "imported"}, current_user, items=ids)
+    return _job_panel(job)
+
+
+# ---- adding accounts -------------------------------------------------------------------------
+
+@bp.route("/add")
+@role_required("viewer")
+def add():
+    return render_template("accounts/add.html", max_rows=accounts.MAX_CSV_ROWS, max_ids=MAX_CHECK_IDS)
+
+
+@bp.route("/import", methods=["POST"])
+@role_required("operator")
+def import_one():
+    user_id = request.form.get("user_id", "").strip()
+    nick = request.form.get("nick", "").strip()
+    face_url = request.form.get("face_url", "").strip()
+    problems = accounts.account_problems(user_id, nick, face_url)
+    if problems:
+        return render_template("accounts/_import_one.html", problems=problems, form=request.form)
+    g.tim.account.import_account(user_id, nick or None, face_url or None)
+    return render_template("accounts/_import_one.html", imported=user_id, form={})
+
+
+@bp.route("/csv/preview", methods=["POST"])
+@role_required("operator")
+def csv_preview():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return problem(_("Choose a CSV or TSV file."))
+    parsed = accounts.parse_accounts_csv(upload.read())
+    payload = json.dumps([[r.user_id, r.nick, r.face_url] for r in parsed.valid], ensure_ascii=False)
+    return render_template("accounts/_csv_preview.html", parsed=parsed, payload=payload,
+                           batches=-(-len(parsed.valid) // accounts.IMPORT_BATCH))
+
+
+@bp.route("/csv/start", methods=["POST"])
+@role_required("operator")
+def csv_start():
+    """Start the import of the previewed rows (validated again: the page may have been edited)."""
+    try:
+        rows = json.loads(request.form.get("rows", "[]"))
+        rows = [[str(c) for c in row[:3]] for row in rows]
+    except (ValueError, TypeError):
+        return problem(_("The preview expired. Upload the file again."))
+    rows = [r + [""] * (3 - len(r)) for r in rows]
+    if not rows or len(rows) > accounts.MAX_CSV_ROWS:
+        return problem(_("There is nothing valid to import."))
+    if any(accounts.account_problems(*r) for r in rows) or len({r[0] for r in rows}) != len(rows):
+        return problem(_("The preview expired. Upload the file again."))
+    job = jobs.start("accounts.import_csv", {"rows": {uid: [nick, face] for uid, nick, face in rows}},
+                     current_user, items=[r[0] for r in rows])
+    return _job_panel(job)
+
+
+@bp.route("/check", methods=["POST"])
+@role_required("operator")
+def check():
+    """account_check a pasted list (100 per call, as a job); imported IDs join the directory."""
+    ids, error = form_ids("ids", MAX_CHECK_IDS)
+    if error:
+        return problem(error)
+    return _job_panel(jobs.start("directory.check", {"source": "csv"}, current_user, items=ids))
+
+
+@bp.route("/discover", methods=["POST"])
+@role_required("operator")
+def discover():
+    """Walk every group's members, then the friend list of every account known now."""
+    known = db.session.scalars(select(Account.user_id).where(Account.deleted_at.is_(None))
+                               .order_by(Account.user_id)).all()
+    items = [account_jobs.DISCOVER_GROUPS, *(account_jobs.DISCOVER_FRIENDS + u for u in known)]
+    return _job_panel(jobs.start("accounts.discover", {}, current_user, items=items))
+
+
+# ---- job panels ------------------------------------------------------------------------------
+
+def _job_or_404(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None or job.kind not in KINDS:
+        abort(404)
+    return job
+
+
+def _job_panel(job: Job):
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    return render_template("accounts/_job.html", job=job, results=[] if job.active else job_results(job))
+
+
+@bp.route("/jobs/<int:job_id>")
+@role_required("viewer")
+def job_panel(job_id: int):
+    """Fragment: progress of an accounts job, polling itself; per-item results once finished."""
+    return _job_panel(_job_or_404(job_id))
+
+
+@bp.route("/jobs/<int:job_id>/results.csv")
+@role_required("viewer")
+def job_results_csv(job_id: int):
+    job = _job_or_404(job_id)
+    session = db.session
+    rows = session.execute(select(JobResult.item, JobResult.ok, JobResult.code, JobResult.detail)
+                           .where(JobResult.job_id == job.id).order_by(JobResult.seq)).yield_per(1000)
+    return Response(stream_with_context(accounts.results_csv(rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=job-{job.id}-results.csv"})

@@ -1,0 +1,81 @@
+"""Helpers shared by the account view modules (no routes here)."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from console import db
+from console.accounts import parse_ids, protected_ids, user_id_problem
+from console.errors import hint_for, toast
+from console.models import Job, JobResult
+
+MAX_FORM_IDS = 1000
+RESULT_ROWS = 500
+
+
+def checked_user_id(user_id: str) -> str:
+    if user_id_problem(user_id):
+        abort(404)
+    return user_id
+
+
+def is_protected(user_id: str) -> bool:
+    return user_id in protected_ids(current_app.config)
+
+
+def refuse_protected(user_id: str):
+    """A toast answer when `user_id` is protected, else None."""
+    if is_protected(user_id):
+        return toast(_("%(id)s is protected (the console's admin or an App admin): it cannot be deleted, "
+                       "kicked or muted from the console.", id=user_id), status=409)
+    return None
+
+
+def form_ids(name: str = "ids", limit: int = MAX_FORM_IDS) -> tuple[list[str], str | None]:
+    """IDs from a textarea or repeated checkboxes, with a translated problem when unusable."""
+    values = request.form.getlist(name)
+    ids = parse_ids(" ".join(values))
+    if not ids:
+        return [], _("Enter at least one user ID.")
+    if len(ids) > limit:
+        return [], _("At most %(n)d user IDs at once.", n=limit)
+    for uid in ids:
+        problem = user_id_problem(uid)
+        if problem:
+            return [], f"{uid}: {problem}"
+    return ids, None
+
+
+def problem(message: str):
+    """A validation message as a warning toast (htmx) - nothing was sent to IM."""
+    return toast(message)
+
+
+def item_rows(items) -> list[dict]:
+    """Per-item outcomes (BatchResult items or job results) for the shared results table."""
+    rows = []
+    for item in items:
+        code = getattr(item, "code", None)
+        rows.append({"id": getattr(item, "id", None) or getattr(item, "item", ""), "ok": item.ok, "code": code,
+                     "info": getattr(item, "info", None) or getattr(item, "detail", None) or "",
+                     "hint": hint_for(code) if code and not item.ok else ""})
+    return rows
+
+
+def results(items, title: str, trigger: str | None = None):
+    """The per-item results fragment; `trigger` names an htmx event for lists to refresh."""
+    rows = item_rows(items)
+    html = render_template("accounts/_items.html", rows=rows, title=title,
+                           ok=sum(1 for r in rows if r["ok"]), failed=sum(1 for r in rows if not r["ok"]))
+    return html, 200, ({"HX-Trigger": trigger} if trigger else {})
+
+
+def done(message: str, trigger: str | None = None):
+    """A success note; `trigger` names an htmx event for lists to refresh."""
+    return render_template("accounts/_done.html", message=message), 200, ({"HX-Trigger": trigger} if trigger else {})
+
+
+def job_results(job: Job, limit: int = RESULT_ROWS) -> list[JobResult]:
+    return list(db.session.scalars(select(JobResult).where(JobResult.job_id == job.id)
+                                   .order_by(JobResult.seq).limit(limit)))

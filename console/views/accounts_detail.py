@@ -1,0 +1,157 @@
+"""The account page: directory facts, live profile (view and edit), presence per platform, kick,
+global mute, groups joined with roles, push attributes and tags, the UserSig generator (admin),
+recent callback events and the History panel. Live sections load as separate fragments so one
+failing IM call does not blank the page."""
+from __future__ import annotations
+
+import importlib.util
+
+from flask import Blueprint, current_app, g, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from console import accounts, db
+from console.audit import record_action
+from console.models import Account
+from console.security import role_required
+from console.views.accounts_common import checked_user_id, done, is_protected, problem, refuse_protected
+
+bp = Blueprint("account", __name__, url_prefix="/accounts/u")
+
+RECENT_EVENTS = 10
+
+
+def _entry(user_id: str) -> Account | None:
+    return db.session.scalar(select(Account).where(Account.user_id == user_id))
+
+
+def _profile_attrs(user_id: str) -> dict:
+    return g.tim.profile.get_profile(user_id, [*accounts.STANDARD_TAGS, *accounts.custom_profile_tags(current_app.config)]).attrs
+
+
+@bp.route("/<user_id>")
+@role_required("viewer")
+def detail(user_id: str):
+    user_id = checked_user_id(user_id)
+    return render_template("accounts/detail.html", user_id=user_id, entry=_entry(user_id), tab="overview",
+                           protected=is_protected(user_id), mute_choices=accounts.MUTE_CHOICES,
+                           expiries=accounts.USERSIG_EXPIRY)
+
+
+@bp.route("/<user_id>/profile")
+@role_required("viewer")
+def profile(user_id: str):
+    user_id = checked_user_id(user_id)
+    attrs = _profile_attrs(user_id)
+    template = "accounts/_profile_form.html" if request.args.get("edit") else "accounts/_profile.html"
+    return render_template(template, user_id=user_id, attrs=attrs, fields=accounts.PROFILE_FIELDS,
+                           custom=accounts.custom_fields(attrs), problems={})
+
+
+@bp.route("/<user_id>/profile", methods=["POST"])
+@role_required("operator")
+def edit_profile(user_id: str):
+    user_id = checked_user_id(user_id)
+    current = _profile_attrs(user_id)
+    changes, problems = accounts.profile_changes(request.form, current)
+    if problems or not changes:
+        shown = {**current, **{k: v for k, v in request.form.items()}}
+        return render_template("accounts/_profile_form.html", user_id=user_id, attrs=shown,
+                               fields=accounts.PROFILE_FIELDS, custom=accounts.custom_fields(shown),
+                               problems=problems, nothing=not problems)
+    g.tim.profile.set_profile(user_id, changes)
+    attrs = {**current, **changes}
+    return render_template("accounts/_profile.html", user_id=user_id, attrs=attrs, fields=accounts.PROFILE_FIELDS,
+                           custom=accounts.custom_fields(attrs), saved=sorted(changes))
+
+
+@bp.route("/<user_id>/presence")
+@role_required("viewer")
+def presence(user_id: str):
+    """Fragment: online state with per-platform detail, and the global mute state."""
+    user_id = checked_user_id(user_id)
+    state = g.tim.account.get_accounts_online_state([user_id], detail=True).items[0]
+    mute = g.tim.mute.get_no_speaking(user_id)
+    return render_template("accounts/_presence.html", user_id=user_id, state=state, mute=mute,
+                           forever=accounts.MUTE_FOREVER, protected=is_protected(user_id),
+                           mute_choices=accounts.MUTE_CHOICES)
+
+
+@bp.route("/<user_id>/kick", methods=["POST"])
+@role_required("operator")
+def kick(user_id: str):
+    user_id = checked_user_id(user_id)
+    refused = refuse_protected(user_id)
+    if refused:
+        return refused
+    g.tim.account.kick_account(user_id)
+    return done(_("%(id)s was signed out on every device.", id=user_id))
+
+
+@bp.route("/<user_id>/mute", methods=["POST"])
+@role_required("operator")
+def mute(user_id: str):
+    user_id = checked_user_id(user_id)
+    refused = refuse_protected(user_id)
+    if refused:
+        return refused
+    try:
+        c2c = accounts.mute_seconds(request.form.get("c2c"))
+        group = accounts.mute_seconds(request.form.get("group"))
+    except ValueError:
+        return problem(_("Choose a mute duration."))
+    if c2c is None and group is None:
+        return problem(_("Choose a duration for one-to-one and/or group messages."))
+    g.tim.mute.set_no_speaking(user_id, c2c=c2c, group=group)
+    return done(_("Global mute of %(id)s updated.", id=user_id), "presence")
+
+
+@bp.route("/<user_id>/groups")
+@role_required("viewer")
+def groups(user_id: str):
+    """Fragment: groups the account belongs to, with its role in each."""
+    user_id = checked_user_id(user_id)
+    joined = list(g.tim.group.iter_member_groups(user_id, self_fields=["Role", "JoinTime"],
+                                                 base_fields=["Type", "Name", "MemberNum"]))
+    return render_template("accounts/_groups.html", user_id=user_id, groups=joined)
+
+
+@bp.route("/<user_id>/push")
+@role_required("viewer")
+def push(user_id: str):
+    """Fragment: the account's push attributes and tags."""
+    user_id = checked_user_id(user_id)
+    attrs = g.tim.push.get_user_attrs([user_id]).items[0]
+    tags = g.tim.push.get_user_tags([user_id]).items[0]
+    return render_template("accounts/_push.html", user_id=user_id, attrs=attrs, tags=tags)
+
+
+@bp.route("/<user_id>/usersig", methods=["POST"])
+@role_required("admin")
+def usersig(user_id: str):
+    """Fragment: a UserSig for support, shown once. Audited without the sig; never stored or logged."""
+    from console.tim import usersig as sigs
+
+    user_id = checked_user_id(user_id)
+    expiries = dict(accounts.USERSIG_EXPIRY)
+    expire = request.form.get("expire", type=int)
+    if expire not in expiries:
+        return problem(_("Choose an expiry."))
+    cfg = current_app.config
+    sig = sigs.generate(int(cfg["TIM_APP_ID"]), cfg["TIM_SECRET"], user_id, expire)
+    record_action("account.usersig", [user_id], detail={"expire_seconds": expire})
+    return render_template("accounts/_usersig.html", user_id=user_id, sig=sig, label=expiries[expire])
+
+
+@bp.route("/<user_id>/events")
+@role_required("viewer")
+def events(user_id: str):
+    """Fragment: the latest callback events naming this account (when the events store exists)."""
+    user_id = checked_user_id(user_id)
+    rows, available = [], importlib.util.find_spec("console.events.store") is not None
+    if available:
+        from console.events import store
+
+        with db.get_engine().connect() as conn:
+            rows, _next = store.history(conn, store.Filters(account=user_id), limit=RECENT_EVENTS)
+    return render_template("accounts/_events.html", user_id=user_id, rows=rows, available=available)
