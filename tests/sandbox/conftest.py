@@ -53,7 +53,9 @@ def users(sandbox):
 @pytest.fixture
 def app_key(sandbox):
     """(app id, secret key, admin) of the session sandbox, for signing UserSigs by hand."""
-    return sandbox.app_id, sandbox._secret, sandbox.admin
+    from testenv import SANDBOX_ADMIN, SANDBOX_APP_ID, SANDBOX_SECRET
+    assert (sandbox.app_id, sandbox.admin) == (SANDBOX_APP_ID, SANDBOX_ADMIN)
+    return SANDBOX_APP_ID, SANDBOX_SECRET, SANDBOX_ADMIN
 
 
 class Receiver:
