@@ -13,6 +13,7 @@ SECTIONS = [
     ("groups", _l("Groups"), "groups.index", "viewer"),
     ("messages", _l("Messages"), "messages.index", "viewer"),
     ("push", _l("Push"), "push.index", "viewer"),
+    ("operations", _l("Operations"), "operations.index", "viewer"),
     ("events", _l("Events"), "events.index", "viewer"),
     ("audit", _l("Audit"), "audit.index", "viewer"),
     ("jobs", _l("Jobs"), "jobs.index", "viewer"),

@@ -1,0 +1,146 @@
+"""Pushes to every user or to a segment (tags / attributes), push history, attribute names and the
+attributes and tags of users. Works with the legacy and the current push API (TIM_PUSH_API)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, render_template, request
+from flask_babel import gettext as _
+
+from console import db, messaging
+from console import push as pushing
+from console.messaging import FormError
+from console.security import current_user, role_required
+
+bp = Blueprint("push", __name__, url_prefix="/push")
+
+EVERYONE_WORD = "everyone"
+
+
+def _api() -> str:
+    return g.tim.push.api
+
+
+def _problems(problems):
+    return render_template("messages/_problems.html", problems=problems)
+
+
+@bp.route("")
+@role_required("viewer")
+def index():
+    return render_template("push/index.html", api=_api(), kinds=messaging.ELEMENT_KINDS,
+                           lifetimes=messaging.LIFETIMES, everyone_word=EVERYONE_WORD)
+
+
+@bp.route("/confirm", methods=["POST"])
+@role_required("operator")
+def confirm():
+    """Fragment: check the composer and say whom the push targets, with the button that sends it."""
+    api = _api()
+    try:
+        plan = pushing.plan(request.form, api)
+    except FormError as exc:
+        return _problems(exc.problems)
+    if plan.audience.kind == "all" and not current_user.has_role("admin"):
+        return _problems([_("Only an admin may push to every user.")])
+    return render_template("push/_confirm.html", plan=plan, api=api, everyone_word=EVERYONE_WORD,
+                           notification=messaging.notification_text(
+                               plan.composed.body, plan.composed.options.get("offline_push_info")))
+
+
+@bp.route("/send", methods=["POST"])
+@role_required("operator")
+def send():
+    api = _api()
+    try:
+        plan = pushing.plan(request.form, api)
+    except FormError as exc:
+        return _problems(exc.problems)
+    if plan.audience.summary != request.form.get("confirmed_summary"):
+        return _problems([_("The audience changed since you confirmed it. Check it again.")])
+    if plan.audience.kind == "all":
+        if not current_user.has_role("admin"):
+            abort(403)
+        if (request.form.get("typed") or "").strip().lower() != EVERYONE_WORD:
+            return _problems([_("Type “%(word)s” to confirm a push to every user.", word=EVERYONE_WORD)])
+    record = pushing.execute(g.tim, db.session, plan, api, current_user.name)
+    return render_template("push/_sent.html", record=record)
+
+
+@bp.route("/history")
+@role_required("viewer")
+def history():
+    return render_template("push/history.html", records=pushing.history(db.session), api=_api())
+
+
+# ---- attributes and tags ---------------------------------------------------------------------
+
+@bp.route("/attributes")
+@role_required("viewer")
+def attributes():
+    return render_template("push/attributes.html", api=_api(), ids=request.args.get("ids", ""),
+                           slots=pushing.ATTR_SLOTS, max_users=pushing.MAX_USERS)
+
+
+@bp.route("/attributes/names")
+@role_required("viewer")
+def attr_names():
+    """Fragment: the app's attribute names (IM call), as an editable form."""
+    names = g.tim.push.get_attr_names()
+    return render_template("push/_attr_names.html", names=names, api=_api(), slots=pushing.ATTR_SLOTS)
+
+
+@bp.route("/attributes/names", methods=["POST"])
+@role_required("operator")
+def attr_names_set():
+    api = _api()
+    try:
+        names, types = pushing.attr_names_from_form(request.form, api)
+    except FormError as exc:
+        return _problems(exc.problems)
+    g.tim.push.set_attr_names(names, types or None)
+    return render_template("push/_attr_names.html", names=g.tim.push.get_attr_names(), api=api,
+                           slots=pushing.ATTR_SLOTS, done=_("Attribute names saved."))
+
+
+@bp.route("/users")
+@role_required("viewer")
+def users():
+    """Fragment: the attributes and tags of up to 100 users."""
+    ids = messaging.parse_ids(request.args.get("ids", ""))
+    if not ids:
+        return _problems([_("Name at least one user.")])
+    if len(ids) > pushing.MAX_USERS:
+        return _problems([_("At most %(n)d users per call; split the list.", n=pushing.MAX_USERS)])
+    return render_template("push/_users.html", rows=pushing.user_overview(g.tim, ids))
+
+
+WRITERS = {
+    "add_tags": ("add_user_tags", pushing.bulk_lines),
+    "remove_tags": ("delete_user_tags", pushing.bulk_lines),
+    "set_attrs": ("set_user_attrs", pushing.bulk_attrs),
+    "remove_attrs": ("delete_user_attrs", pushing.bulk_lines),
+}
+
+
+@bp.route("/users", methods=["POST"])
+@role_required("operator")
+def users_write():
+    """Add/remove tags, set/remove attributes (one line per user), or clear every tag of users."""
+    action = request.form.get("action", "")
+    try:
+        if action == "clear_tags":
+            ids = messaging.parse_ids(request.form.get("ids", ""))
+            if not ids or len(ids) > pushing.MAX_USERS:
+                raise FormError(_("Name 1 to %(n)d users.", n=pushing.MAX_USERS))
+            result = g.tim.push.delete_user_all_tags(ids)
+        elif action in WRITERS:
+            method, parse = WRITERS[action]
+            data = parse(request.form.get("lines", ""))
+            if action == "add_tags" and any(len(v) > 10 for v in data.values()):
+                raise FormError(_("At most 10 tags per user in one call."))
+            result = getattr(g.tim.push, method)(data)
+        else:
+            abort(400)
+    except FormError as exc:
+        return _problems(exc.problems)
+    return render_template("push/_write_result.html", result=result, action=action,
+                           rows=pushing.user_overview(g.tim, [i.id for i in result.items]))
