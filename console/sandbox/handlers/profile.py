@@ -20,7 +20,8 @@ STRINGS = ("Tag_Profile_IM_Nick", "Tag_Profile_IM_Location", "Tag_Profile_IM_Sel
 INTEGERS = ("Tag_Profile_IM_BirthDay", "Tag_Profile_IM_Language", "Tag_Profile_IM_MsgSettings",
             "Tag_Profile_IM_Level", "Tag_Profile_IM_Role")
 STANDARD = (*ENUMS, *STRINGS, *INTEGERS)
-CUSTOM = re.compile(r"Tag_Profile_Custom_[A-Za-z]{1,8}")
+# custom keys: the field reference says letters only, spec 6.1 letters, digits and "_"; accept both
+CUSTOM = re.compile(r"Tag_Profile_Custom_\w{1,8}", re.ASCII)
 
 
 def known_tag(tag) -> bool:

@@ -15,7 +15,7 @@ MAX_BLOCKED = 1000
 MAX_TARGETS = 1000
 PAGE = 100
 ADD_SOURCE = re.compile(r"AddSource_Type_[A-Za-z]{1,8}")
-SNS_CUSTOM = re.compile(r"Tag_SNS_Custom_[A-Za-z]{1,8}")
+SNS_CUSTOM = re.compile(r"Tag_SNS_Custom_\w{1,8}", re.ASCII)
 
 
 def _owner(ctx, body) -> str:
@@ -156,8 +156,8 @@ def _custom_items(entries, field: str) -> dict:
         tag, value = e.get("Tag"), e.get("Value")
         if not isinstance(tag, str) or not SNS_CUSTOM.fullmatch(tag):
             raise ApiError(BAD_PARAM, f"unknown friend tag {tag}")
-        if not isinstance(value, str) or size(value) > 500:
-            raise ApiError(BAD_PARAM, f"{tag} takes a string of at most 500 bytes")
+        if not (isinstance(value, str) and size(value) <= 500) and not is_int(value):
+            raise ApiError(BAD_PARAM, f"{tag} takes a string of at most 500 bytes or an integer")
         out[tag] = value
     return out
 
