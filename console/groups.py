@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
+from console import errors
 from console.models import GroupCache, utcnow
+from console.tim import TimError
 from console.tim import messages as msgs
 from console.tim.api.group import ImportMessage, MemberSpec
 
@@ -57,6 +59,34 @@ PERMANENT = 4294967295
 MAX_IDS_TEXT = 20000
 
 DURATION_UNITS = {"minutes": 60, "hours": 3600, "days": 86400}
+
+
+#: plain hints for the group error codes an operator meets (others: console.errors.HINTS)
+GROUP_HINTS = {
+    10004: _l("IM rejected a parameter, or this group type does not allow the operation."),
+    10005: _l("Too many accounts in one request."),
+    10006: _l("IM's frequency limit for this operation was reached. Wait and retry."),
+    10007: _l("No permission: the group type or the member's role does not allow this."),
+    10014: _l("The group is full. Raise its max members, or add fewer."),
+    10017: _l("The sender is muted in this group (or everyone is)."),
+    10019: _l("An account in the list was never imported into IM."),
+    10021: _l("This group ID is already used. Choose another one."),
+    10025: _l("You already used this group ID. Destroy that group first, or choose another one."),
+    10030: _l("No such message (already recalled, or the seq is wrong)."),
+    10036: _l("The edition's limit of live groups (AVChatRoom) is reached."),
+    10037: _l("The account has created or joined too many groups."),
+    10038: _l("More members than the group (or the edition) allows."),
+    10053: _l("Too many @ mentions in one message."),
+    10058: _l("The edition's group quota is used up."),
+    80002: _l("The message is too long (12 KB at most)."),
+}
+
+
+def hint_for(code: int | None) -> str:
+    """A plain hint for an IM error code (group codes here, the rest from console.errors)."""
+    if code in GROUP_HINTS:
+        return str(GROUP_HINTS[code])
+    return errors.hint_for(code) if code else ""
 
 
 class FormError(ValueError):
@@ -484,41 +514,50 @@ class ItemOutcome:
     code: int | None = None
 
 
+def _batches(items: list, size: int, call, label=str) -> list[ItemOutcome]:
+    """Run `call(batch) -> [ItemOutcome]` per batch; a batch IM refuses as a whole becomes one failed
+    outcome per item (with the code), and the next batches still run."""
+    out: list[ItemOutcome] = []
+    for batch in chunks(items, size):
+        try:
+            out += call(batch)
+        except TimError as exc:
+            detail = f"{exc.info} — {hint_for(exc.code)}" if exc.info else hint_for(exc.code)
+            out += [ItemOutcome(label(i), False, detail, exc.code) for i in batch]
+    return out
+
+
 def add_members(group_api, group_id: str, user_ids: list[str], silence: bool) -> list[ItemOutcome]:
     """add_group_member in batches of ADD_BATCH; one outcome per account."""
-    out = []
-    for batch in chunks(user_ids, ADD_BATCH):
-        result = group_api.add_members(group_id, batch, silence=silence)
-        out += [ItemOutcome(i.id, i.ok, i.info, i.code) for i in result.items]
-    return out
+    def call(batch):
+        return [ItemOutcome(i.id, i.ok, i.info, i.code)
+                for i in group_api.add_members(group_id, batch, silence=silence).items]
+    return _batches(user_ids, ADD_BATCH, call)
 
 
 def import_members(group_api, group_id: str, specs: list[MemberSpec]) -> list[ItemOutcome]:
-    out = []
-    for batch in chunks(specs, IMPORT_MEMBERS_BATCH):
-        result = group_api.import_members(group_id, batch)
-        out += [ItemOutcome(i.id, i.ok, i.info, i.code) for i in result.items]
-    return out
+    def call(batch):
+        return [ItemOutcome(i.id, i.ok, i.info, i.code) for i in group_api.import_members(group_id, batch).items]
+    return _batches(specs, IMPORT_MEMBERS_BATCH, call, label=lambda s: s.user_id)
 
 
 def recall(group_api, group_id: str, seqs: list[int], reason: str | None) -> list[ItemOutcome]:
-    out = []
-    for batch in chunks(seqs, RECALL_BATCH):
-        result = group_api.revoke_messages(group_id, batch, reason=reason)
-        out += [ItemOutcome(str(i.msg_seq or i.id), i.ok, "" if i.ok else (i.info or ""), i.code)
-                for i in result.items]
-    return out
+    def call(batch):
+        return [ItemOutcome(str(i.msg_seq or i.id), i.ok, "" if i.ok else hint_for(i.code), i.code)
+                for i in group_api.revoke_messages(group_id, batch, reason=reason).items]
+    return _batches(seqs, RECALL_BATCH, call)
+
+
+def _message_label(msg: ImportMessage) -> str:
+    return f"{msg.sender} @ {msg.send_time}"
 
 
 def import_messages(group_api, group_id: str, messages: list[ImportMessage]) -> list[ItemOutcome]:
-    out = []
-    for batch in chunks(messages, IMPORT_MSGS_BATCH):
+    def call(batch):
         result = group_api.import_messages(group_id, batch)
-        for msg, item in zip(batch, result.items):
-            label = f"{msg.sender} @ {msg.send_time}"
-            out.append(ItemOutcome(label, item.ok, f"seq {item.msg_seq}" if item.ok else (item.info or ""),
-                                   item.code))
-    return out
+        return [ItemOutcome(_message_label(m), i.ok, f"seq {i.msg_seq}" if i.ok else hint_for(i.code), i.code)
+                for m, i in zip(batch, result.items)]
+    return _batches(messages, IMPORT_MSGS_BATCH, call, label=_message_label)
 
 
 def search_members(group_api, group_id: str, q: str) -> tuple[list, bool]:

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from console import db, errors
 from console import groups as domain
@@ -15,28 +14,8 @@ from console.tim import TimError
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
-#: plain hints for the group error codes an operator meets (others: console.errors.HINTS)
-GROUP_HINTS = {
-    10004: _l("IM rejected a parameter, or this group type does not allow the operation."),
-    10005: _l("Too many accounts in one request."),
-    10006: _l("IM's frequency limit for this operation was reached. Wait and retry."),
-    10007: _l("No permission: the group type or the member's role does not allow this."),
-    10014: _l("The group is full. Raise its max members, or add fewer."),
-    10017: _l("The sender is muted in this group (or everyone is)."),
-    10021: _l("This group ID is already used. Choose another one."),
-    10025: _l("You already used this group ID. Destroy that group first, or choose another one."),
-    10030: _l("No such message (already recalled, or the seq is wrong)."),
-    10036: _l("The edition's limit of live groups (AVChatRoom) is reached."),
-    10037: _l("The account has created or joined too many groups."),
-    10038: _l("More members than the group (or the edition) allows."),
-    10053: _l("Too many @ mentions in one message."),
-    10058: _l("The edition's group quota is used up."),
-    80002: _l("The message is too long (12 KB at most)."),
-}
-
-
 def hint(code: int | None) -> str:
-    return str(GROUP_HINTS.get(code) or errors.hint_for(code))
+    return domain.hint_for(code) or errors.hint_for(code)
 
 
 @bp.app_template_filter("unixtime")
