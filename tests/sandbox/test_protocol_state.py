@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 from console.sandbox import Sandbox
 from console.sandbox.state import State
@@ -55,3 +56,21 @@ def test_reset_empties_everything(sandbox):
     sandbox.reset()
     empty = State().to_dict()
     assert sandbox.state.to_dict() == empty
+
+
+def test_state_is_saved_periodically_while_running(tmp_path, monkeypatch):
+    from console.sandbox import server
+    monkeypatch.setattr(server, "SAVE_INTERVAL", 0.05)
+    path = tmp_path / "live.json"
+    sb = Sandbox(secret="k" * 16, state_file=str(path)).start()
+    try:
+        sb.invoke("im_open_login_svc/account_import", {"UserID": "early"})
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if path.exists() and "early" in json.loads(path.read_text())["accounts"]:
+                break
+            time.sleep(0.02)
+        else:
+            raise AssertionError("the state file was not written while the sandbox ran")
+    finally:
+        sb.stop()
