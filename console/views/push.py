@@ -30,17 +30,26 @@ def index():
                            lifetimes=messaging.LIFETIMES, everyone_word=EVERYONE_WORD)
 
 
-@bp.route("/confirm", methods=["POST"])
-@role_required("operator")
-def confirm():
-    """Fragment: check the composer and say whom the push targets, with the button that sends it."""
-    api = _api()
+def _checked_plan(api: str):
+    """The push plan of the submitted composer, or the rendered problems (a str) when it is not valid
+    or the operator may not push to that audience."""
     try:
         plan = pushing.plan(request.form, api)
     except FormError as exc:
         return _problems(exc.problems)
     if plan.audience.kind == "all" and not current_user.has_role("admin"):
         return _problems([_("Only an admin may push to every user.")])
+    return plan
+
+
+@bp.route("/confirm", methods=["POST"])
+@role_required("operator")
+def confirm():
+    """Fragment: check the composer and say whom the push targets, with the button that sends it."""
+    api = _api()
+    plan = _checked_plan(api)
+    if isinstance(plan, str):
+        return plan
     return render_template("push/_confirm.html", plan=plan, api=api, everyone_word=EVERYONE_WORD,
                            notification=messaging.notification_text(
                                plan.composed.body, plan.composed.options.get("offline_push_info")))
@@ -50,15 +59,12 @@ def confirm():
 @role_required("operator")
 def send():
     api = _api()
-    try:
-        plan = pushing.plan(request.form, api)
-    except FormError as exc:
-        return _problems(exc.problems)
+    plan = _checked_plan(api)
+    if isinstance(plan, str):
+        return plan
     if plan.audience.summary != request.form.get("confirmed_summary"):
         return _problems([_("The audience changed since you confirmed it. Check it again.")])
     if plan.audience.kind == "all":
-        if not current_user.has_role("admin"):
-            abort(403)
         if (request.form.get("typed") or "").strip().lower() != EVERYONE_WORD:
             return _problems([_("Type “%(word)s” to confirm a push to every user.", word=EVERYONE_WORD)])
     record = pushing.execute(g.tim, db.session, plan, api, current_user.name)
