@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, or_, select
 from console import errors
 from console.models import GroupCache, utcnow
 from console.tim import TimError
+from console.tim.errors import InvalidArgumentError
 from console.tim import messages as msgs
 from console.tim.api.group import ImportMessage, MemberSpec
 
@@ -416,6 +417,8 @@ def _uuid(form: Mapping, url: str) -> str:
 def build_body(form: Mapping) -> list[dict]:
     """MsgBody for the chosen kind, built with console.tim.messages (validated there too)."""
     kind = form.get("kind") or "text"
+    if kind not in MSG_KINDS:
+        raise FormError(_("Unknown message kind."))
     try:
         if kind == "text":
             text = (form.get("text") or "").strip()
@@ -450,9 +453,9 @@ def build_body(form: Mapping) -> list[dict]:
                                thumb_height=int_field(form, "height", str(_l("Height"))))]
     except FormError:
         raise
-    except ValueError as exc:   # InvalidArgumentError from the builders
-        raise FormError(str(exc)) from None
-    raise FormError(_("Unknown message kind."))
+    except InvalidArgumentError as exc:   # the builders' own checks
+        raise FormError(exc.info) from None
+    raise AssertionError(kind)  # every kind of MSG_KINDS returned above
 
 
 def build_push(form: Mapping) -> dict | None:
@@ -463,8 +466,11 @@ def build_push(form: Mapping) -> dict | None:
     no_push = form.get("push_off") == "1"
     if not (title or desc or ext or no_push):
         return None
-    return msgs.offline_push_info(push_flag=1 if no_push else 0, title=title or None, desc=desc or None,
-                                  ext=ext or None)
+    try:
+        return msgs.offline_push_info(push_flag=1 if no_push else 0, title=title or None, desc=desc or None,
+                                      ext=ext or None)
+    except InvalidArgumentError as exc:
+        raise FormError(exc.info) from None
 
 
 def parse_import_messages(text: str | None, label: str) -> list[ImportMessage]:

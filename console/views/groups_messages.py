@@ -44,8 +44,6 @@ def send(group_id: str):
         sender = domain.check_user_id(sender, _("Sender")) if sender else None
     except domain.FormError as exc:
         return form_problem(str(exc))
-    except ValueError as exc:   # the push builder's own checks
-        return form_problem(str(exc))
     sent = g.tim.group.send_message(group.id, body, sender=sender, offline_push_info=push)
     if sent.drop_reason:
         return form_problem(_("IM dropped the message: %(reason)s", reason=sent.drop_reason))
