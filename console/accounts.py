@@ -260,7 +260,7 @@ def parse_accounts_csv(data: bytes) -> CsvUpload:
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
-        if number == 1 and cells[0].lower() in ID_HEADERS:
+        if number == 1 and any(c.lower() in ID_HEADERS for c in cells):
             columns = _header_columns(cells)
             continue
         if len(rows) >= MAX_CSV_ROWS:

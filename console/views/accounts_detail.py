@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from console import accounts, db
 from console.audit import record_action
+from console.errors import hint_for
 from console.models import Account
 from console.security import role_required
 from console.views.accounts_common import checked_user_id, done, is_protected, problem, refuse_protected
@@ -70,9 +71,15 @@ def edit_profile(user_id: str):
 def presence(user_id: str):
     """Fragment: online state with per-platform detail, and the global mute state."""
     user_id = checked_user_id(user_id)
+    from console.tim import TimError
+
     state = g.tim.account.get_accounts_online_state([user_id], detail=True).items[0]
-    mute = g.tim.mute.get_no_speaking(user_id)
+    try:
+        mute, mute_error = g.tim.mute.get_no_speaking(user_id), None
+    except TimError as exc:  # e.g. an account IM does not know: show the rest of the section
+        mute, mute_error = None, exc
     return render_template("accounts/_presence.html", user_id=user_id, state=state, mute=mute,
+                           mute_error=mute_error, hint=hint_for(mute_error.code) if mute_error else "",
                            forever=accounts.MUTE_FOREVER, protected=is_protected(user_id),
                            mute_choices=accounts.MUTE_CHOICES)
 
