@@ -72,6 +72,28 @@ def test_templates_and_static_load_nothing_from_another_host():
     assert offenders == [], "external URLs in src/href (the console must work offline)"
 
 
+STATIC_REF = re.compile(r"""url_for\(\s*['"]static['"]\s*,\s*filename\s*=\s*['"]([^'"]+)['"]""")
+
+
+def _template_files():
+    for dirpath, _dirs, files in os.walk(os.path.join(ROOT, "templates")):
+        for name in files:
+            if name.endswith(".html"):
+                yield os.path.join(dirpath, name)
+
+
+def test_every_static_file_a_template_names_exists():
+    named, missing = set(), []
+    for path in _template_files():
+        with open(path, encoding="utf-8") as fh:
+            for ref in STATIC_REF.findall(fh.read()):
+                named.add(ref)
+                if not os.path.isfile(os.path.join(ROOT, "static", ref)):
+                    missing.append(f"{os.path.relpath(path, ROOT)} -> static/{ref}")
+    assert {"vendor/htmx.min.js", "vendor/sse.js"} <= named, "the base layout must load the vendored htmx"
+    assert missing == []
+
+
 LOCAL_STATE = re.compile(r"(^|/)(instance/|\.venv/|test-artifacts/|node_modules/)|\.(db|sqlite3?|pem|key)$")
 
 
