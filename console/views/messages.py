@@ -20,6 +20,7 @@ bp = Blueprint("messages", __name__, url_prefix="/messages")
 
 PAGE_SIZE = 50
 RESULTS_SHOWN = 1000
+ACCOUNT_PAGE = "account.detail"  # the accounts section's page of one account
 
 
 def _problems(problems, status: int = 200):
@@ -160,7 +161,14 @@ def _range(args) -> tuple[int, int]:
 def conversation():
     a, b = (request.args.get("a") or "").strip(), (request.args.get("b") or "").strip()
     return render_template("messages/conversation.html", a=a, b=b, since=request.args.get("since", ""),
-                           until=request.args.get("until", ""))
+                           until=request.args.get("until", ""), account_urls=_account_urls(a, b))
+
+
+def _account_urls(*user_ids: str) -> dict[str, str]:
+    """Links to the account pages (when the accounts section is installed)."""
+    if ACCOUNT_PAGE not in current_app.view_functions:
+        return {}
+    return {uid: url_for(ACCOUNT_PAGE, user_id=uid) for uid in user_ids if uid}
 
 
 @bp.route("/conversation/page")

@@ -27,11 +27,16 @@ def test_conversation_pages_render_every_message_with_continuation(signed_in, sa
     from console.views import messages as view
 
     monkeypatch.setattr(view, "PAGE_SIZE", 3)
-    for n in range(5):
-        _send(sandbox, "alice", "bob", f"message number {n}", n)
+    now = int(time.time())
+    for n in range(5):  # one second apart, so "newest first" is well defined
+        sandbox.invoke("openim/importmsg", {
+            "SyncFromOldSystem": 2, "From_Account": "alice", "To_Account": "bob", "MsgRandom": n + 1,
+            "MsgTimeStamp": now - 100 + n,
+            "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": f"message number {n}"}}]})
     viewer = signed_in("viewer")
     page = viewer.get("/messages/conversation?a=alice&b=bob").get_data(as_text=True)
     assert "/messages/conversation/page?" in page and "Unread for bob" in page
+    assert 'href="/accounts/u/alice"' in page  # the accounts section's page of each side
     first = viewer.get("/messages/conversation/page?a=alice&b=bob", headers={"HX-Request": "true"})
     html = first.get_data(as_text=True)
     assert html.count('class="message ') == 3 and "Older messages" in html
