@@ -1,0 +1,113 @@
+"""A group's life in a real browser: create it, add three members, mute one, send a message, see it
+in the history, recall it, transfer ownership, destroy the group. Screenshots go to
+test-artifacts/screenshots/."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+GID = "pw-team"
+
+
+def _card(page, rid: str):
+    return page.locator(f"#card-{rid}")
+
+
+def _tab(page, name: str):
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Group").get_by_role("link", name=name, exact=True).click()
+
+
+def _reloads(page, click):
+    """Click something whose answer reloads the page (HX-Redirect), and wait for the new page."""
+    with page.expect_navigation():
+        click()
+
+
+def test_group_life_create_members_mute_message_recall_transfer_destroy(page, live_server, tim, screenshot):
+    tim.account.import_accounts(["alice", "bob", "carol", "dave"])
+    groups = live_server.sandbox.state.groups
+    page.on("dialog", lambda dialog: dialog.accept())
+    live_server.sign_in(page)
+
+    # create
+    page.goto(live_server.url + "/groups")
+    page.get_by_role("link", name="New group").click()
+    page.select_option("select[name=type]", "Public")
+    page.fill("input[name=name]", "Playwright team")
+    page.fill("input[name=group_id]", GID)
+    page.fill("input[name=owner]", "alice")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create group").click()
+    assert page.locator(".flash-success").inner_text().startswith(f"Group {GID} is ready")
+    assert groups.get(GID).owner == "alice"
+    screenshot(page, "groups-01-created")
+
+    # add three members
+    _tab(page, "Members")
+    add = _card(page, "r-add")
+    add.locator("textarea[name=accounts]").fill("bob\ncarol\ndave")
+    add.get_by_role("button", name="Add").click()
+    results = page.locator("#r-add table.results tbody tr")
+    results.first.wait_for()
+    assert results.count() == 3 and page.locator("#r-add .badge-ok").count() == 3
+    assert set(groups.get(GID).members) == {"alice", "bob", "carol", "dave"}
+    screenshot(page, "groups-02-members-added")
+
+    # mute one
+    page.reload()
+    mute = _card(page, "r-mute")
+    mute.locator("textarea[name=accounts]").fill("dave")
+    mute.locator("input[name=duration]").fill("5")
+    mute.locator("select[name=unit]").select_option("minutes")
+    _reloads(page, lambda: mute.get_by_role("button", name="Mute", exact=True).click())
+    assert "dave" in page.locator("#muted-list").inner_text()
+    assert groups.get(GID).mute_until("dave", time.time()) > time.time()
+    screenshot(page, "groups-03-muted")
+
+    # send a message and see it in the history
+    _tab(page, "Messages")
+    send = _card(page, "r-send")
+    send.locator("textarea[name=text]").fill("hello from the browser")
+    _reloads(page, lambda: send.get_by_role("button", name="Send", exact=True).click())
+    row = page.locator("#message-rows tr", has_text="hello from the browser")
+    assert row.count() == 1
+    seq = row.get_attribute("data-seq")
+    screenshot(page, "groups-04-message-sent")
+
+    # recall it
+    _reloads(page, lambda: row.get_by_role("button", name="Recall").click())
+    recalled = page.locator(f'#message-rows tr[data-seq="{seq}"]')
+    assert "recalled" in recalled.inner_text() and "hello from the browser" not in recalled.inner_text()
+    assert [m.recalled for m in groups.get(GID).messages if m.seq == int(seq)] == [True]
+    screenshot(page, "groups-05-recalled")
+
+    # transfer ownership
+    _tab(page, "Members")
+    owner = _card(page, "r-owner")
+    owner.locator("input[name=account]").fill("bob")
+    _reloads(page, lambda: owner.get_by_role("button", name="Transfer").click())
+    assert "bob now owns the group" in page.locator(".flash-success").inner_text()
+    assert groups.get(GID).owner == "bob"
+    assert page.locator('#member-rows tr[data-member="bob"]').inner_text().split()[1] == "Owner"
+    screenshot(page, "groups-06-owner-transferred")
+
+    # destroy after typing the group ID
+    _tab(page, "Overview")
+    destroy = _card(page, "r-destroy")
+    destroy.locator("input[name=confirm]").fill("pw-tea")
+    destroy.get_by_role("button", name="Destroy group").click()
+    page.locator("#r-destroy .form-error").wait_for()
+    assert groups.get(GID) is not None
+    destroy.locator("input[name=confirm]").fill(GID)
+    _reloads(page, lambda: destroy.get_by_role("button", name="Destroy group").click())
+    assert page.url.endswith("/groups")
+    assert f"Group {GID} was destroyed" in page.locator(".flash-success").inner_text()
+    assert groups.get(GID) is None
+    screenshot(page, "groups-07-destroyed")
+
+    assert page.console_log.csp_violations() == []
+    assert [e for e in page.console_log.errors() if "favicon" not in e] == []
