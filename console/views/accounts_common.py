@@ -11,7 +11,6 @@ from console.errors import hint_for, toast
 from console.models import Job, JobResult
 
 MAX_FORM_IDS = 1000
-RESULT_ROWS = 500
 
 
 def checked_user_id(user_id: str) -> str:
@@ -76,6 +75,10 @@ def done(message: str, trigger: str | None = None):
     return render_template("accounts/_done.html", message=message), 200, ({"HX-Trigger": trigger} if trigger else {})
 
 
-def job_results(job: Job, limit: int = RESULT_ROWS) -> list[JobResult]:
-    return list(db.session.scalars(select(JobResult).where(JobResult.job_id == job.id)
-                                   .order_by(JobResult.seq).limit(limit)))
+def job_results(job: Job, show_all_up_to: int = 50, limit: int = 200) -> list[JobResult]:
+    """Per-item results to show under a finished job: all of a small job, the failures of a big one
+    (the CSV download has every row)."""
+    stmt = select(JobResult).where(JobResult.job_id == job.id).order_by(JobResult.seq)
+    if job.total > show_all_up_to:
+        stmt = stmt.where(JobResult.ok.is_(False))
+    return list(db.session.scalars(stmt.limit(limit)))
