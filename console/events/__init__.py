@@ -3,7 +3,7 @@
 `init_app(app)` wires one `EventsRuntime` per app (in `app.extensions["events"]`):
 - the lean `/callback` WSGI handler mounted in front of Flask (console/callback_endpoint.py);
 - the group-commit writer, whose commits wake the broker (in-process, or Redis pub/sub with
-  `REDIS_URL`) and feed the account directory on its own thread;
+  `REDIS_URL`) and feed the account directory from the writer thread, between commits;
 - the retention pruner and the `flask events export|prune` commands.
 
 Settings (environment or create_app config): `CALLBACK_MAX_BYTES` (1 MiB), `CALLBACK_MAX_SKEW`
@@ -50,15 +50,15 @@ class EventsRuntime:
         self.hub = Hub()
         self.bus = make_bus(self.hub, app.config.get("REDIS_URL"))
         self.feed = DirectoryFeed(self.engine)
-        self.writer = GroupWriter(self.engine, on_commit=self._after_commit)
+        self.writer = GroupWriter(self.engine, on_commit=self._after_commit, on_idle=self.feed.feed)
         self.streams = threading.BoundedSemaphore(int(app.config["EVENTS_MAX_STREAMS"]))
         self.stopping = threading.Event()
         self._pruned_at = time.monotonic()
         rules.cache.ttl = float(app.config["RULES_CACHE_SECONDS"])
 
     def _after_commit(self, rows: list[dict]) -> None:
-        self.bus.publish(max(row["id"] for row in rows))
-        self.feed.put(rows)
+        self.bus.publish()
+        self.feed.add(rows)
         if time.monotonic() - self._pruned_at > PRUNE_EVERY:
             self._pruned_at = time.monotonic()
             threading.Thread(target=self.prune_expired, name="events-prune", daemon=True).start()
@@ -78,8 +78,8 @@ class EventsRuntime:
             return 0
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait for the writer, then the directory feed (tests and CLI)."""
-        return self.writer.flush(timeout) and self.feed.flush(timeout)
+        """Wait for the writer and the directory feed (tests and CLI)."""
+        return self.writer.flush(timeout)
 
     def replay(self, event_id: int):
         """Run a stored event through the current rules and the directory feed again.

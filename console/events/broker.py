@@ -1,6 +1,6 @@
 """Live fan-out: who has to wake up when new callback rows are committed.
 
-The database is the source of truth; the broker only says "something new, up to id N". Each
+The database is the source of truth; the broker only says "something new was committed". Each
 open SSE stream holds a `Subscription` of the process-wide `Hub` and reads its rows from the
 database when woken, which also gives `Last-Event-ID` replay for free.
 
@@ -43,7 +43,6 @@ class Hub:
     def __init__(self):
         self._lock = threading.Lock()
         self._subs: set[Subscription] = set()
-        self.last_id = 0
 
     def subscribe(self) -> Subscription:
         sub = Subscription()
@@ -57,8 +56,7 @@ class Hub:
         with self._lock:
             self._subs.discard(sub)
 
-    def notify(self, last_id: int) -> None:
-        self.last_id = max(self.last_id, last_id)
+    def notify(self) -> None:
         with self._lock:
             subs = list(self._subs)
         for sub in subs:
@@ -83,8 +81,8 @@ class LocalBus:
     def __init__(self, hub: Hub):
         self.hub = hub
 
-    def publish(self, last_id: int) -> None:
-        self.hub.notify(last_id)
+    def publish(self) -> None:
+        self.hub.notify()
 
     def start(self) -> None:
         pass
@@ -105,13 +103,13 @@ class RedisBus:
         self._pid = 0
         self._lock = threading.Lock()
 
-    def publish(self, last_id: int) -> None:
+    def publish(self) -> None:
         self.start()
         try:
-            self._redis.publish(self.channel, str(last_id))
+            self._redis.publish(self.channel, b"new")
         except Exception as exc:  # noqa: BLE001 - Redis down: local viewers still hear of it
             log.warning("redis publish failed (%s); notifying this process only", type(exc).__name__)
-            self.hub.notify(last_id)
+            self.hub.notify()
 
     def start(self) -> None:
         """Start the listener (once per process: after a gunicorn fork it starts again)."""
@@ -131,12 +129,9 @@ class RedisBus:
                 pubsub.subscribe(self.channel)
                 delay = 0.5
                 # A subscriber may have missed something while we were (re)connecting.
-                self.hub.notify(0)
-                for message in pubsub.listen():
-                    try:
-                        self.hub.notify(int(message["data"]))
-                    except (TypeError, ValueError):
-                        continue
+                self.hub.notify()
+                for _message in pubsub.listen():
+                    self.hub.notify()
             except Exception as exc:  # noqa: BLE001 - reconnect forever; streams also poll
                 log.warning("redis listener lost (%s); reconnecting", type(exc).__name__)
                 time.sleep(delay)

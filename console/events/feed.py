@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from console import directory
 from console.events.ingest import directory_items
-from console.events.writer import BatchThread
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +26,21 @@ def feed_directory(engine: Engine, rows: list[dict]) -> int:
     return len(items)
 
 
-class DirectoryFeed(BatchThread):
-    """Committed groups of rows, fed to the directory in batches by one thread per process."""
-
-    name = "callback-directory-feed"
+class DirectoryFeed:
+    """Rows committed since the last feed; the writer thread feeds them when it is idle-ish
+    (at most every `BatchThread.idle_every`), so directory upserts never fight the inserts."""
 
     def __init__(self, engine: Engine):
-        super().__init__(max_batch=64)
         self.engine = engine
+        self._rows: list[dict] = []
 
-    def handle(self, batch: list) -> None:
-        rows = [row for group in batch for row in group]
-        feed_directory(self.engine, rows)
+    def add(self, rows: list[dict]) -> None:
+        self._rows.extend(row for row in rows if row.get("duplicate_of") is None)
+
+    def feed(self) -> None:
+        rows, self._rows = self._rows, []
+        if rows:
+            try:
+                feed_directory(self.engine, rows)
+            except Exception:  # noqa: BLE001 - the directory is a convenience, never a blocker
+                log.exception("feeding %d callback rows to the directory failed", len(rows))

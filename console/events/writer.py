@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from console.models_events import CallbackEvent, CallbackRefusal
@@ -28,14 +28,13 @@ log = logging.getLogger(__name__)
 EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
 MAX_GROUP = 256
-_RETURNING = EVENTS.insert().returning(EVENTS.c.id, sort_by_parameter_order=True)
+_INSERT = EVENTS.insert()
 
 
 @dataclass
 class Stored:
     """What the writer did with one row."""
 
-    id: int
     ack: str
     decision: str | None
     duplicate_of: int | None
@@ -65,12 +64,17 @@ class _Refusal:
 
 
 class BatchThread:
-    """A queue drained in batches by one daemon thread, started lazily (again after a fork)."""
+    """A queue drained in batches by one daemon thread, started lazily (again after a fork).
+
+    `idle()` runs on the same thread at least every `idle_every` seconds and before a `flush()`
+    returns: deferred work (the directory feed) goes there, so it never competes for the lock.
+    """
 
     name = "batch"
 
-    def __init__(self, max_batch: int = MAX_GROUP):
+    def __init__(self, max_batch: int = MAX_GROUP, idle_every: float = 0.25):
         self.max_batch = max_batch
+        self.idle_every = idle_every
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._pid = 0
@@ -81,7 +85,7 @@ class BatchThread:
         self._queue.put(item)
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until everything queued so far is handled (tests, CLI, shutdown)."""
+        """Wait until everything queued so far is handled, idle work included."""
         marker = Pending({})
         self.put(marker)
         return marker.done.wait(timeout)
@@ -96,16 +100,25 @@ class BatchThread:
                 self._thread.start()
 
     def _run(self) -> None:
+        idled = time.monotonic()
         while True:
-            batch = [self._queue.get()]
-            while len(batch) < self.max_batch:
+            try:
+                batch = [self._queue.get(timeout=self.idle_every)]
+            except queue.Empty:
+                batch = []
+            while batch and len(batch) < self.max_batch:
                 try:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
             markers = [p for p in batch if isinstance(p, Pending) and not p.row]
+            work = [item for item in batch if not any(item is m for m in markers)]
             try:
-                self.handle([item for item in batch if not any(item is m for m in markers)])
+                if work:
+                    self.handle(work)
+                if markers or not batch or time.monotonic() - idled >= self.idle_every:
+                    idled = time.monotonic()
+                    self.idle()
             except Exception:  # noqa: BLE001 - the thread must survive anything
                 log.exception("%s: batch failed", self.name)
             for marker in markers:
@@ -114,6 +127,9 @@ class BatchThread:
     def handle(self, batch: list) -> None:
         raise NotImplementedError
 
+    def idle(self) -> None:
+        pass
+
 
 class GroupWriter(BatchThread):
     """Commits callback rows in groups; `on_commit(rows)` runs after each commit."""
@@ -121,10 +137,11 @@ class GroupWriter(BatchThread):
     name = "callback-writer"
 
     def __init__(self, engine: Engine, on_commit: Callable[[list[dict]], None] | None = None,
-                 max_group: int = MAX_GROUP):
+                 on_idle: Callable[[], None] | None = None, max_group: int = MAX_GROUP):
         super().__init__(max_group)
         self.engine = engine
         self.on_commit = on_commit
+        self.on_idle = on_idle
         self.groups = 0
         self.rows = 0
 
@@ -135,6 +152,10 @@ class GroupWriter(BatchThread):
 
     def count_refusal(self, reason: str, status: int, detail: str) -> None:
         self.put(_Refusal(reason, status, detail[:256], int(time.time() * 1000)))
+
+    def idle(self) -> None:
+        if self.on_idle is not None:
+            self.on_idle()
 
     def handle(self, batch: list) -> None:
         pendings = [p for p in batch if isinstance(p, Pending)]
@@ -171,7 +192,7 @@ class GroupWriter(BatchThread):
             stored = _first_deliveries(conn, {p.row["dedup_key"] for p in pendings})
             in_group: dict[str, dict] = {}
             firsts: list[Pending] = []
-            repeats: list[Pending] = []  # repeat a row of this very group: need its id first
+            repeats: list[Pending] = []  # repeat a row of this very group: inserted after it
             for pending in pendings:
                 key = pending.row["dedup_key"]
                 if key in stored:
@@ -183,26 +204,32 @@ class GroupWriter(BatchThread):
                     in_group[key] = pending.row
                     firsts.append(pending)
             _insert(conn, firsts)
-            for pending in repeats:
-                _answer_as(pending.row, in_group[pending.row["dedup_key"]])
-            _insert(conn, repeats)
+            if repeats:
+                firsts_now = _first_deliveries(conn, {p.row["dedup_key"] for p in repeats})
+                for pending in repeats:
+                    _answer_as(pending.row, firsts_now[pending.row["dedup_key"]])
+                _insert(conn, repeats)
             for refusal in refusals:
                 _count(conn, refusal)
         for pending in pendings:
             row = pending.row
-            pending.result = Stored(row["id"], row["ack"], row["decision"], row["duplicate_of"])
+            pending.result = Stored(row["ack"], row["decision"], row["duplicate_of"])
         return [p.row for p in pendings]
+
+
+_FIRST_DELIVERIES = (
+    select(EVENTS.c.id, EVENTS.c.dedup_key, EVENTS.c.ack, EVENTS.c.decision, EVENTS.c.rule_id,
+           EVENTS.c.rule_name)
+    .where(EVENTS.c.dedup_key.in_(bindparam("keys", expanding=True)), EVENTS.c.duplicate_of.is_(None))
+    .order_by(EVENTS.c.id.desc()))
 
 
 def _first_deliveries(conn: Connection, keys: set[str]) -> dict[str, dict]:
     """dedup_key -> the stored first delivery, for the keys already in the table."""
     if not keys:
         return {}
-    query = (select(EVENTS.c.id, EVENTS.c.dedup_key, EVENTS.c.ack, EVENTS.c.decision,
-                    EVENTS.c.rule_id, EVENTS.c.rule_name)
-             .where(EVENTS.c.dedup_key.in_(keys), EVENTS.c.duplicate_of.is_(None))
-             .order_by(EVENTS.c.id.desc()))
-    return {found.dedup_key: found._asdict() for found in conn.execute(query)}
+    return {found.dedup_key: found._asdict()
+            for found in conn.execute(_FIRST_DELIVERIES, {"keys": list(keys)})}
 
 
 def _answer_as(row: dict, original: dict) -> None:
@@ -212,10 +239,9 @@ def _answer_as(row: dict, original: dict) -> None:
 
 
 def _insert(conn: Connection, pendings: list[Pending]) -> None:
+    """One executemany: no RETURNING, nobody on the hot path needs the new ids."""
     if pendings:
-        rows = [p.row for p in pendings]
-        for row, found in zip(rows, conn.execute(_RETURNING, rows)):
-            row["id"] = found.id
+        conn.execute(_INSERT, [p.row for p in pendings])
 
 
 def _count(conn: Connection, refusal: _Refusal) -> None:

@@ -1,0 +1,312 @@
+"""Benchmark of the callback hot path (not part of the test suite).
+
+    .venv/bin/python tests/bench/callback_ingest.py [--seconds 10] [--connections 16]
+        [--workers 1] [--threads 16] [--viewers 50] [--database-url URL] [--redis-url URL]
+
+1. A bare ack-only WSGI app (`bare_app` below: read the body, answer the OK ack) and then the
+   console (`wsgi:app`) run under the same gunicorn settings as `make run` deploys them
+   (gthread, 1 worker, 16 threads; SQLite under a temporary instance unless --database-url).
+2. A separate load process posts signed State.StateChange callbacks over keep-alive connections
+   for --seconds and reports acks and latencies.
+3. Printed: durable callbacks/s (rows the database holds afterwards / duration), the ratio to the
+   bare ceiling, p50/p99 ack latency, lost = acked - stored (must be 0), then the ack-to-browser
+   latency with --viewers open SSE streams. Targets: ratio >= 0.6 (goal 0.7), p99 < 50 ms,
+   0 lost, ack-to-browser p99 < 100 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from urllib.parse import urlencode
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.dirname(sys.executable)
+APP_ID = 1400000001
+TOKEN = "bench-callback-token"
+PASSWORD = "bench password long enough"
+ACK = b'{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
+
+
+def bare_app(environ, start_response):
+    """The ceiling: what answering a callback costs with no work at all."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    environ["wsgi.input"].read(length)
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(ACK)))])
+    return [ACK]
+
+
+# ---- servers ----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class Gunicorn:
+    def __init__(self, target: str, env: dict, args, chdir: str = ROOT):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [os.path.join(BIN, "gunicorn"), "-k", "gthread", "--workers", str(args.workers),
+             "--threads", str(args.threads), "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2",
+             "--chdir", chdir, target],
+            env=env, stdout=subprocess.DEVNULL, start_new_session=True,
+            stderr=open(os.environ["BENCH_SERVER_LOG"], "a") if os.environ.get("BENCH_SERVER_LOG")
+            else subprocess.DEVNULL)
+        wait_listening(self.port)
+        time.sleep(1.0)  # workers import the app after the socket is bound
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+# ---- load (runs in its own process) -----------------------------------------------------------
+
+def signed_path(command: str) -> str:
+    import hashlib
+
+    at = int(time.time())
+    return "/callback?" + urlencode({
+        "SdkAppid": APP_ID, "CallbackCommand": command, "contenttype": "json", "ClientIP": "203.0.113.9",
+        "OptPlatform": "Android", "RequestTime": at,
+        "Sign": hashlib.sha256(f"{TOKEN}{at}".encode()).hexdigest()})
+
+
+def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | None, pace: float):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    n = 0
+    while time.time() < stop_at:
+        n += 1
+        user = f"{tag}-{n}"
+        body = json.dumps({"CallbackCommand": "State.StateChange", "EventTime": int(time.time() * 1000),
+                           "Info": {"Action": "Login", "To_Account": user, "Reason": "Register"}})
+        started = time.perf_counter()
+        try:
+            conn.request("POST", signed_path("State.StateChange"), body,
+                         {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            ok = response.status == 200 and json.loads(response.read()).get("ErrorCode") == 0
+        except (OSError, http.client.HTTPException, ValueError):
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            ok = False
+        elapsed = time.perf_counter() - started
+        if ok:
+            out.append(elapsed)
+            if marks is not None:
+                marks[user] = time.time()
+        if pace:
+            time.sleep(pace)
+
+
+def load(port: int, seconds: float, connections: int, pace: float = 0.0, queue=None) -> None:
+    """Post callbacks from `connections` threads; put (latencies, ack marks) on `queue`."""
+    stop_at = time.time() + seconds
+    latencies: list[float] = []
+    marks: dict = {}
+    threads = [threading.Thread(target=_load_thread,
+                                args=(port, stop_at, f"c{i}", latencies, marks, pace))
+               for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put((latencies, marks))
+
+
+def run_load(port: int, seconds: float, connections: int, pace: float = 0.0):
+    queue = mp.get_context("spawn").Queue()
+    proc = mp.get_context("spawn").Process(target=load, args=(port, seconds, connections, pace, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+# ---- SSE viewers (their own process too) ------------------------------------------------------
+
+def _session_cookie(port: int, name: str) -> str:
+    import requests
+
+    s = requests.Session()
+    base = f"http://127.0.0.1:{port}"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', s.get(base + "/login").text).group(1)
+    for c in s.cookies:
+        c.secure = False
+    s.post(base + "/login", data={"name": name, "password": PASSWORD, "csrf_token": token},
+           allow_redirects=False)
+    return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+
+
+def _viewer(port: int, cookie: str, seen: list, ready: threading.Barrier, stop: threading.Event):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall((f"GET /events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+                  "Accept: text/event-stream\r\n\r\n").encode())
+    sock.settimeout(1.0)
+    buffer = b""
+    mine: set = set()
+    ready.wait()
+    while not stop.is_set():
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        now = time.time()
+        buffer += chunk
+        for user in re.findall(rb"\b(c\d+-\d+)\b", buffer):
+            if user not in mine:
+                mine.add(user)
+                seen.append((user.decode(), now))
+        buffer = buffer[-64:]
+    sock.close()
+
+
+def viewers(port: int, count: int, cookie: str, seconds: float, queue, started) -> None:
+    seen: list = []
+    stop = threading.Event()
+    ready = threading.Barrier(count + 1)
+    threads = [threading.Thread(target=_viewer, args=(port, cookie, seen, ready, stop), daemon=True)
+               for _ in range(count)]
+    for t in threads:
+        t.start()
+    ready.wait()
+    started.set()
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join(2)
+    queue.put(seen)
+
+
+# ---- the run ----------------------------------------------------------------------------------
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000
+
+
+def stored_count(database_url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM callback_event")).scalar()
+    engine.dispose()
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--viewers", type=int, default=50)
+    parser.add_argument("--sse-rate", type=float, default=50, help="callbacks/s during the SSE phase")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--redis-url", default=None)
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="bench-callback-")
+    database_url = args.database_url or f"sqlite:///{tmp}/console.db"
+    env = {**os.environ, "DATABASE_URL": database_url, "TIM_APP_ID": str(APP_ID),
+           "TIM_SECRET": "bench-secret", "TIM_BASE_URL": "http://127.0.0.1:9",
+           "TIM_CALLBACK_TOKEN": TOKEN, "SECRET_KEY": "bench-secret-key",
+           "CONSOLE_INSTANCE": os.path.join(tmp, "instance"), "LOGIN_LIMIT": "1000 per minute",
+           "EVENTS_MAX_STREAMS": str(args.viewers + 8),
+           "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    else:
+        env.pop("REDIS_URL", None)
+    flask = [os.path.join(BIN, "flask"), "--app", "wsgi"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(flask + ["operators", "create", "bench", "--role", "viewer", "--password-stdin"],
+                   cwd=ROOT, env=env, check=True, capture_output=True, input=(PASSWORD + "\n").encode())
+    print(f"gunicorn gthread, {args.workers} worker(s) x {args.threads} threads; "
+          f"{args.connections} load connections for {args.seconds:.0f}s; db {database_url.split(':')[0]}")
+
+    bare = Gunicorn("callback_ingest:bare_app", env, args, chdir=os.path.dirname(__file__))
+    try:
+        bare_lat, _ = run_load(bare.port, args.seconds, args.connections)
+    finally:
+        bare.stop()
+    bare_rate = len(bare_lat) / args.seconds
+
+    console = Gunicorn(os.environ.get("BENCH_CONSOLE_APP", "wsgi:app"), env, args)
+    try:
+        before = stored_count(database_url)
+        lat, _ = run_load(console.port, args.seconds, args.connections)
+        time.sleep(0.5)
+        stored = stored_count(database_url) - before
+        rate = stored / args.seconds
+        print(f"bare ack-only   : {bare_rate:8.0f} acks/s   p50 {pct(bare_lat, .5):6.2f} ms  "
+              f"p99 {pct(bare_lat, .99):6.2f} ms")
+        print(f"console /callback: {rate:8.0f} durable callbacks/s   p50 {pct(lat, .5):6.2f} ms  "
+              f"p99 {pct(lat, .99):6.2f} ms")
+        print(f"ratio to bare   : {rate / bare_rate:8.2f}   (target >= 0.6, goal 0.7)")
+        print(f"lost            : {len(lat) - stored:8d}   (acked {len(lat)}, stored {stored}; target 0)")
+
+        cookie = _session_cookie(console.port, "bench")
+        ctx = mp.get_context("spawn")
+        queue, started = ctx.Queue(), ctx.Event()
+        sse_seconds = max(args.seconds, 5)
+        watcher = ctx.Process(target=viewers,
+                              args=(console.port, args.viewers, cookie, sse_seconds + 3, queue, started))
+        watcher.start()
+        started.wait(30)
+        time.sleep(0.5)
+        per_conn = max(1, args.connections // 4)
+        _lat, marks = run_load(console.port, sse_seconds, per_conn, pace=per_conn / args.sse_rate)
+        seen = queue.get()
+        watcher.join()
+        delays = [t - marks[user] for user, t in seen if user in marks]
+        got = {}
+        for user, _t in seen:
+            got[user] = got.get(user, 0) + 1
+        complete = sum(1 for user in marks if got.get(user, 0) >= args.viewers)
+        print(f"ack-to-browser  : {args.viewers} SSE viewers, {len(marks)} callbacks at ~{args.sse_rate:.0f}/s: "
+              f"p50 {pct(delays, .5):6.1f} ms  p99 {pct(delays, .99):6.1f} ms  "
+              f"({complete}/{len(marks)} seen by every viewer; target p99 < 100 ms)")
+        if delays:
+            print(f"                  mean {statistics.mean(delays) * 1000:.1f} ms over {len(delays)} deliveries")
+    finally:
+        console.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
