@@ -182,10 +182,14 @@ def operators_setup_url(rotate):
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def jobs_worker(workers):
     """Run the Huey consumer that executes jobs (resumes interrupted ones at start)."""
+    import logging
+
     huey = current_app.extensions["huey"]
     if huey.immediate:
         raise click.ClickException("jobs run in immediate mode here; no consumer is needed")
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Poll at least every second when idle (huey's default backs off to 10 s): jobs start promptly.
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=1.0)
     consumer.run()
 
 
