@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import re
+import zoneinfo
 from collections.abc import Iterable, Mapping
 
 from flask_babel import gettext as _
@@ -424,8 +425,18 @@ def parse_local_time(value: str | None, tz) -> int | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
+        parsed = parsed.replace(tzinfo=_zoneinfo(tz))
     return int(parsed.timestamp())
+
+
+def _zoneinfo(tz) -> dt.tzinfo:
+    """A zoneinfo zone for `tz`: Flask-Babel hands out pytz zones, whose replace(tzinfo=...)
+    would apply the zone's first historical offset (LMT) instead of today's."""
+    name = getattr(tz, "zone", None) or getattr(tz, "key", None)
+    try:
+        return zoneinfo.ZoneInfo(name) if name else (tz or dt.timezone.utc)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.timezone.utc
 
 
 def unread_counts(tim, user_id: str, peers: Iterable[str]) -> dict:

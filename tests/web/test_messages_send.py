@@ -157,3 +157,28 @@ def test_batch_job_splits_into_calls_of_500(signed_in, app, sandbox, audit_rows)
     assert [len(r.request["To_Account"]) if isinstance(r.request["To_Account"], list) else r.request["To_Account"]
             for r in rows] in ([500, 120], ["[500 items]", 120])
     assert all(r.outcome == "ok" for r in rows)
+
+
+def test_pacing_follows_the_batch_limits():
+    from console.messaging import pacing
+
+    assert pacing(500) == {"count": 500, "calls": 1, "per_minute": 12000, "per_call": 500, "min_seconds": 0}
+    assert pacing(501)["calls"] == 2
+    slow = pacing(30000)  # 12,000 go out at once, the other 18,000 need 1.5 more minutes
+    assert slow["calls"] == 60 and slow["min_seconds"] == 90
+
+
+def test_batch_page_shows_the_limit(signed_in):
+    html = signed_in("viewer").get("/messages/batch").get_data(as_text=True)
+    assert "12,000 messages per minute" in html and 'name="csv"' in html and 'name="use_directory"' in html
+
+
+def test_local_times_use_the_zone_offset_of_today():
+    import flask_babel
+
+    from console.messaging import parse_local_time
+
+    shanghai = flask_babel.timezone("Asia/Shanghai")  # a pytz zone, as Flask-Babel gives it
+    assert parse_local_time("2026-11-20T08:00", shanghai) == 1795132800  # 00:00 UTC, not LMT +08:06
+    assert parse_local_time("2026-11-20T00:00:00", None) == 1795132800
+    assert parse_local_time("yesterday", shanghai) is None
