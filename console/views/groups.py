@@ -12,7 +12,7 @@ from console.errors import wants_fragment
 from console.security import role_required
 from console.tim import TimError
 from console.views import groups_members, groups_messages  # noqa: F401  (register the tabs' routes)
-from console.views.groups_common import bp, done, form_problem, hint, load_group
+from console.views.groups_common import bp, done, hint, load_group
 
 __all__ = ["bp"]
 
@@ -45,7 +45,7 @@ def index():
 def refresh():
     group_type = request.form.get("type") or None
     if group_type not in (None, *domain.TYPES):
-        return form_problem(_("Unknown group type."))
+        raise domain.FormError(_("Unknown group type."))
     job = group_jobs.start_refresh(g.tim, current_user, group_type)
     return render_template("groups/_refresh_job.html", job=job)
 
@@ -118,10 +118,7 @@ def detail(group_id: str):
 @role_required("operator")
 def edit(group_id: str):
     group = load_group(group_id)
-    try:
-        changes = domain.clean_edit(request.form, group)
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    changes = domain.clean_edit(request.form, group)
     g.tim.group.update_group(group.id, **changes)
     domain.cache_groups(db.session, [g.tim.group.get_group(group.id)])
     db.session.commit()
@@ -133,7 +130,7 @@ def edit(group_id: str):
 def destroy(group_id: str):
     typed = (request.form.get("confirm") or "").strip()
     if not typed or typed != group_id:
-        return form_problem(_("Type the group ID exactly to destroy the group."))
+        raise domain.FormError(_("Type the group ID exactly to destroy the group."))
     g.tim.group.destroy_group(group_id)
     domain.uncache(db.session, group_id)
     db.session.commit()

@@ -52,11 +52,33 @@ def _errors(exc: TimError):
                            code=exc.code, hint=hint(exc.code)), status
 
 
-def load_group(group_id: str):
-    """The group's full record from IM (404 when it does not exist)."""
+@bp.errorhandler(domain.FormError)
+def _form_error(exc: domain.FormError):
+    """An invalid action form (or a type that forbids the action): said next to the form."""
+    return form_problem(str(exc))
+
+
+def load_group(group_id: str, need: str | None = None):
+    """The group's full record from IM (404 when it does not exist). With `need`, a group whose type
+    forbids that feature is refused with the reason (a FormError), before any other IM call."""
     if not group_id or len(group_id.encode()) > 128:
         abort(404)
-    return g.tim.group.get_group(group_id)
+    group = g.tim.group.get_group(group_id)
+    if need:
+        refuse(group, need)
+    return group
+
+
+def refuse(group, feature: str) -> None:
+    """Raise FormError with the reason when `group`'s type forbids `feature`."""
+    reason = domain.forbidden(group.type).get(feature)
+    if reason:
+        raise domain.FormError(reason)
+
+
+def tab_url(tab: str, group_id: str) -> str:
+    """Where an action of a tab sends the operator back to."""
+    return url_for(f"groups.{tab}", group_id=group_id)
 
 
 def form_problem(message: str, target_status: int = 400):
@@ -79,10 +101,6 @@ def outcomes(message: str, items: list, *, job=None):
     """Per-item results of a batch action, as a fragment."""
     return render_template("groups/_result.html", message=message, items=items, job=job,
                            ok=sum(1 for i in items if i.ok), failed=sum(1 for i in items if not i.ok))
-
-
-def group_url(endpoint: str, group_id: str, **kwargs) -> str:
-    return url_for(endpoint, group_id=group_id, **kwargs)
 
 
 def checked(name: str) -> bool:

@@ -1,18 +1,18 @@
-"""The group's members tab: paged list and search, and every member action."""
+"""The group's members tab: paged list and search, and every member action.
+
+Invalid forms raise `FormError`, which the blueprint answers next to the form (groups_common)."""
 from __future__ import annotations
 
-from flask import g, render_template, request, url_for
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from console import group_jobs
 from console import groups as domain
 from console.security import role_required
-from console.views.groups_common import bp, checked, done, form_problem, load_group, outcomes
+from console.views.groups_common import bp, checked, done, load_group, outcomes, tab_url
 
-
-def _members_url(group_id: str) -> str:
-    return url_for("groups.members", group_id=group_id)
+FormError = domain.FormError
 
 
 @bp.route("/<path:group_id>/members")
@@ -38,132 +38,92 @@ def members(group_id: str):
     return render_template("groups/members.html", **ctx)
 
 
-def _forbid(group, feature: str):
-    reason = domain.forbidden(group.type).get(feature)
-    return form_problem(reason) if reason else None
+def _accounts(max_items: int) -> list[str]:
+    return domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=max_items)
+
+
+def _account(label: str | None = None) -> str:
+    return domain.check_user_id(request.form.get("account"), label or _("Account"))
 
 
 @bp.route("/<path:group_id>/members/add", methods=["POST"])
 @role_required("operator")
 def add_members(group_id: str):
-    group = load_group(group_id)
-    refused = _forbid(group, "add")
-    if refused:
-        return refused
-    try:
-        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.MAX_IDS_TEXT)
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="add")
+    ids = _accounts(domain.MAX_IDS_TEXT)
     silence = checked("silence")
     if len(ids) > domain.INLINE_ADD_MAX:
         job = group_jobs.start_add(current_user, group.id, ids, silence)
         return outcomes(_("Adding %(n)d accounts in batches of %(b)d as a job.", n=len(ids), b=domain.ADD_BATCH),
                         [], job=job)
-    items = domain.add_members(g.tim.group, group.id, ids, silence)
-    return outcomes(_("Add members"), items)
+    return outcomes(_("Add members"), domain.add_members(g.tim.group, group.id, ids, silence))
 
 
 @bp.route("/<path:group_id>/members/remove", methods=["POST"])
 @role_required("operator")
 def remove_members(group_id: str):
-    group = load_group(group_id)
-    refused = _forbid(group, "members")
-    if refused:
-        return refused
-    try:
-        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.DELETE_BATCH)
-        reason = domain.text_field(request.form, "reason", _("Reason"), 200)
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="members")
+    ids = _accounts(domain.DELETE_BATCH)
+    reason = domain.text_field(request.form, "reason", _("Reason"), 200)
     g.tim.group.delete_members(group.id, ids, silence=checked("silence"), reason=reason)
-    return done(_("Removed %(n)d accounts.", n=len(ids)), _members_url(group.id))
+    return done(_("Removed %(n)d accounts.", n=len(ids)), tab_url("members", group.id))
 
 
 @bp.route("/<path:group_id>/members/role", methods=["POST"])
 @role_required("operator")
 def set_role(group_id: str):
-    group = load_group(group_id)
-    refused = _forbid(group, "admin_role")
-    if refused:
-        return refused
-    role = request.form.get("role")
-    try:
-        user = domain.check_user_id(request.form.get("account"), _("Account"))
-        if role not in ("Admin", "Member"):
-            raise domain.FormError(_("Choose Admin or Member."))
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="admin_role")
+    user, role = _account(), request.form.get("role")
+    if role not in ("Admin", "Member"):
+        raise FormError(_("Choose Admin or Member."))
     g.tim.group.set_member_role(group.id, user, role)
-    return done(_("%(user)s is now %(role)s.", user=user, role=role), _members_url(group.id))
+    return done(_("%(user)s is now %(role)s.", user=user, role=role), tab_url("members", group.id))
 
 
 @bp.route("/<path:group_id>/members/namecard", methods=["POST"])
 @role_required("operator")
 def name_card(group_id: str):
-    group = load_group(group_id)
-    refused = _forbid(group, "members")
-    if refused:
-        return refused
-    try:
-        user = domain.check_user_id(request.form.get("account"), _("Account"))
-        card = domain.text_field(request.form, "name_card", _("Name card"), domain.MAX_NAME_CARD) or ""
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="members")
+    user = _account()
+    card = domain.text_field(request.form, "name_card", _("Name card"), domain.MAX_NAME_CARD) or ""
     g.tim.group.set_member_name_card(group.id, user, card)
-    return done(_("Name card of %(user)s saved.", user=user), _members_url(group.id))
+    return done(_("Name card of %(user)s saved.", user=user), tab_url("members", group.id))
 
 
 @bp.route("/<path:group_id>/members/mute", methods=["POST"])
 @role_required("operator")
 def mute(group_id: str):
-    group = load_group(group_id)
-    refused = _forbid(group, "mute")
-    if refused:
-        return refused
+    group = load_group(group_id, need="mute")
     unmute = request.form.get("action") == "unmute"
-    try:
-        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.MUTE_MAX)
-        seconds = 0 if unmute else domain.parse_duration(request.form)
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    ids = _accounts(domain.MUTE_MAX)
+    seconds = 0 if unmute else domain.parse_duration(request.form)
     g.tim.group.forbid_send_message(group.id, ids, seconds)
     message = (_("Unmuted %(n)d accounts.", n=len(ids)) if unmute else
                _("Muted %(n)d accounts.", n=len(ids)))
-    return done(message, _members_url(group.id))
+    return done(message, tab_url("members", group.id))
 
 
 @bp.route("/<path:group_id>/members/owner", methods=["POST"])
 @role_required("operator")
 def transfer_owner(group_id: str):
-    group = load_group(group_id)
-    refused = _forbid(group, "owner")
-    if refused:
-        return refused
-    try:
-        user = domain.check_user_id(request.form.get("account"), _("New owner"))
-        if user == group.owner:
-            raise domain.FormError(_("%(user)s already owns the group.", user=user))
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="owner")
+    user = _account(_("New owner"))
+    if user == group.owner:
+        raise FormError(_("%(user)s already owns the group.", user=user))
     g.tim.group.change_group_owner(group.id, user)
-    return done(_("%(user)s now owns the group.", user=user), _members_url(group.id))
+    return done(_("%(user)s now owns the group.", user=user), tab_url("members", group.id))
 
 
 @bp.route("/<path:group_id>/members/import", methods=["POST"])
 @role_required("operator")
 def import_members(group_id: str):
-    group = load_group(group_id)
-    refused = _forbid(group, "import")
-    if refused:
-        return refused
-    try:
-        specs = domain.parse_member_lines(request.form.get("members"), _("Members"), with_history=True)
-        if not specs:
-            raise domain.FormError(_("Members: give at least one line."))
-        if "admin_role" in domain.forbidden(group.type) and any(s.role for s in specs):
-            raise domain.FormError(domain.forbidden(group.type)["admin_role"])
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="import")
+    specs = domain.parse_member_lines(request.form.get("members"), _("Members"), with_history=True)
+    if not specs:
+        raise FormError(_("Members: give at least one line."))
+    admin_refused = domain.forbidden(group.type).get("admin_role")
+    if admin_refused and any(s.role for s in specs):
+        raise FormError(admin_refused)
     return outcomes(_("Import members"), domain.import_members(g.tim.group, group.id, specs))
 
 
@@ -171,28 +131,18 @@ def import_members(group_id: str):
 @role_required("operator")
 def set_unread(group_id: str):
     group = load_group(group_id)
-    try:
-        user = domain.check_user_id(request.form.get("account"), _("Account"))
-        count = domain.int_field(request.form, "unread", _("Unread count"), hi=2**31 - 1)
-        if count is None:
-            raise domain.FormError(_("Unread count is required."))
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    user = _account()
+    count = domain.int_field(request.form, "unread", _("Unread count"), hi=2**31 - 1)
+    if count is None:
+        raise FormError(_("Unread count is required."))
     g.tim.group.set_member_unread_msg_num(group.id, user, count)
-    return done(_("Unread count of %(user)s set to %(n)d.", user=user, n=count), _members_url(group.id))
+    return done(_("Unread count of %(user)s set to %(n)d.", user=user, n=count), tab_url("members", group.id))
 
 
 @bp.route("/<path:group_id>/members/roles", methods=["POST"])
 @role_required("viewer")
 def look_up_roles(group_id: str):
     """Fragment: the role of each given account (a read; viewers may use it)."""
-    group = load_group(group_id)
-    refused = _forbid(group, "members")
-    if refused:
-        return refused
-    try:
-        ids = domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=domain.ROLES_MAX)
-    except domain.FormError as exc:
-        return form_problem(str(exc))
-    result = g.tim.group.get_roles_in_group(group.id, ids)
+    group = load_group(group_id, need="members")
+    result = g.tim.group.get_roles_in_group(group.id, _accounts(domain.ROLES_MAX))
     return render_template("groups/_roles.html", roles=result.items)

@@ -1,16 +1,16 @@
-"""The group's messages tab: history by seq, send, system notification, recall, import."""
+"""The group's messages tab: history by seq, send, system notification, recall, import.
+
+Invalid forms raise `FormError`, which the blueprint answers next to the form (groups_common)."""
 from __future__ import annotations
 
-from flask import g, render_template, request, url_for
+from flask import g, render_template, request
 from flask_babel import gettext as _
 
 from console import groups as domain
 from console.security import role_required
-from console.views.groups_common import bp, done, form_problem, load_group, outcomes
+from console.views.groups_common import bp, done, load_group, outcomes, refuse, tab_url
 
-
-def _messages_url(group_id: str) -> str:
-    return url_for("groups.messages", group_id=group_id)
+FormError = domain.FormError
 
 
 @bp.route("/<path:group_id>/messages")
@@ -27,93 +27,63 @@ def messages(group_id: str):
                            seq=seq, kinds=domain.MSG_KINDS)
 
 
-def _refuse(group, feature: str):
-    reason = domain.forbidden(group.type).get(feature)
-    return form_problem(reason) if reason else None
-
-
 @bp.route("/<path:group_id>/messages/send", methods=["POST"])
 @role_required("operator")
 def send(group_id: str):
     group = load_group(group_id)
     form = request.form
-    try:
-        body = domain.build_body(form)
-        push = domain.build_push(form)
-        sender = (form.get("sender") or "").strip()
-        sender = domain.check_user_id(sender, _("Sender")) if sender else None
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    body, push = domain.build_body(form), domain.build_push(form)
+    sender = (form.get("sender") or "").strip()
+    sender = domain.check_user_id(sender, _("Sender")) if sender else None
     sent = g.tim.group.send_message(group.id, body, sender=sender, offline_push_info=push)
     if sent.drop_reason:
-        return form_problem(_("IM dropped the message: %(reason)s", reason=sent.drop_reason))
+        raise FormError(_("IM dropped the message: %(reason)s", reason=sent.drop_reason))
     if "history" in domain.forbidden(group.type):
-        return done(_("Sent. Live groups keep no history, so it will not be listed."), _messages_url(group.id))
-    return done(_("Sent as seq %(seq)d.", seq=sent.msg_seq), _messages_url(group.id))
+        return done(_("Sent. Live groups keep no history, so it will not be listed."), tab_url("messages", group.id))
+    return done(_("Sent as seq %(seq)d.", seq=sent.msg_seq), tab_url("messages", group.id))
 
 
 @bp.route("/<path:group_id>/messages/notify", methods=["POST"])
 @role_required("operator")
 def notify(group_id: str):
     group = load_group(group_id)
-    try:
-        content = domain.text_field(request.form, "content", _("Content"), 12 * 1024, required=True)
-        ids = domain.parse_ids(request.form.get("accounts"), _("Recipients"), required=False,
-                               max_items=domain.NOTIFY_MAX) or None
-        if ids and "notify_some" in domain.forbidden(group.type):
-            raise domain.FormError(domain.forbidden(group.type)["notify_some"])
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    content = domain.text_field(request.form, "content", _("Content"), 12 * 1024, required=True)
+    ids = domain.parse_ids(request.form.get("accounts"), _("Recipients"), required=False,
+                           max_items=domain.NOTIFY_MAX) or None
+    if ids:
+        refuse(group, "notify_some")
     g.tim.group.send_notification(group.id, content, ids)
     who = _("%(n)d members", n=len(ids)) if ids else _("all members")
-    return done(_("System notification sent to %(who)s.", who=who), _messages_url(group.id))
+    return done(_("System notification sent to %(who)s.", who=who), tab_url("messages", group.id))
 
 
 @bp.route("/<path:group_id>/messages/recall", methods=["POST"])
 @role_required("operator")
 def recall(group_id: str):
-    group = load_group(group_id)
-    refused = _refuse(group, "history")
-    if refused:
-        return refused
-    try:
-        seqs = domain.parse_seqs(request.form.getlist("seq"))
-        reason = domain.text_field(request.form, "reason", _("Reason"), 100)
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="history")
+    seqs = domain.parse_seqs(request.form.getlist("seq"))
+    reason = domain.text_field(request.form, "reason", _("Reason"), 100)
     items = domain.recall(g.tim.group, group.id, seqs, reason)
     if len(items) == 1 and items[0].ok:
-        return done(_("Message %(seq)s recalled.", seq=items[0].item), _messages_url(group.id))
+        return done(_("Message %(seq)s recalled.", seq=items[0].item), tab_url("messages", group.id))
     return outcomes(_("Recall messages"), items)
 
 
 @bp.route("/<path:group_id>/messages/recall-sender", methods=["POST"])
 @role_required("admin")
 def recall_sender(group_id: str):
-    group = load_group(group_id)
-    refused = _refuse(group, "history")
-    if refused:
-        return refused
-    try:
-        user = domain.check_user_id(request.form.get("account"), _("Sender"))
-        if (request.form.get("confirm") or "").strip() != user:
-            raise domain.FormError(_("Type the sender's user ID again to confirm."))
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="history")
+    user = domain.check_user_id(request.form.get("account"), _("Sender"))
+    if (request.form.get("confirm") or "").strip() != user:
+        raise FormError(_("Type the sender's user ID again to confirm."))
     g.tim.group.revoke_member_messages(group.id, user)
     return done(_("Everything %(user)s sent among the latest 1000 messages was withdrawn.", user=user),
-                _messages_url(group.id))
+                tab_url("messages", group.id))
 
 
 @bp.route("/<path:group_id>/messages/import", methods=["POST"])
 @role_required("operator")
 def import_messages(group_id: str):
-    group = load_group(group_id)
-    refused = _refuse(group, "import")
-    if refused:
-        return refused
-    try:
-        msgs = domain.parse_import_messages(request.form.get("messages"), _("Messages"))
-    except domain.FormError as exc:
-        return form_problem(str(exc))
+    group = load_group(group_id, need="import")
+    msgs = domain.parse_import_messages(request.form.get("messages"), _("Messages"))
     return outcomes(_("Import messages"), domain.import_messages(g.tim.group, group.id, msgs))

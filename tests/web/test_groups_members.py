@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from groups_support import op, team  # noqa: F401  (op: a fixture)
 from sqlalchemy import select
 
 USERS = [f"u{n:02d}" for n in range(30)] + ["alice", "bob", "carol"]
@@ -12,14 +13,7 @@ ADD = "group_open_http_svc/add_group_member"
 
 @pytest.fixture
 def im(sandbox, tim):
-    tim.account.import_accounts(USERS)
-    tim.group.create_group("Public", "Team", group_id="team", owner="alice", members=["bob", "carol"])
-    return sandbox.state.groups
-
-
-@pytest.fixture
-def op(signed_in, im):
-    return signed_in("operator")
+    return team(sandbox, tim, USERS)
 
 
 def since(audit_rows, n):

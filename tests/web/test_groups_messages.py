@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from groups_support import op, team  # noqa: F401  (op: a fixture)
 
 from console.tim import messages as msgs
 
@@ -14,14 +15,7 @@ SEND = "group_open_http_svc/send_group_msg"
 
 @pytest.fixture
 def im(sandbox, tim):
-    tim.account.import_accounts(USERS)
-    tim.group.create_group("Public", "Team", group_id="team", owner="alice", members=["bob", "carol"])
-    return sandbox.state.groups
-
-
-@pytest.fixture
-def op(signed_in, im):
-    return signed_in("operator")
+    return team(sandbox, tim, USERS)
 
 
 def endpoints(audit_rows, since):
