@@ -104,7 +104,11 @@ def send():
 @role_required("viewer")
 def batch():
     return render_template("messages/batch.html", pacing=messaging.pacing(0),
-                           **_composer_context())
+                           recent=_recent_jobs(message_jobs.BATCH_SEND), **_composer_context())
+
+
+def _recent_jobs(kind: str, limit: int = 5) -> list[Job]:
+    return db.session.scalars(select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(limit)).all()
 
 
 @bp.route("/batch", methods=["POST"])
@@ -234,7 +238,7 @@ def unread():
 @bp.route("/import")
 @role_required("viewer")
 def import_page():
-    return render_template("messages/import.html", **_composer_context())
+    return render_template("messages/import.html", recent=_recent_jobs(message_jobs.IMPORT), **_composer_context())
 
 
 @bp.route("/import/one", methods=["POST"])
