@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from console import db, jobs
-from console.groups import ADD_BATCH, CACHE_FIELDS, cache_groups, prune_cache
+from console.groups import ADD_BATCH, ADD_RESULTS, CACHE_FIELDS, cache_groups, prune_cache
 from console.jobs import Item, JobRun, job_kind
 
 INFO_BATCH = 50          # get_group_info takes at most 50 groups
@@ -21,7 +21,7 @@ def refresh_cache(run: JobRun, group_ids: list[str]) -> list[Item]:
 @job_kind("groups.add_members", batch=ADD_BATCH)
 def add_members(run: JobRun, user_ids: list[str]) -> list[Item]:
     result = run.tim.group.add_members(run.params["group_id"], user_ids, silence=bool(run.params.get("silence")))
-    return [Item(m.id, m.ok, m.code, m.info) for m in result.items]
+    return [Item(m.id, m.ok, m.code, str(ADD_RESULTS.get(m.result, m.info))) for m in result.items]
 
 
 def list_group_ids(tim, group_type: str | None = None) -> list[str]:

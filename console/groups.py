@@ -533,18 +533,24 @@ def _batches(items: list, size: int, call, label=str) -> list[ItemOutcome]:
     return out
 
 
+#: per-member `Result` of add_group_member / import_group_member
+ADD_RESULTS = {0: _l("failed"), 1: _l("added"), 2: _l("already a member"), 3: _l("awaiting approval")}
+IMPORT_RESULTS = {0: _l("failed"), 1: _l("imported"), 2: _l("already a member")}
+
+
+def _member_outcomes(result, meanings: dict) -> list[ItemOutcome]:
+    return [ItemOutcome(i.id, i.ok, str(meanings.get(i.result, i.info)), i.code) for i in result.items]
+
+
 def add_members(group_api, group_id: str, user_ids: list[str], silence: bool) -> list[ItemOutcome]:
     """add_group_member in batches of ADD_BATCH; one outcome per account."""
-    def call(batch):
-        return [ItemOutcome(i.id, i.ok, i.info, i.code)
-                for i in group_api.add_members(group_id, batch, silence=silence).items]
-    return _batches(user_ids, ADD_BATCH, call)
+    return _batches(user_ids, ADD_BATCH, lambda batch: _member_outcomes(
+        group_api.add_members(group_id, batch, silence=silence), ADD_RESULTS))
 
 
 def import_members(group_api, group_id: str, specs: list[MemberSpec]) -> list[ItemOutcome]:
-    def call(batch):
-        return [ItemOutcome(i.id, i.ok, i.info, i.code) for i in group_api.import_members(group_id, batch).items]
-    return _batches(specs, IMPORT_MEMBERS_BATCH, call, label=lambda s: s.user_id)
+    return _batches(specs, IMPORT_MEMBERS_BATCH, lambda batch: _member_outcomes(
+        group_api.import_members(group_id, batch), IMPORT_RESULTS), label=lambda s: s.user_id)
 
 
 def recall(group_api, group_id: str, seqs: list[int], reason: str | None) -> list[ItemOutcome]:
@@ -561,7 +567,7 @@ def _message_label(msg: ImportMessage) -> str:
 def import_messages(group_api, group_id: str, messages: list[ImportMessage]) -> list[ItemOutcome]:
     def call(batch):
         result = group_api.import_messages(group_id, batch)
-        return [ItemOutcome(_message_label(m), i.ok, f"seq {i.msg_seq}" if i.ok else hint_for(i.code), i.code)
+        return [ItemOutcome(_message_label(m), i.ok, _("seq %(n)d", n=i.msg_seq) if i.ok else hint_for(i.code), i.code)
                 for m, i in zip(batch, result.items)]
     return _batches(messages, IMPORT_MSGS_BATCH, call, label=_message_label)
 

@@ -1,6 +1,7 @@
 """The members tab against the sandbox: list, search, and every member action with its audit rows."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -161,3 +162,23 @@ def test_viewer_reads_but_cannot_act(signed_in, im):
     assert viewer.get("/groups/team/members").status_code == 200
     assert viewer.post("/groups/team/members/add", {"accounts": "u01"}).status_code == 403
     assert "u01" not in im.get("team").members
+
+
+def test_members_page_by_offset(op, im, tim):
+    tim.account.import_accounts([f"p{n:02d}" for n in range(60)])
+    tim.group.add_members("team", [f"p{n:02d}" for n in range(60)])   # 63 members in all
+    first = op.get("/groups/team/members").get_data(as_text=True)
+    assert first.count("data-member=") == 50 and "offset=50" in first
+    second = op.get("/groups/team/members?offset=50").get_data(as_text=True)
+    assert second.count("data-member=") == 13 and "Next page" not in second
+    assert not set(re.findall(r'data-member="([^"]+)"', first)) & set(re.findall(r'data-member="([^"]+)"', second))
+
+
+def test_avchatroom_members_tab_still_mutes(op, im, tim, sandbox):
+    gid = tim.group.create_group("AVChatRoom", "Live").group_id
+    url = "/groups/" + gid.replace("#", "%23")
+    assert op.post(url + "/members/mute", {"accounts": "bob", "duration": "1", "unit": "days", "action": "mute"},
+                   htmx=True).status_code == 204
+    assert "/accounts/bob" in op.get(url + "/members").get_data(as_text=True).split('id="muted-list"')[1]
+    remove = op.post(url + "/members/remove", {"accounts": "bob"}, htmx=True)
+    assert "keep no member list" in remove.get_data(as_text=True)
