@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from console import db
 from console.charts import bar_chart
+from console.errors import hint_for
 from console.models import AuditEntry
 from console.security import role_required
 
@@ -64,7 +65,13 @@ def chart():
     metric = request.args.get("metric", "ActiveUserNum")
     if metric not in METRICS:
         metric = "ActiveUserNum"
-    days = operation_days(current_app._get_current_object())
+    from console.tim import TimError
+
+    try:
+        days = operation_days(current_app._get_current_object())
+    except TimError as exc:  # already audited; say so where the chart would be
+        return render_template("dashboard/_chart.html", error=exc, hint=hint_for(exc.code), metric=metric,
+                               label=METRICS[metric], metrics=METRICS)
     points = [(f"{d.get('Date', '')[4:6]}-{d.get('Date', '')[6:8]}", _number(d.get(metric))) for d in days]
     return render_template("dashboard/_chart.html", chart=bar_chart(points), metric=metric,
                            label=METRICS[metric], metrics=METRICS, total=sum(v for _, v in points))

@@ -92,18 +92,42 @@ def test_dashboard_chart_and_settings(app, signed_in, sandbox, audit_rows):
     assert "Connected" in ok
 
 
-def test_htmx_im_error_becomes_a_toast(app, signed_in, sandbox):
-    sandbox.faults.set(error_rate=1.0, error_code=60007)
+def test_chart_shows_the_im_error_in_place(app, signed_in, sandbox, audit_rows):
+    sandbox.faults.set(error_rate=1.0, error_code=70009)
     from console.views import dashboard
 
     dashboard._ops_cache.clear()
     resp = signed_in("viewer").get("/dashboard/chart", headers={"HX-Request": "true"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "70009" in html and "TIM_SECRET" in html
+    assert audit_rows()[-1].outcome == "failed" and audit_rows()[-1].error_code == 70009
+
+
+def test_htmx_im_error_becomes_a_toast(app, signed_in, sandbox):
+    """An IM error no view handles: htmx gets a toast (never garbage in the target), a page gets
+    an error page with the code and a hint."""
+    from flask import Blueprint, g
+
+    from console.security import role_required
+
+    bp = Blueprint("boom", __name__)
+
+    @bp.route("/boom")
+    @role_required("viewer")
+    def boom():
+        g.tim.account.check_accounts(["a"])
+        return "unreachable"
+
+    app.register_blueprint(bp)
+    sandbox.faults.set(error_rate=1.0, error_code=70009)
+    viewer = signed_in("viewer")
+    resp = viewer.get("/boom", headers={"HX-Request": "true"})
     assert resp.status_code == 200
     assert resp.headers["HX-Retarget"] == "#toasts" and resp.headers["HX-Reswap"] == "beforeend"
     html = resp.get_data(as_text=True)
-    assert "60007" in html and "Wait a moment" in html
-    full = signed_in("viewer").get("/dashboard/chart")
-    assert full.status_code == 429 and "60007" in full.get_data(as_text=True)
+    assert "70009" in html and "TIM_SECRET" in html and "<html" not in html
+    full = viewer.get("/boom")
+    assert full.status_code == 502 and "70009" in full.get_data(as_text=True)
 
 
 def test_error_pages(signed_in, browser):
