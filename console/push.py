@@ -7,6 +7,8 @@ with a sentence that says whom it targets. Every push made is kept in `PushRecor
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import random
 from collections.abc import Mapping
 
@@ -100,6 +102,13 @@ class PushPlan:
     audience: Audience
     composed: messaging.Composed
     msg_random: int
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies audience + message: the confirmation carries it, the push must match it."""
+        data = json.dumps([self.audience.raw_condition, self.composed.body, self.composed.options],
+                          sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
 def plan(form: Mapping, api: str) -> PushPlan:

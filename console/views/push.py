@@ -62,8 +62,8 @@ def send():
     plan = _checked_plan(api)
     if isinstance(plan, str):
         return plan
-    if plan.audience.summary != request.form.get("confirmed_summary"):
-        return _problems([_("The audience changed since you confirmed it. Check it again.")])
+    if plan.fingerprint != request.form.get("confirmed"):
+        return _problems([_("The audience or the message changed since you reviewed it. Review it again.")])
     if plan.audience.kind == "all":
         if (request.form.get("typed") or "").strip().lower() != EVERYONE_WORD:
             return _problems([_("Type “%(word)s” to confirm a push to every user.", word=EVERYONE_WORD)])

@@ -20,7 +20,7 @@ def _rows(audit_rows, suffix):
 
 def _confirm_then_push(client, form):
     html = client.post("/push/confirm", form, htmx=True).get_data(as_text=True)
-    hidden = dict(re.findall(r'<input type="hidden" name="(msg_random|confirmed_summary)" value="([^"]*)"', html))
+    hidden = dict(re.findall(r'<input type="hidden" name="(msg_random|confirmed)" value="([^"]*)"', html))
     assert hidden, html
     import html as htmlmod
 
@@ -79,9 +79,12 @@ def test_push_validation_and_changed_audience(signed_in, users, audit_rows):
     html = op.post("/push/confirm", {"target": "tags", "tags_and": "a", "tags_or": "a", "el-0-type": "text",
                                      "el-0-Text": "x"}, htmx=True).get_data(as_text=True)
     assert "both in “all of” and in “any of”" in html
-    html = op.post("/push/send", {"target": "tags", "tags_or": "b", "el-0-type": "text", "el-0-Text": "x",
-                                  "confirmed_summary": "users with any of the tags a"}, htmx=True).get_data(as_text=True)
-    assert "changed since you confirmed" in html
+    form = {"target": "tags", "tags_or": "a", "el-0-type": "text", "el-0-Text": "x"}
+    confirm = op.post("/push/confirm", form, htmx=True).get_data(as_text=True)
+    token = re.search(r'name="confirmed" value="([^"]+)"', confirm).group(1)
+    for changed in ({"tags_or": "b"}, {"el-0-Text": "y"}, {"push_title": "new title"}):
+        html = op.post("/push/send", {**form, **changed, "confirmed": token}, htmx=True).get_data(as_text=True)
+        assert "changed since you reviewed it" in html
     assert _rows(audit_rows, "/push") == []
 
 
