@@ -82,6 +82,16 @@ def get_engine() -> Engine:
     return _default_engine[0]
 
 
+def get_or_404(model, ident):
+    """The row of `model` with primary key `ident` in the request's session, or abort with 404."""
+    from flask import abort
+
+    row = session.get(model, ident)
+    if row is None:
+        abort(404)
+    return row
+
+
 @contextlib.contextmanager
 def new_session(app=None) -> Iterator[Session]:
     """A short-lived session that commits on success and rolls back on error."""

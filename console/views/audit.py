@@ -39,9 +39,7 @@ def index():
 @bp.route("/<int:entry_id>")
 @role_required("viewer")
 def detail(entry_id: int):
-    entry = db.session.get(AuditEntry, entry_id)
-    if entry is None:
-        abort(404)
+    entry = db.get_or_404(AuditEntry, entry_id)
     return render_template("audit/detail.html", entry=entry, pretty=_pretty)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,13 +18,6 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 MAX_CHECK_IDS = 10_000
 
 
-def _job_or_404(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None:
-        abort(404)
-    return job
-
-
 @bp.route("")
 @role_required("viewer")
 def index():
@@ -35,7 +28,7 @@ def index():
 @bp.route("/<int:job_id>")
 @role_required("viewer")
 def detail(job_id: int):
-    job = _job_or_404(job_id)
+    job = db.get_or_404(Job, job_id)
     failed = db.session.scalars(select(JobResult).where(JobResult.job_id == job_id, JobResult.ok.is_(False))
                                 .order_by(JobResult.seq).limit(200)).all()
     return render_template("jobs/detail.html", job=job, failed=failed)
@@ -45,17 +38,17 @@ def detail(job_id: int):
 @role_required("viewer")
 def progress(job_id: int):
     """Fragment: the job card; it re-requests itself every second while the job is active."""
-    return render_template("jobs/_card.html", job=_job_or_404(job_id))
+    return render_template("jobs/_card.html", job=db.get_or_404(Job, job_id))
 
 
 @bp.route("/<int:job_id>/cancel", methods=["POST"])
 @role_required("operator")
 def cancel(job_id: int):
-    job = _job_or_404(job_id)
+    job = db.get_or_404(Job, job_id)
     jobs.cancel(job.id)
     db.session.expire_all()
     if wants_fragment():
-        return render_template("jobs/_card.html", job=_job_or_404(job_id))
+        return render_template("jobs/_card.html", job=db.get_or_404(Job, job_id))
     flash(_("Cancellation requested."), "info")
     return redirect(url_for("jobs.detail", job_id=job_id))
 

@@ -14,13 +14,6 @@ from console.security import role_required
 bp = Blueprint("operators", __name__, url_prefix="/operators")
 
 
-def _operator_or_404(op_id: int) -> Operator:
-    op = db.session.get(Operator, op_id)
-    if op is None:
-        abort(404)
-    return op
-
-
 def _render(error: str | None = None, status: int = 200, **form):
     operators = db.session.scalars(select(Operator).order_by(Operator.name)).all()
     return render_template("operators/index.html", operators=operators, roles=ROLES, error=error,
@@ -66,7 +59,7 @@ def _guard_self(op: Operator) -> None:
 @bp.route("/<int:op_id>/role", methods=["POST"])
 @role_required("admin")
 def set_role(op_id: int):
-    op = _operator_or_404(op_id)
+    op = db.get_or_404(Operator, op_id)
     _guard_self(op)
     role = request.form.get("role", "")
     if role not in ROLES:
@@ -81,7 +74,7 @@ def set_role(op_id: int):
 @bp.route("/<int:op_id>/access", methods=["POST"])
 @role_required("admin")
 def set_access(op_id: int):
-    op = _operator_or_404(op_id)
+    op = db.get_or_404(Operator, op_id)
     _guard_self(op)
     disable = request.form.get("disabled") == "1"
     op.disabled = disable
@@ -96,7 +89,7 @@ def set_access(op_id: int):
 @bp.route("/<int:op_id>/password", methods=["POST"])
 @role_required("admin")
 def reset_password(op_id: int):
-    op = _operator_or_404(op_id)
+    op = db.get_or_404(Operator, op_id)
     password = request.form.get("password", "")
     problem = security.password_problem(password)
     if problem:
