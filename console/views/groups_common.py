@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from console import db, errors
@@ -30,7 +30,9 @@ def unixtime(value) -> str:
 
 @bp.app_template_global("account_url")
 def account_url(user_id: str) -> str:
-    """The account page of `user_id` (built by the accounts pages)."""
+    """The account page of `user_id` (served by the accounts pages)."""
+    if "account.detail" in current_app.view_functions:
+        return url_for("account.detail", user_id=user_id)
     return "/accounts/" + quote(user_id, safe="")
 
 

@@ -5,7 +5,7 @@ import re
 import time
 
 import pytest
-from groups_support import op, team  # noqa: F401  (op: a fixture)
+from groups_support import links_account, op, team  # noqa: F401  (op: a fixture)
 
 from console.tim import messages as msgs
 
@@ -37,7 +37,7 @@ def test_send_text_as_admin_and_as_member_then_see_it(op, im, audit_rows):
                                                                            ("bob", "from bob")]
     assert endpoints(audit_rows, before).count(SEND) == 2
     page = op.get("/groups/team/messages").get_data(as_text=True)
-    assert "hello all" in page and 'href="/accounts/bob"' in page
+    assert "hello all" in page and links_account(page, "bob")
     assert f'data-seq="{sent[1].seq}"' in page
 
 
