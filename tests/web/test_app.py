@@ -156,3 +156,25 @@ def test_times_follow_the_operator_time_zone(app, signed_in, audit_rows):
     html = viewer.get(f"/audit/{entry.id}").get_data(as_text=True)
     local = entry.occurred_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
     assert local.strftime("%Y-%m-%d %H:%M") in html
+
+
+def test_unexpected_error_is_a_500_page_without_details(app, signed_in, caplog):
+    from flask import Blueprint
+
+    from console.security import role_required
+
+    bp = Blueprint("crash", __name__)
+
+    @bp.route("/crash")
+    @role_required("viewer")
+    def crash():
+        raise RuntimeError("internal detail that must not leak")
+
+    app.register_blueprint(bp)
+    viewer = signed_in("viewer")
+    resp = viewer.get("/crash")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 500 and "Something went wrong" in html and "internal detail" not in html
+    assert any("unhandled error" in r.getMessage() for r in caplog.records)
+    hx = viewer.get("/crash", headers={"HX-Request": "true"})
+    assert hx.headers["HX-Retarget"] == "#toasts" and "internal detail" not in hx.get_data(as_text=True)
