@@ -230,3 +230,17 @@ def test_group_ids_with_slashes_and_hashes_route(op, im, tim):
     tim.group.create_group("Public", "Slashy", group_id="a/b#c")
     assert "Slashy" in op.get("/groups/a/b%23c").get_data(as_text=True)
     assert op.get("/groups/a/b%23c/members").status_code == 200
+
+
+def test_custom_fields_are_set_changed_and_deleted(op, im, audit_rows):
+    assert create(op, group_id="cf", custom="Level=3\nColor=red", invite_join_option="NeedPermission").status_code == 303
+    assert im.get("cf").app_data == {"Level": "3", "Color": "red"} and im.get("cf").invite_join == "NeedPermission"
+    page = op.get("/groups/cf").get_data(as_text=True)
+    assert "Level=3\nColor=red" in page   # the edit form shows them as lines
+    form = {"name": "Team", "custom": "Level=4"}
+    assert op.post("/groups/cf/edit", form, htmx=True).status_code == 204
+    assert im.get("cf").app_data == {"Level": "4"}
+    sent = [r.request for r in audit_rows() if r.endpoint == "group_open_http_svc/modify_group_base_info"][-1]
+    assert sorted(kv["Value"] for kv in sent["AppDefinedData"]) == ["", "4"]   # "" deletes Color
+    bad = op.post("/groups/cf/edit", {"name": "Team", "custom": "no equals sign"}, htmx=True)
+    assert "Key=Value" in bad.get_data(as_text=True)
