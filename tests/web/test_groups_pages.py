@@ -233,7 +233,8 @@ def test_group_ids_with_slashes_and_hashes_route(op, im, tim):
 
 
 def test_custom_fields_are_set_changed_and_deleted(op, im, audit_rows):
-    assert create(op, group_id="cf", custom="Level=3\nColor=red", invite_join_option="NeedPermission").status_code == 303
+    resp = create(op, group_id="cf", custom="Level=3\nColor=red", invite_join_option="NeedPermission")
+    assert resp.status_code == 303
     assert im.get("cf").app_data == {"Level": "3", "Color": "red"} and im.get("cf").invite_join == "NeedPermission"
     page = op.get("/groups/cf").get_data(as_text=True)
     assert "Level=3\nColor=red" in page   # the edit form shows them as lines
