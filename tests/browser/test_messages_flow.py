@@ -53,6 +53,7 @@ def test_send_find_recall_push_and_charts(page, live_server, screenshot):
     _nav(page, "Push")
     page.fill("input[name=tags_or]", "vip")
     page.fill("textarea[name=el-0-Text]", "A push for VIPs")
+    page.locator("#preview .bubble", has_text="A push for VIPs").wait_for()
     page.get_by_role("button", name="Review the push").click()
     page.locator(".push-summary", has_text="users with any of the tags vip").wait_for()
     screenshot(page, "messages-03-push-confirm")
@@ -68,4 +69,5 @@ def test_send_find_recall_push_and_charts(page, live_server, screenshot):
     screenshot(page, "messages-04-operations")
 
     assert page.console_log.csp_violations() == []
-    assert [e for e in page.console_log.errors() if "favicon" not in e] == []
+    errors = [e for e in page.console_log.errors() if "favicon" not in e]
+    assert errors == [], page.console_log.entries
