@@ -163,3 +163,42 @@ def test_mute_form_validation(signed_in, pair, audit_rows):
                    htmx=True).get_data(as_text=True)
     assert "whole number" in html
     assert _rows(audit_rows, "openconfigsvr/setnospeaking") == []
+
+
+EVERY_ELEMENT = [
+    {"MsgType": "TIMTextElem", "MsgContent": {"Text": "<b>plain</b> text"}},
+    {"MsgType": "TIMImageElem", "MsgContent": {"UUID": "u1", "ImageFormat": 3, "ImageInfoArray": [
+        {"Type": 1, "Size": 2048, "Width": 640, "Height": 480, "URL": "https://example.com/i.png"}]}},
+    {"MsgType": "TIMFileElem", "MsgContent": {"Url": "https://example.com/f.pdf", "UUID": "u2", "FileSize": 10,
+                                              "FileName": "report.pdf", "Download_Flag": 2}},
+    {"MsgType": "TIMSoundElem", "MsgContent": {"Url": "javascript:alert(1)", "UUID": "u3", "Second": 4,
+                                               "Download_Flag": 2}},
+    {"MsgType": "TIMVideoFileElem", "MsgContent": {
+        "VideoUrl": "https://example.com/v.mp4", "VideoUUID": "v", "VideoSecond": 9, "VideoDownloadFlag": 2,
+        "ThumbUrl": "https://example.com/t.jpg", "ThumbUUID": "t", "ThumbDownloadFlag": 2}},
+    {"MsgType": "TIMLocationElem", "MsgContent": {"Desc": "Office", "Latitude": 22.5, "Longitude": 113.9}},
+    {"MsgType": "TIMFaceElem", "MsgContent": {"Index": 7, "Data": "smile"}},
+    {"MsgType": "TIMCustomElem", "MsgContent": {"Data": "{\"order\": 42}", "Desc": "order update"}},
+]
+
+
+def test_every_element_type_renders_readably_and_safely(signed_in, sandbox, pair):
+    relay = {"MsgType": "TIMRelayElem", "MsgContent": {
+        "Title": "Chat of alice and bob", "MsgNum": 1, "CompatibleText": "upgrade", "AbstractList": ["alice: hi"],
+        "MsgList": [{"From_Account": "alice", "To_Account": "bob", "MsgSeq": 1, "MsgRandom": 2,
+                     "MsgTimeStamp": 1, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "nested hi"}}]}]}}
+    now = int(time.time())
+    for n, body in enumerate((EVERY_ELEMENT, [relay])):
+        sandbox.invoke("openim/importmsg", {"SyncFromOldSystem": 2, "From_Account": "alice", "To_Account": "bob",
+                                            "MsgRandom": 50 + n, "MsgTimeStamp": now - 10 + n, "MsgBody": body})
+    html = signed_in("viewer").get("/messages/conversation/page?a=alice&b=bob").get_data(as_text=True)
+    assert "&lt;b&gt;plain&lt;/b&gt; text" in html and "<b>plain</b>" not in html
+    assert 'href="https://example.com/i.png"' in html and "640×480" in html
+    assert ">report.pdf</a>" in html
+    # an unsafe URL is shown as text, never linked
+    assert "<code>javascript:alert(1)</code>" in html and 'href="javascript:' not in html
+    assert 'href="https://example.com/v.mp4"' in html and "9 s" in html
+    assert "Office" in html and "mlat=22.5&amp;mlon=113.9" in html
+    assert "#7" in html and "smile" in html
+    assert "order update" in html and "{&#34;order&#34;: 42}" in html
+    assert "Chat of alice and bob" in html and "nested hi" in html and "alice: hi" in html
