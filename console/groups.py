@@ -37,7 +37,6 @@ MAX_GROUP_ID = 48
 COMMUNITY_PREFIX = "@TGS#_"
 #: members a group may be given at most (paid maximum per type); AVChatRoom has no cap to set
 MEMBER_CAPS = {"Private": 6000, "Public": 6000, "ChatRoom": 6000, "Community": 100000}
-IMPORT_MEMBER_CAPS = {"Private": 6000, "Public": 6000, "ChatRoom": 6000, "Community": 100000}
 
 #: per-call sizes. add_group_member: the current (2026-02) page says 20, older pages 300; 20 works on both.
 ADD_BATCH = 20
@@ -335,8 +334,6 @@ def clean_import(form: Mapping) -> dict:
     """kwargs for `group.import_group` (migration: past creation time, no callbacks)."""
     group_type = _type(form, IMPORT_TYPES)
     kwargs = _common_profile(form, group_type)
-    if kwargs["max_member_count"] and kwargs["max_member_count"] > IMPORT_MEMBER_CAPS[group_type]:
-        raise FormError(_("Max members: at most %(n)d.", n=IMPORT_MEMBER_CAPS[group_type]))
     create_time = parse_time(form.get("create_time"), str(_l("Created at")))
     if create_time is not None and create_time > int(utcnow().timestamp()):
         raise FormError(_("Created at must be in the past."))
