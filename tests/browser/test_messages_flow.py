@@ -17,7 +17,8 @@ def test_send_find_recall_push_and_charts(page, live_server, screenshot):
     sandbox = live_server.sandbox
     sandbox.invoke("im_open_login_svc/multiaccount_import", {"Accounts": ["alice", "bob"]})
     sandbox.invoke("timpush/add_tag", {"UserTags": [{"To_Account": "bob", "Tags": ["vip"]}]})
-    page.on("dialog", lambda dialog: dialog.accept())
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     live_server.sign_in(page)
 
     # Send alice -> bob, watching the preview follow the form.
@@ -48,6 +49,19 @@ def test_send_find_recall_push_and_charts(page, live_server, screenshot):
     assert len(stored) == 1 and stored[0]["MsgFlagBits"] & 8
     page.reload()
     page.locator("#messages li.message.recalled .badge", has_text="recalled").wait_for()
+
+    # Batch send to both: adding an element asks nothing, sending asks once.
+    page.get_by_role("link", name="Batch send").click()
+    page.fill("textarea[name=recipients]", "alice\nbob")
+    page.fill("textarea[name=el-0-Text]", "For both of you")
+    page.select_option("#new-kind", "face")
+    page.get_by_role("button", name="Add element").click()
+    page.locator("input[name=el-1-Index]").fill("2")
+    page.locator("#preview .msg-el-timfaceelem").wait_for()
+    asked = len(dialogs)
+    page.get_by_role("button", name="Send to all of them").click()
+    page.locator("#batch-result", has_text="2 delivered, 0 failed").wait_for()
+    assert len(dialogs) == asked + 1
 
     # Push to the tag "vip" and confirm.
     _nav(page, "Push")
