@@ -104,6 +104,8 @@ def test_element_editor_fragment(signed_in):
     html = op.get("/messages/element?kind=video&i=4").get_data(as_text=True)
     assert 'name="el-4-VideoUrl"' in html and 'name="el-4-ThumbUrl"' in html
     assert op.get("/messages/element?kind=nope&i=1").status_code == 404
+    switched = op.get("/messages/element?i=2&el-2-type=face").get_data(as_text=True)  # an editor's own select
+    assert 'id="el-2"' in switched and 'name="el-2-Index"' in switched
 
 
 def test_batch_send_direct_reports_each_recipient(signed_in, sandbox, people, audit_rows):
