@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -13,34 +14,62 @@ from console.events.ingest import directory_items
 log = logging.getLogger(__name__)
 
 
-def feed_directory(engine: Engine, rows: list[dict]) -> int:
-    """Upsert the accounts named by `rows` (last seen, online state); returns how many."""
-    items = directory_items(rows)
-    if not items:
-        return 0
-    newest = max(row["received_ms"] for row in rows)
-    seen_at = dt.datetime.fromtimestamp(newest / 1000, tz=dt.timezone.utc)
+def upsert(engine: Engine, items: list[dict], seen_ms: int) -> None:
+    seen_at = dt.datetime.fromtimestamp(seen_ms / 1000, tz=dt.timezone.utc)
     with Session(bind=engine) as sess:
         directory.upsert_accounts(sess, items, "callback", seen_at=seen_at)
         sess.commit()
+
+
+def feed_directory(engine: Engine, rows: list[dict]) -> int:
+    """Upsert the accounts named by `rows` (last seen, online state); returns how many."""
+    items = directory_items(rows)
+    if items:
+        upsert(engine, items, max(row["received_ms"] for row in rows))
     return len(items)
 
 
 class DirectoryFeed:
-    """Rows committed since the last feed; the writer thread feeds them when it is idle-ish
-    (at most every `BatchThread.idle_every`), so directory upserts never fight the inserts."""
+    """Rows committed since the last feed; the writer thread feeds them between commits (at
+    most every `BatchThread.idle_every`), so directory upserts never fight the inserts.
 
-    def __init__(self, engine: Engine):
+    An account fed less than `refresh` seconds ago is skipped unless its online state changed:
+    under steady traffic the same users call back all the time, and "last seen" to the minute
+    is what the directory needs.
+    """
+
+    def __init__(self, engine: Engine, refresh: float = 60.0, remember: int = 100_000):
         self.engine = engine
+        self.refresh = refresh
+        self.remember = remember
         self._rows: list[dict] = []
+        self._fed: dict[str, tuple[float, str | None]] = {}
 
     def add(self, rows: list[dict]) -> None:
         self._rows.extend(row for row in rows if row.get("duplicate_of") is None)
 
+    def _news(self, items: list[dict], now: float) -> list[dict]:
+        news = []
+        for item in items:
+            fed_at, state = self._fed.get(item["user_id"], (0.0, None))
+            changed = item.get("online_state") is not None and item["online_state"] != state
+            if changed or now - fed_at >= self.refresh:
+                news.append(item)
+        return news
+
     def feed(self) -> None:
         rows, self._rows = self._rows, []
-        if rows:
-            try:
-                feed_directory(self.engine, rows)
-            except Exception:  # noqa: BLE001 - the directory is a convenience, never a blocker
-                log.exception("feeding %d callback rows to the directory failed", len(rows))
+        now = time.monotonic()
+        items = self._news(directory_items(rows), now)
+        if not items:
+            return
+        try:
+            upsert(self.engine, items, max(row["received_ms"] for row in rows))
+        except Exception:  # noqa: BLE001 - the directory is a convenience, never a blocker
+            log.exception("feeding %d accounts to the directory failed", len(items))
+            return
+        if len(self._fed) > self.remember:
+            self._fed.clear()
+        for item in items:
+            previous = self._fed.get(item["user_id"], (0.0, None))[1]
+            self._fed[item["user_id"]] = (now, item.get("online_state") or previous)

@@ -38,6 +38,7 @@ APP_ID = 1400000001
 TOKEN = "bench-callback-token"
 PASSWORD = "bench password long enough"
 ACK = b'{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
+POOL = 2000  # distinct users in the throughput run
 
 
 def bare_app(environ, start_response):
@@ -67,6 +68,19 @@ def wait_listening(port: int, timeout: float = 30.0) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
+def wait_answering(port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/login")
+            conn.getresponse().read()
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.2)
+    raise RuntimeError(f"no HTTP answer on {port}")
+
+
 class Gunicorn:
     def __init__(self, target: str, env: dict, args, chdir: str = ROOT):
         self.port = free_port()
@@ -78,7 +92,7 @@ class Gunicorn:
             stderr=open(os.environ["BENCH_SERVER_LOG"], "a") if os.environ.get("BENCH_SERVER_LOG")
             else subprocess.DEVNULL)
         wait_listening(self.port)
-        time.sleep(1.0)  # workers import the app after the socket is bound
+        wait_answering(self.port)  # workers import the app after the socket is bound
 
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
@@ -106,7 +120,9 @@ def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | N
     n = 0
     while time.time() < stop_at:
         n += 1
-        user = f"{tag}-{n}"
+        # marked runs need unique users to find each event in the streams; the throughput run
+        # cycles through a pool of users, as real traffic does
+        user = f"{tag}-{n}" if marks is not None else f"user{(n * 7919 + hash(tag)) % POOL}"
         body = json.dumps({"CallbackCommand": "State.StateChange", "EventTime": int(time.time() * 1000),
                            "Info": {"Action": "Login", "To_Account": user, "Reason": "Register"}})
         started = time.perf_counter()
@@ -128,11 +144,12 @@ def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | N
             time.sleep(pace)
 
 
-def load(port: int, seconds: float, connections: int, pace: float = 0.0, queue=None) -> None:
+def load(port: int, seconds: float, connections: int, pace: float = 0.0, queue=None,
+         mark: bool = False) -> None:
     """Post callbacks from `connections` threads; put (latencies, ack marks) on `queue`."""
     stop_at = time.time() + seconds
     latencies: list[float] = []
-    marks: dict = {}
+    marks: dict | None = {} if mark else None
     threads = [threading.Thread(target=_load_thread,
                                 args=(port, stop_at, f"c{i}", latencies, marks, pace))
                for i in range(connections)]
@@ -143,9 +160,10 @@ def load(port: int, seconds: float, connections: int, pace: float = 0.0, queue=N
     queue.put((latencies, marks))
 
 
-def run_load(port: int, seconds: float, connections: int, pace: float = 0.0):
+def run_load(port: int, seconds: float, connections: int, pace: float = 0.0, mark: bool = False):
     queue = mp.get_context("spawn").Queue()
-    proc = mp.get_context("spawn").Process(target=load, args=(port, seconds, connections, pace, queue))
+    proc = mp.get_context("spawn").Process(target=load,
+                                           args=(port, seconds, connections, pace, queue, mark))
     proc.start()
     result = queue.get()
     proc.join()
@@ -169,8 +187,10 @@ def _session_cookie(port: int, name: str) -> str:
 
 def _viewer(port: int, cookie: str, seen: list, ready: threading.Barrier, stop: threading.Event):
     sock = socket.create_connection(("127.0.0.1", port))
+    from requests.utils import default_user_agent  # the session is bound to the login's agent
+
     sock.sendall((f"GET /events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
-                  "Accept: text/event-stream\r\n\r\n").encode())
+                  f"User-Agent: {default_user_agent()}\r\nAccept: text/event-stream\r\n\r\n").encode())
     sock.settimeout(1.0)
     buffer = b""
     mine: set = set()
@@ -279,18 +299,31 @@ def main() -> None:
               f"p99 {pct(lat, .99):6.2f} ms")
         print(f"ratio to bare   : {rate / bare_rate:8.2f}   (target >= 0.6, goal 0.7)")
         print(f"lost            : {len(lat) - stored:8d}   (acked {len(lat)}, stored {stored}; target 0)")
+    finally:
+        console.stop()
+    if args.viewers:
+        sse_phase(args, env)
+    shutil.rmtree(tmp, ignore_errors=True)
 
+
+def sse_phase(args, env: dict) -> None:
+    """Ack-to-browser latency: every SSE stream holds a thread, so this server gets
+    viewers + threads threads (size gunicorn's --threads the same way in production)."""
+    sized = argparse.Namespace(**{**vars(args), "threads": args.threads + args.viewers})
+    console = Gunicorn(os.environ.get("BENCH_CONSOLE_APP", "wsgi:app"), env, sized)
+    try:
         cookie = _session_cookie(console.port, "bench")
         ctx = mp.get_context("spawn")
         queue, started = ctx.Queue(), ctx.Event()
         sse_seconds = max(args.seconds, 5)
-        watcher = ctx.Process(target=viewers,
-                              args=(console.port, args.viewers, cookie, sse_seconds + 3, queue, started))
+        watcher = ctx.Process(target=viewers, args=(console.port, args.viewers, cookie,
+                                                    sse_seconds + 3, queue, started))
         watcher.start()
         started.wait(30)
         time.sleep(0.5)
         per_conn = max(1, args.connections // 4)
-        _lat, marks = run_load(console.port, sse_seconds, per_conn, pace=per_conn / args.sse_rate)
+        _lat, marks = run_load(console.port, sse_seconds, per_conn, pace=per_conn / args.sse_rate,
+                               mark=True)
         seen = queue.get()
         watcher.join()
         delays = [t - marks[user] for user, t in seen if user in marks]
@@ -298,14 +331,14 @@ def main() -> None:
         for user, _t in seen:
             got[user] = got.get(user, 0) + 1
         complete = sum(1 for user in marks if got.get(user, 0) >= args.viewers)
-        print(f"ack-to-browser  : {args.viewers} SSE viewers, {len(marks)} callbacks at ~{args.sse_rate:.0f}/s: "
-              f"p50 {pct(delays, .5):6.1f} ms  p99 {pct(delays, .99):6.1f} ms  "
+        print(f"ack-to-browser  : {args.viewers} SSE viewers, {len(marks)} callbacks at "
+              f"~{args.sse_rate:.0f}/s: p50 {pct(delays, .5):6.1f} ms  p99 {pct(delays, .99):6.1f} ms  "
               f"({complete}/{len(marks)} seen by every viewer; target p99 < 100 ms)")
         if delays:
-            print(f"                  mean {statistics.mean(delays) * 1000:.1f} ms over {len(delays)} deliveries")
+            print(f"                  mean {statistics.mean(delays) * 1000:.1f} ms over {len(delays)} "
+                  "deliveries")
     finally:
         console.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
