@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 
 from console.models import ACCOUNT_SOURCES, Account
 
@@ -345,12 +345,9 @@ class ListQuery:
         defaults = dataclasses.asdict(ListQuery())
         return {k: v for k, v in data.items() if v != defaults[k]}
 
-    def filtered(self, stmt):
+    def filtered(self, stmt, dialect: str = "sqlite"):
         if self.q:
-            prefix = _like_escape(self.q) + "%"
-            contains = "%" + _like_escape(self.q.lower()) + "%"
-            stmt = stmt.where(or_(Account.user_id.like(prefix, escape="\\"),
-                                  func.lower(Account.nickname).like(contains, escape="\\")))
+            stmt = stmt.where(Account.id.in_(_search_ids(self.q, dialect)))
         if self.source:
             stmt = stmt.where(Account.source == self.source)
         if self.online == "unknown":
@@ -361,11 +358,28 @@ class ListQuery:
             stmt = stmt.where(or_(Account.muted_c2c.is_(True), Account.muted_group.is_(True)))
         elif self.muted == "no":
             stmt = stmt.where(Account.muted_c2c.isnot(True), Account.muted_group.isnot(True))
+        # deleted: deleted through the console and not imported again since
+        gone = (Account.deleted_at.isnot(None)) & (Account.imported.isnot(True))
         if self.deleted == "yes":
-            stmt = stmt.where(Account.deleted_at.isnot(None))
+            stmt = stmt.where(gone)
         elif self.deleted != "all":
-            stmt = stmt.where(Account.deleted_at.is_(None))
+            stmt = stmt.where(~gone)
         return stmt
+
+
+def _search_ids(q: str, dialect: str):
+    """IDs of accounts whose user ID starts with `q` (case-sensitive, by index) or whose
+    nickname contains it (ignoring case; a trigram index on PostgreSQL, an index scan on SQLite)."""
+    if dialect == "postgresql":  # LIKE 'q%' uses the varchar_pattern_ops index
+        by_id = select(Account.id).where(Account.user_id.like(_like_escape(q) + "%", escape="\\"))
+    else:  # SQLite's LIKE ignores case and skips the index; a range on the unique index does not
+        by_id = select(Account.id).where(Account.user_id >= q, Account.user_id < q + "\U0010ffff")
+    contains = "%" + _like_escape(q.lower()) + "%"
+    if dialect == "postgresql":  # matches the trigram index on lower(nickname)
+        by_nick = select(Account.id).where(func.lower(Account.nickname).like(contains, escape="\\"))
+    else:  # SQLite's LIKE already ignores (ASCII) case, and its lower() folds nothing more
+        by_nick = select(Account.id).where(Account.nickname.like(contains, escape="\\"))
+    return union(by_id, by_nick)
 
 
 def _like_escape(text: str) -> str:
@@ -408,16 +422,26 @@ def _ordered(stmt, query: ListQuery, after: tuple | None):
 def list_page(sess, query: ListQuery) -> tuple[list[Account], str | None]:
     """One page of the directory and the cursor of the next page (None at the end)."""
     after = decode_cursor(query.after, query.sort) if query.after else None
-    stmt = _ordered(query.filtered(select(Account)), query, after).limit(query.size + 1)
+    stmt = _ordered(query.filtered(select(Account), _dialect(sess)), query, after).limit(query.size + 1)
     rows = list(sess.scalars(stmt))
     more = len(rows) > query.size
     rows = rows[:query.size]
     return rows, (encode_cursor(rows[-1], query.sort) if more else None)
 
 
-def count(sess, query: ListQuery, cap: int = 10_000) -> int:
-    """How many accounts match (capped, so a huge directory stays quick)."""
-    inner = query.filtered(select(Account.id)).limit(cap + 1).subquery()
+def _dialect(sess) -> str:
+    return sess.get_bind().dialect.name
+
+
+COUNT_CAP = 1000
+
+
+def count(sess, query: ListQuery, cap: int = COUNT_CAP) -> int | None:
+    """How many accounts match, up to `cap` + 1 (so a huge directory stays quick); None for a
+    search, whose matches are not counted (the page and its cursor are enough)."""
+    if query.q:
+        return None
+    inner = query.filtered(select(Account.id), _dialect(sess)).limit(cap + 1).subquery()
     return sess.scalar(select(func.count()).select_from(inner)) or 0
 
 

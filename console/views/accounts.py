@@ -27,7 +27,7 @@ KINDS = ("accounts.import_csv", "accounts.kick", "accounts.mute", "accounts.dele
 
 def _list_context(query: accounts.ListQuery) -> dict:
     rows, cursor = accounts.list_page(db.session, query)
-    return dict(rows=rows, cursor=cursor, query=query, total=accounts.count(db.session, query),
+    return dict(rows=rows, cursor=cursor, query=query, total=accounts.count(db.session, query), count_cap=accounts.COUNT_CAP,
                 protected=accounts.protected_ids(current_app.config))
 
 
@@ -151,7 +151,7 @@ def check():
 @role_required("operator")
 def discover():
     """Walk every group's members, then the friend list of every account known now."""
-    known = db.session.scalars(select(Account.user_id).where(Account.deleted_at.is_(None))
+    known = db.session.scalars(select(Account.user_id).where(Account.imported.isnot(False))
                                .order_by(Account.user_id)).all()
     items = [account_jobs.DISCOVER_GROUPS, *(account_jobs.DISCOVER_FRIENDS + u for u in known)]
     return _job_panel(jobs.start("accounts.discover", {}, current_user, items=items))

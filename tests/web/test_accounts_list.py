@@ -172,3 +172,15 @@ def test_viewer_cannot_run_bulk_actions(app, signed_in):
 def test_bulk_without_selection_says_so(app, signed_in, audit_rows):
     html = signed_in("operator").post("/accounts/bulk", {"action": "kick"}, htmx=True).get_data(as_text=True)
     assert "Select at least one account" in html and audit_rows() == []
+
+
+def test_a_deleted_account_imported_again_is_listed_again(trial_app, browser_for, sandbox):
+    app = trial_app
+    im_import(sandbox, "phoenix")
+    b = browser_for(app, ["admin"])
+    b.login("admin")
+    b.post("/accounts/bulk", {"action": "delete", "ids": ["phoenix"], "confirm": "delete 1 accounts"}, htmx=True)
+    assert "phoenix" not in _ids(b.get("/accounts").get_data(as_text=True))
+    b.post("/accounts/import", {"user_id": "phoenix"}, htmx=True)
+    assert "phoenix" in _ids(b.get("/accounts").get_data(as_text=True))
+    assert "phoenix" not in _ids(b.get("/accounts?deleted=yes").get_data(as_text=True))
