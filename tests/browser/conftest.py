@@ -91,7 +91,17 @@ class ConsoleLog:
     entries: list[tuple[str, str]] = field(default_factory=list)
 
     def errors(self) -> list[str]:
-        return [text for kind, text in self.entries if kind in ("error", "pageerror")]
+        """Console errors and uncaught exceptions, less htmx's report of a request that the browser
+        aborted because the page navigated away (htmx logs "htmx:afterRequest" then
+        "htmx:sendAbort" for it; that is not a fault of the page)."""
+        errors = [text for kind, text in self.entries if kind in ("error", "pageerror")]
+        kept = []
+        for i, text in enumerate(errors):
+            aborted_next = i + 1 < len(errors) and errors[i + 1].startswith("htmx:sendAbort")
+            if text.startswith("htmx:sendAbort") or (text.startswith("htmx:afterRequest") and aborted_next):
+                continue
+            kept.append(text)
+        return kept
 
     def csp_violations(self) -> list[str]:
         return [text for _kind, text in self.entries if "Content Security Policy" in text]
