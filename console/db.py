@@ -40,6 +40,28 @@ def _make_session(app=None) -> Session:
 
 session = scoped_session(_make_session)
 
+WROTE = "console.wrote"  # Session.info flag: flushed writes not yet committed or rolled back
+
+
+@event.listens_for(_factory, "after_flush")
+def _mark_written(sess, _ctx):
+    sess.info[WROTE] = True
+
+
+@event.listens_for(_factory, "after_commit")
+@event.listens_for(_factory, "after_rollback")
+def _clear_written(sess):
+    sess.info.pop(WROTE, None)
+
+
+def request_session_holds_sqlite_lock() -> bool:
+    """True when this thread's request session has uncommitted writes on SQLite: it then holds the
+    database's only write lock, and any other connection (the audit writer) would wait for it."""
+    if not session.registry.has():
+        return False
+    sess = session()
+    return bool(sess.info.get(WROTE)) and sess.get_bind().dialect.name == "sqlite"
+
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`: SQLite in WAL mode with foreign keys, or PostgreSQL via psycopg 3."""

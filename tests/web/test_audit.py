@@ -203,3 +203,22 @@ def test_record_action_and_audit_pages(app, signed_in, audit_rows):
     assert "operator.create" not in viewer.get("/audit?action=account").get_data(as_text=True)
     detail = viewer.get(f"/audit/{rows[-1].id}")
     assert detail.status_code == 200 and "newbie" in detail.get_data(as_text=True)
+
+
+def test_im_call_with_uncommitted_sqlite_writes_is_refused(app, as_operator, audit_rows):
+    """On SQLite the audit writer would wait for the request's write lock: fail fast instead."""
+    from console.models import Setting
+
+    tim = as_operator()
+    db.session.add(Setting(key="pending", value="x"))
+    db.session.flush()
+    if app.extensions["db_engine"].dialect.name != "sqlite":
+        tim.account.import_account("pg-ok")  # PostgreSQL: separate transactions do not block
+        db.session.rollback()
+        assert [r.targets for r in audit_rows()] == [["pg-ok"]]
+        return
+    with pytest.raises(RuntimeError, match="commit"):
+        tim.account.import_account("never-sent")
+    db.session.commit()
+    tim.account.import_account("after-commit")
+    assert [r.targets for r in audit_rows()] == [["after-commit"]]
