@@ -166,8 +166,8 @@ def _wrap(attr, ctx):
         return _Namespace(attr, ctx)
 
     def call(*args, **kwargs):
-        if db.request_session_holds_sqlite_lock():
-            raise RuntimeError("commit (or roll back) the request's database changes before calling IM: "
+        if db.thread_holds_sqlite_write_lock():
+            raise RuntimeError("commit (or roll back) the database changes of this thread before calling IM: "
                                "the audit row is written on its own connection and SQLite allows one writer")
         with acting_as(ctx()):
             result = attr(*args, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 
 from flask import current_app, has_app_context
@@ -40,27 +41,33 @@ def _make_session(app=None) -> Session:
 
 session = scoped_session(_make_session)
 
-WROTE = "console.wrote"  # Session.info flag: flushed writes not yet committed or rolled back
+# Sessions of this thread that flushed writes on SQLite and have not ended their transaction:
+# each holds the database's only write lock until then.
+_sqlite_writers = threading.local()
+
+
+def _writers() -> set:
+    if not hasattr(_sqlite_writers, "ids"):
+        _sqlite_writers.ids = set()
+    return _sqlite_writers.ids
 
 
 @event.listens_for(_factory, "after_flush")
 def _mark_written(sess, _ctx):
-    sess.info[WROTE] = True
+    if sess.get_bind().dialect.name == "sqlite":
+        _writers().add(id(sess))
 
 
-@event.listens_for(_factory, "after_commit")
-@event.listens_for(_factory, "after_rollback")
-def _clear_written(sess):
-    sess.info.pop(WROTE, None)
+@event.listens_for(_factory, "after_transaction_end")
+def _clear_written(sess, transaction):
+    if transaction.parent is None:
+        _writers().discard(id(sess))
 
 
-def request_session_holds_sqlite_lock() -> bool:
-    """True when this thread's request session has uncommitted writes on SQLite: it then holds the
-    database's only write lock, and any other connection (the audit writer) would wait for it."""
-    if not session.registry.has():
-        return False
-    sess = session()
-    return bool(sess.info.get(WROTE)) and sess.get_bind().dialect.name == "sqlite"
+def thread_holds_sqlite_write_lock() -> bool:
+    """True when a session of this thread has uncommitted writes on SQLite. Another connection (the
+    audit writer) would then wait for that lock until it times out."""
+    return bool(_writers())
 
 
 def make_engine(url: str) -> Engine:

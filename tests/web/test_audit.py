@@ -222,3 +222,17 @@ def test_im_call_with_uncommitted_sqlite_writes_is_refused(app, as_operator, aud
     db.session.commit()
     tim.account.import_account("after-commit")
     assert [r.targets for r in audit_rows()] == [["after-commit"]]
+
+
+def test_im_call_inside_a_writing_new_session_is_refused_on_sqlite(app):
+    from console.models import Setting
+
+    if app.extensions["db_engine"].dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    tim = AuditedClient(app.extensions["tim_client"], AuditContext(source="cli"))
+    with pytest.raises(RuntimeError, match="commit"):
+        with db.new_session(app) as sess:
+            sess.add(Setting(key="job-side", value="x"))
+            sess.flush()
+            tim.account.import_account("never-sent")
+    tim.account.import_account("fine-now")  # the failed session rolled back and released the lock
