@@ -41,34 +41,30 @@ def import_csv(run: JobRun, user_ids: list[str]) -> list[Item]:
     return [Item(r.id, r.ok, r.code, "imported" if r.ok else (r.info or "not imported")) for r in result]
 
 
-@job_kind("accounts.kick", batch=20)
-def kick(run: JobRun, user_ids: list[str]) -> list[Item]:
+def _each(run: JobRun, user_ids: list[str], act, done: str) -> list[Item]:
+    """Call `act(uid)` for every unprotected account, one IM call each, keeping per-item outcomes."""
     from console.tim import TimError
 
     allowed, out = _guarded(run, user_ids)
     for uid in allowed:
         try:
-            run.tim.account.kick_account(uid)
-            out.append(Item(uid, True, 0, "signed out"))
+            act(uid)
+            out.append(Item(uid, True, 0, done))
         except TimError as exc:
             out.append(Item(uid, False, exc.code, exc.info))
     return out
+
+
+@job_kind("accounts.kick", batch=20)
+def kick(run: JobRun, user_ids: list[str]) -> list[Item]:
+    return _each(run, user_ids, run.tim.account.kick_account, "signed out")
 
 
 @job_kind("accounts.mute", batch=20)
 def mute(run: JobRun, user_ids: list[str]) -> list[Item]:
     """Global mute: params c2c / group are seconds (0 unmutes, None leaves that mute alone)."""
-    from console.tim import TimError
-
     c2c, group = run.params.get("c2c"), run.params.get("group")
-    allowed, out = _guarded(run, user_ids)
-    for uid in allowed:
-        try:
-            run.tim.mute.set_no_speaking(uid, c2c=c2c, group=group)
-            out.append(Item(uid, True, 0, "mute set"))
-        except TimError as exc:
-            out.append(Item(uid, False, exc.code, exc.info))
-    return out
+    return _each(run, user_ids, lambda uid: run.tim.mute.set_no_speaking(uid, c2c=c2c, group=group), "mute set")
 
 
 @job_kind("accounts.delete", batch=100)

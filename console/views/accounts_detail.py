@@ -4,6 +4,7 @@ recent callback events and the History panel. Live sections load as separate fra
 failing IM call does not blank the page."""
 from __future__ import annotations
 
+import functools
 import importlib.util
 
 from flask import Blueprint, current_app, g, render_template, request
@@ -28,6 +29,15 @@ def _entry(user_id: str) -> Account | None:
 
 def _profile_attrs(user_id: str) -> dict:
     return g.tim.profile.get_profile(user_id, [*accounts.STANDARD_TAGS, *accounts.custom_profile_tags(current_app.config)]).attrs
+
+
+def unprotected(view):
+    """Refuse (with a toast) to act on the console's admin and the App admins."""
+    @functools.wraps(view)
+    def wrapper(user_id: str):
+        user_id = checked_user_id(user_id)
+        return refuse_protected(user_id) or view(user_id)
+    return wrapper
 
 
 @bp.route("/<user_id>")
@@ -86,22 +96,16 @@ def presence(user_id: str):
 
 @bp.route("/<user_id>/kick", methods=["POST"])
 @role_required("operator")
+@unprotected
 def kick(user_id: str):
-    user_id = checked_user_id(user_id)
-    refused = refuse_protected(user_id)
-    if refused:
-        return refused
     g.tim.account.kick_account(user_id)
     return done(_("%(id)s was signed out on every device.", id=user_id))
 
 
 @bp.route("/<user_id>/mute", methods=["POST"])
 @role_required("operator")
+@unprotected
 def mute(user_id: str):
-    user_id = checked_user_id(user_id)
-    refused = refuse_protected(user_id)
-    if refused:
-        return refused
     try:
         c2c = accounts.mute_seconds(request.form.get("c2c"))
         group = accounts.mute_seconds(request.form.get("group"))

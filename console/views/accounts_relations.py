@@ -5,6 +5,7 @@ htmx event (`friends-changed`, `blacklist-changed`, `conversations-changed`) tha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
@@ -66,30 +67,31 @@ def _friend_specs(ids: list[str]) -> list:
     return [FriendSpec(uid, remark=remark, groups=[group] if group else [], add_wording=wording) for uid in ids]
 
 
-def _ids_or_problem(name: str = "ids"):
-    ids, error = form_ids(name)
-    return ids, (problem(error) if error else None)
+def with_ids(view):
+    """Pass the view a checked account ID and the user IDs of the form's `ids` (or answer the problem)."""
+    @functools.wraps(view)
+    def wrapper(user_id: str):
+        user_id = checked_user_id(user_id)
+        ids, error = form_ids()
+        if error:
+            return problem(error)
+        return view(user_id, ids)
+    return wrapper
 
 
 @bp.route("/<user_id>/friends/add", methods=["POST"])
 @role_required("operator")
-def add_friends(user_id: str):
-    user_id = checked_user_id(user_id)
-    ids, refused = _ids_or_problem()
-    if refused:
-        return refused
+@with_ids
+def add_friends(user_id: str, ids: list[str]):
     result = g.tim.sns.add_friends(user_id, _friend_specs(ids), both=_flag("both"), force=_flag("force"))
     return results(result, _("Add friends"), FRIEND_CHANGED)
 
 
 @bp.route("/<user_id>/friends/import", methods=["POST"])
 @role_required("operator")
-def import_friends(user_id: str):
+@with_ids
+def import_friends(user_id: str, ids: list[str]):
     """friend_import is one-way; `reverse` also imports user_id into each friend's list."""
-    user_id = checked_user_id(user_id)
-    ids, refused = _ids_or_problem()
-    if refused:
-        return refused
     result = g.tim.sns.import_friends(user_id, _friend_specs(ids))
     items = list(result)
     if _flag("both"):
@@ -102,11 +104,8 @@ def import_friends(user_id: str):
 
 @bp.route("/<user_id>/friends/update", methods=["POST"])
 @role_required("operator")
-def update_friends(user_id: str):
-    user_id = checked_user_id(user_id)
-    ids, refused = _ids_or_problem()
-    if refused:
-        return refused
+@with_ids
+def update_friends(user_id: str, ids: list[str]):
     fields = {}
     if _flag("set_remark"):
         fields["remark"] = request.form.get("remark", "").strip()
@@ -120,11 +119,8 @@ def update_friends(user_id: str):
 
 @bp.route("/<user_id>/friends/delete", methods=["POST"])
 @role_required("operator")
-def delete_friends(user_id: str):
-    user_id = checked_user_id(user_id)
-    ids, refused = _ids_or_problem()
-    if refused:
-        return refused
+@with_ids
+def delete_friends(user_id: str, ids: list[str]):
     result = g.tim.sns.delete_friends(user_id, ids, both=_flag("both"))
     return results(result, _("Delete friends"), FRIEND_CHANGED)
 
@@ -141,15 +137,12 @@ def delete_all_friends(user_id: str):
 
 @bp.route("/<user_id>/friends/check", methods=["POST"])
 @role_required("viewer")
-def check_friends(user_id: str):
-    return _check(user_id, g.tim.sns.check_friends, _("Friendship check"))
+@with_ids
+def check_friends(user_id: str, ids: list[str]):
+    return _check(user_id, ids, g.tim.sns.check_friends, _("Friendship check"))
 
 
-def _check(user_id: str, method, title: str):
-    user_id = checked_user_id(user_id)
-    ids, refused = _ids_or_problem()
-    if refused:
-        return refused
+def _check(user_id: str, ids: list[str], method, title: str):
     check_type = "single" if request.form.get("type") == "single" else "both"
     result = method(user_id, ids, check_type)
     rows = [{"id": r.id, "ok": r.ok, "code": r.code, "relation": r.relation,
@@ -189,12 +182,9 @@ def delete_friend_group(user_id: str):
 
 @bp.route("/<user_id>/friend-groups/move", methods=["POST"])
 @role_required("operator")
-def move_friends(user_id: str):
+@with_ids
+def move_friends(user_id: str, ids: list[str]):
     """Put the friends in exactly one friend group (or in none when the name is empty)."""
-    user_id = checked_user_id(user_id)
-    ids, refused = _ids_or_problem()
-    if refused:
-        return refused
     name = request.form.get("name", "").strip()
     if name and not _list_name():
         return problem(_("A friend group name has 1 to 30 bytes."))
@@ -215,28 +205,27 @@ def blacklist(user_id: str):
 
 @bp.route("/<user_id>/blacklist/add", methods=["POST"])
 @role_required("operator")
-def add_blacklist(user_id: str):
-    return _black_write(user_id, "add_blacklist", _("Block"))
+@with_ids
+def add_blacklist(user_id: str, ids: list[str]):
+    return _black_write(user_id, ids, "add_blacklist", _("Block"))
 
 
 @bp.route("/<user_id>/blacklist/remove", methods=["POST"])
 @role_required("operator")
-def remove_blacklist(user_id: str):
-    return _black_write(user_id, "delete_blacklist", _("Unblock"))
+@with_ids
+def remove_blacklist(user_id: str, ids: list[str]):
+    return _black_write(user_id, ids, "delete_blacklist", _("Unblock"))
 
 
-def _black_write(user_id: str, method: str, title: str):
-    user_id = checked_user_id(user_id)
-    ids, refused = _ids_or_problem()
-    if refused:
-        return refused
+def _black_write(user_id: str, ids: list[str], method: str, title: str):
     return results(getattr(g.tim.sns, method)(user_id, ids), title, BLACK_CHANGED)
 
 
 @bp.route("/<user_id>/blacklist/check", methods=["POST"])
 @role_required("viewer")
-def check_blacklist(user_id: str):
-    return _check(user_id, g.tim.sns.check_blacklist, _("Blacklist check"))
+@with_ids
+def check_blacklist(user_id: str, ids: list[str]):
+    return _check(user_id, ids, g.tim.sns.check_blacklist, _("Blacklist check"))
 
 
 # ---- conversations ---------------------------------------------------------------------------
