@@ -23,7 +23,7 @@ import time
 from flask import Flask
 
 from console import rules
-from console.events import store
+from console.events import live, store
 from console.events.broker import Hub, make_bus
 from console.events.feed import DirectoryFeed, feed_directory
 from console.events.writer import GroupWriter
@@ -52,6 +52,7 @@ class EventsRuntime:
         self.feed = DirectoryFeed(self.engine)
         self.writer = GroupWriter(self.engine, on_commit=self._after_commit, on_idle=self.feed.feed)
         self.streams = threading.BoundedSemaphore(int(app.config["EVENTS_MAX_STREAMS"]))
+        self.fragments = live.FragmentCache()
         self.stopping = threading.Event()
         self._pruned_at = time.monotonic()
         rules.cache.ttl = float(app.config["RULES_CACHE_SECONDS"])

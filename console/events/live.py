@@ -12,7 +12,8 @@ serialises writers: no look-back needed.
 from __future__ import annotations
 
 import os
-from collections import deque
+import threading
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 
 from sqlalchemy.engine import Engine
@@ -23,6 +24,27 @@ from console.events.broker import Subscription
 BATCH = 200
 REWIND = 500
 HEARTBEAT = 15.0
+
+
+class FragmentCache:
+    """Rendered rows shared by every stream of the process (key: id, language, time zone), so
+    fifty open viewers render a new event once, not fifty times."""
+
+    def __init__(self, size: int = 2000):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, render: Callable[[], str]) -> str:
+        with self._lock:
+            html = self._items.get(key)
+        if html is None:
+            html = render()
+            with self._lock:
+                self._items[key] = html
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return html
 
 
 def sse_message(event_id: int, html: str, event: str = "callback") -> str:
@@ -42,7 +64,8 @@ def tail(engine: Engine, sub: Subscription, after: int, filters: store.Filters,
     low = after
     while not sub.closed and not (stopping is not None and stopping.is_set()):
         with engine.connect() as conn:
-            top = store.max_id(conn)
+            # Filtered streams skip past rows they do not show; the others just follow theirs.
+            top = store.max_id(conn) if filters else None
             rows = store.since(conn, low, top, filters, BATCH)
         for row in rows:
             if row.id in seen:
@@ -55,7 +78,7 @@ def tail(engine: Engine, sub: Subscription, after: int, filters: store.Filters,
         if len(rows) == BATCH:  # more than one batch waiting: continue right after this one
             low = rows[-1].id
             continue
-        after = max(after, top)
+        after = max(after, top if top is not None else max((r.id for r in rows), default=after))
         low = max(after - rewind, floor)
         if not sub.wait(heartbeat):
             yield ": keep-alive\n\n"

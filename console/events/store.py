@@ -63,10 +63,12 @@ def max_id(conn: Connection) -> int:
     return conn.execute(select(func.max(EVENTS.c.id))).scalar() or 0
 
 
-def since(conn: Connection, after_id: int, upto_id: int, filters: Filters, limit: int = 200) -> list:
-    """Matching rows with after_id < id <= upto_id, oldest first (the live tail)."""
-    stmt = (select(*SUMMARY).where(EVENTS.c.id > after_id, EVENTS.c.id <= upto_id)
-            .order_by(EVENTS.c.id).limit(limit))
+def since(conn: Connection, after_id: int, upto_id: int | None, filters: Filters,
+          limit: int = 200) -> list:
+    """Matching rows with after_id < id (<= upto_id), oldest first (the live tail)."""
+    stmt = select(*SUMMARY).where(EVENTS.c.id > after_id).order_by(EVENTS.c.id).limit(limit)
+    if upto_id is not None:
+        stmt = stmt.where(EVENTS.c.id <= upto_id)
     return list(conn.execute(filters.apply(stmt)))
 
 

@@ -5,6 +5,7 @@ import json
 
 from flask import (Blueprint, Response, abort, current_app, render_template, request,
                    stream_with_context)
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from console.audit import record_action
@@ -64,8 +65,11 @@ def stream():
     filters = _filters()
     sub = events.hub.subscribe()
 
+    key = (str(get_locale()), str(get_timezone()))
+
     def render(row) -> str:
-        return render_template("events/_row.html", ev=row, live=True)
+        return events.fragments.get((row.id, *key),
+                                    lambda: render_template("events/_row.html", ev=row, live=True))
 
     def generate():
         try:

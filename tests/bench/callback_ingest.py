@@ -39,6 +39,7 @@ TOKEN = "bench-callback-token"
 PASSWORD = "bench password long enough"
 ACK = b'{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}'
 POOL = 2000  # distinct users in the throughput run
+ERRORS: dict[str, int] = {}  # per load process: failed posts by cause
 
 
 def bare_app(environ, start_response):
@@ -131,7 +132,12 @@ def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | N
                          {"Content-Type": "application/json"})
             response = conn.getresponse()
             ok = response.status == 200 and json.loads(response.read()).get("ErrorCode") == 0
-        except (OSError, http.client.HTTPException, ValueError):
+            if not ok:
+                ERRORS.setdefault(f"HTTP {response.status}", 0)
+                ERRORS[f"HTTP {response.status}"] += 1
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            ERRORS.setdefault(type(exc).__name__, 0)
+            ERRORS[type(exc).__name__] += 1
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             ok = False
@@ -157,6 +163,8 @@ def load(port: int, seconds: float, connections: int, pace: float = 0.0, queue=N
         t.start()
     for t in threads:
         t.join()
+    if ERRORS:
+        print(f"load errors: {ERRORS}", file=sys.stderr)
     queue.put((latencies, marks))
 
 
