@@ -179,6 +179,15 @@ def job_panel(job_id: int):
     return _job_panel(_job_or_404(job_id))
 
 
+@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
+@role_required("operator")
+def job_cancel(job_id: int):
+    """Stop an accounts job after its current batch (Discover and imports can be run again)."""
+    job = _job_or_404(job_id)
+    jobs.cancel(job.id)
+    return _job_panel(job)
+
+
 @bp.route("/jobs/<int:job_id>/results.csv")
 @role_required("viewer")
 def job_results_csv(job_id: int):

@@ -122,3 +122,20 @@ def test_discover_walks_groups_and_friend_lists_and_can_run_again(app, signed_in
     html = b.post("/accounts/discover", htmx=True).get_data(as_text=True)  # a second run only refreshes
     assert all(r.ok for r in job_items(app, job_id_in(html)).values())
     assert set(directory(app)) == set(found)
+
+
+def test_a_queued_job_can_be_stopped_and_rerun(app, signed_in):
+    from console import db, jobs
+    from console.models import Job
+
+    with db.new_session(app) as sess:  # a job waiting for a worker (tests run jobs at once otherwise)
+        job = Job(kind="accounts.discover", status="queued", params={"items": ["groups"]}, total=1)
+        sess.add(job)
+    b = signed_in("operator")
+    html = b.post(f"/accounts/jobs/{job.id}/cancel", htmx=True).get_data(as_text=True)
+    assert "cancelled" in html
+    with db.new_session(app) as sess:
+        assert sess.get(Job, job.id).status == "cancelled"
+    assert jobs.cancel(job.id) is False
+    html = b.post("/accounts/discover", htmx=True).get_data(as_text=True)
+    assert job_items(app, job_id_in(html))["groups"].ok
