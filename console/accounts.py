@@ -429,6 +429,12 @@ def list_page(sess, query: ListQuery) -> tuple[list[Account], str | None]:
     return rows, (encode_cursor(rows[-1], query.sort) if more else None)
 
 
+def matching_ids(sess, query: ListQuery, limit: int) -> list[str]:
+    """User IDs of every account matching the filters (not the page), up to `limit`."""
+    stmt = _ordered(query.filtered(select(Account.user_id), _dialect(sess)), query, None).limit(limit)
+    return list(sess.scalars(stmt))
+
+
 def _dialect(sess) -> str:
     return sess.get_bind().dialect.name
 

@@ -62,9 +62,16 @@ def bulk():
         return problem(_("Choose an action."))
     if not current_user.has_role(BULK_ACTIONS[action]):
         abort(403)
-    ids, error = form_ids("ids", MAX_BULK)
+    if request.form.get("scope") == "filtered":
+        ids = accounts.matching_ids(db.session, accounts.ListQuery.from_args(request.form), MAX_BULK + 1)
+        error = (_("No account matches the filter.") if not ids else
+                 _("More than %(n)d accounts match: narrow the filter.", n=MAX_BULK) if len(ids) > MAX_BULK else None)
+    else:
+        ids, error = form_ids("ids", MAX_BULK)
+        if error and not request.form.getlist("ids"):
+            error = _("Select at least one account.")
     if error:
-        return problem(_("Select at least one account.") if not request.form.getlist("ids") else error)
+        return problem(error)
     params: dict = {}
     if action == "delete":
         if not accounts.is_trial(current_app.config):

@@ -184,3 +184,17 @@ def test_a_deleted_account_imported_again_is_listed_again(trial_app, browser_for
     b.post("/accounts/import", {"user_id": "phoenix"}, htmx=True)
     assert "phoenix" in _ids(b.get("/accounts").get_data(as_text=True))
     assert "phoenix" not in _ids(b.get("/accounts?deleted=yes").get_data(as_text=True))
+
+
+def test_bulk_on_every_account_matching_the_filter(app, signed_in, sandbox, audit_rows):
+    im_import(sandbox, "f1", "f2")
+    add_to_directory(app, ["f1", "f2"], source="crawl")
+    add_to_directory(app, ["other"])
+    b = signed_in("operator")
+    html = b.post("/accounts/bulk", {"action": "check", "scope": "filtered", "source": "crawl"},
+                  htmx=True).get_data(as_text=True)
+    assert set(job_items(app, job_id_in(html))) == {"f1", "f2"}
+    [row] = audit_rows()
+    assert row.targets == ["f1", "f2"]
+    html = b.post("/accounts/bulk", {"action": "check", "scope": "filtered", "q": "nobody"}, htmx=True).get_data(as_text=True)
+    assert "No account matches the filter" in html
