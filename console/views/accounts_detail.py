@@ -131,10 +131,47 @@ def groups(user_id: str):
 @role_required("viewer")
 def push(user_id: str):
     """Fragment: the account's push attributes and tags."""
-    user_id = checked_user_id(user_id)
+    return _push_fragment(checked_user_id(user_id))
+
+
+def _push_fragment(user_id: str, message: str | None = None):
     attrs = g.tim.push.get_user_attrs([user_id]).items[0]
     tags = g.tim.push.get_user_tags([user_id]).items[0]
-    return render_template("accounts/_push.html", user_id=user_id, attrs=attrs, tags=tags)
+    return render_template("accounts/_push.html", user_id=user_id, attrs=attrs, tags=tags, message=message)
+
+
+@bp.route("/<user_id>/push/tags", methods=["POST"])
+@role_required("operator")
+def push_tags(user_id: str):
+    """Add tags (at most 10 at once) or remove them."""
+    user_id = checked_user_id(user_id)
+    tags = list(dict.fromkeys(t.strip() for t in request.form.get("tags", "").split(",") if t.strip()))
+    if not tags or len(tags) > 10 or any(accounts.nbytes(t) > 50 for t in tags):
+        return problem(_("Give 1 to 10 tags, separated by commas, each at most 50 bytes."))
+    remove = request.form.get("op") == "remove"
+    method = g.tim.push.delete_user_tags if remove else g.tim.push.add_user_tags
+    result = method({user_id: tags}).items[0]
+    if not result.ok:
+        return problem(_("IM refused: %(code)s %(info)s", code=result.code, info=result.info))
+    return _push_fragment(user_id, _("Tags removed.") if remove else _("Tags added."))
+
+
+@bp.route("/<user_id>/push/attrs", methods=["POST"])
+@role_required("operator")
+def push_attrs(user_id: str):
+    """Set one push attribute (the name must be one of the app's attribute names) or remove it."""
+    user_id = checked_user_id(user_id)
+    name, value = request.form.get("name", "").strip(), request.form.get("value", "").strip()
+    if not name or accounts.nbytes(name) > 50 or accounts.nbytes(value) > 50:
+        return problem(_("An attribute name and value have at most 50 bytes each."))
+    remove = request.form.get("op") == "remove"
+    if remove:
+        result = g.tim.push.delete_user_attrs({user_id: [name]}).items[0]
+    else:
+        result = g.tim.push.set_user_attrs({user_id: {name: value}}).items[0]
+    if not result.ok:
+        return problem(_("IM refused: %(code)s %(info)s", code=result.code, info=result.info))
+    return _push_fragment(user_id, _("Attribute removed.") if remove else _("Attribute set."))
 
 
 @bp.route("/<user_id>/usersig", methods=["POST"])

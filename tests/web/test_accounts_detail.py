@@ -159,3 +159,21 @@ def test_unknown_account_page_and_bad_ids(app, signed_in):
     viewer = signed_in("viewer")
     assert viewer.get(f"{BASE}/nobody").status_code == 200
     assert viewer.get(f"{BASE}/{'x' * 40}").status_code == 404
+
+
+def test_push_tags_and_attributes_can_be_changed(app, signed_in, bob, tim, audit_rows):
+    tim.push.set_attr_names({0: "city"})
+    b = signed_in("operator")
+    before = last_id(audit_rows)
+    html = b.post(f"{BASE}/bob/push/tags", {"tags": "gold, early", "op": "add"}, htmx=True).get_data(as_text=True)
+    assert "Tags added" in html and "gold" in html
+    assert sorted(tim.push.get_user_tags(["bob"]).items[0].tags) == ["early", "gold"]
+    b.post(f"{BASE}/bob/push/tags", {"tags": "gold", "op": "remove"}, htmx=True)
+    assert tim.push.get_user_tags(["bob"]).items[0].tags == ["early"]
+    html = b.post(f"{BASE}/bob/push/attrs", {"name": "city", "value": "Lyon", "op": "set"}, htmx=True).get_data(as_text=True)
+    assert "Attribute set" in html and "Lyon" in html
+    assert tim.push.get_user_attrs(["bob"]).items[0].attrs == {"city": "Lyon"}
+    writes = [r.action for r in rows_after(audit_rows, before) if not r.action.startswith("push.get")]
+    assert writes == ["push.add_user_tags", "push.delete_user_tags", "push.set_user_attrs"]
+    assert "1 to 10 tags" in b.post(f"{BASE}/bob/push/tags", {"tags": ",".join("abcdefghijk")},
+                                    htmx=True).get_data(as_text=True)
