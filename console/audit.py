@@ -124,36 +124,21 @@ class AuditedClient:
     """`g.tim`: the app's shared IM client, with every call attributed to an operator or job.
 
     Attribute access mirrors `console.tim.Client` (`g.tim.account.import_account(...)`,
-    `g.tim.call(...)`); generators (`iter_*`) keep the context while they are consumed.
+    `g.tim.call(...)`); namespaces come back wrapped the same way, and generators (`iter_*`) keep
+    the context while they are consumed. `context` is an AuditContext, or a callable returning
+    one (evaluated at each call, so `g.tim` costs nothing until it is used).
     """
 
-    def __init__(self, client, context):
-        self._client = client
-        self._context = context  # an AuditContext, or a callable returning one (lazy, per call)
-
-    def _ctx(self) -> AuditContext:
-        return self._context() if callable(self._context) else self._context
-
-    def __getattr__(self, name: str):
-        if _BLOCKED.search(name):
-            raise AttributeError(name)
-        if self._client is None:
-            raise RuntimeError("the IM client is not available (console.tim failed to load)")
-        return _wrap(getattr(self._client, name), self._ctx)
-
-    def __repr__(self) -> str:
-        return "<AuditedClient>"
-
-
-class _Namespace:
-    def __init__(self, target, ctx):
+    def __init__(self, target, context):
         self._target = target
-        self._ctx = ctx
+        self._context = context if callable(context) else (lambda: context)
 
     def __getattr__(self, name: str):
         if _BLOCKED.search(name):
             raise AttributeError(name)
-        return _wrap(getattr(self._target, name), self._ctx)
+        if self._target is None:
+            raise RuntimeError("the IM client is not available (console.tim failed to load)")
+        return _wrap(getattr(self._target, name), self._context)
 
     def __repr__(self) -> str:
         return f"<audited {type(self._target).__name__}>"
@@ -163,7 +148,7 @@ def _wrap(attr, ctx):
     if inspect.isclass(attr) or isinstance(attr, (str, int, float, bool, type(None), dict, list, tuple)):
         return attr
     if not callable(attr):
-        return _Namespace(attr, ctx)
+        return AuditedClient(attr, ctx)
 
     def call(*args, **kwargs):
         if db.thread_holds_sqlite_write_lock():
