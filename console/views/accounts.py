@@ -27,7 +27,8 @@ KINDS = ("accounts.import_csv", "accounts.kick", "accounts.mute", "accounts.dele
 
 def _list_context(query: accounts.ListQuery) -> dict:
     rows, cursor = accounts.list_page(db.session, query)
-    return dict(rows=rows, cursor=cursor, query=query, total=accounts.count(db.session, query), count_cap=accounts.COUNT_CAP,
+    return dict(rows=rows, cursor=cursor, query=query, total=accounts.count(db.session, query),
+                count_cap=accounts.COUNT_CAP,
                 protected=accounts.protected_ids(current_app.config))
 
 

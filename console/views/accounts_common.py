@@ -1,6 +1,8 @@
 """Helpers shared by the account view modules (no routes here)."""
 from __future__ import annotations
 
+import functools
+
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,6 +13,23 @@ from console.errors import hint_for, toast
 from console.models import Job, JobResult
 
 MAX_FORM_IDS = 1000
+
+
+def inline_im_errors(title: str):
+    """For lazy-loaded page sections: an IM error is shown inside the section (code and hint)
+    instead of leaving it "Loading…"; the failed call is audited like any other."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            from console.tim import TimError
+
+            try:
+                return view(*args, **kwargs)
+            except TimError as exc:
+                return render_template("accounts/_im_error.html", title=str(title), code=exc.code,
+                                       info=exc.info, hint=hint_for(exc.code))
+        return wrapper
+    return decorator
 
 
 def checked_user_id(user_id: str) -> str:

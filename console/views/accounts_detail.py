@@ -9,6 +9,7 @@ import importlib.util
 
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from console import accounts, db
@@ -16,7 +17,8 @@ from console.audit import record_action
 from console.errors import hint_for
 from console.models import Account
 from console.security import role_required
-from console.views.accounts_common import checked_user_id, done, is_protected, problem, refuse_protected
+from console.views.accounts_common import (checked_user_id, done, inline_im_errors, is_protected, problem,
+                                           refuse_protected)
 
 bp = Blueprint("account", __name__, url_prefix="/accounts/u")
 
@@ -28,7 +30,8 @@ def _entry(user_id: str) -> Account | None:
 
 
 def _profile_attrs(user_id: str) -> dict:
-    return g.tim.profile.get_profile(user_id, [*accounts.STANDARD_TAGS, *accounts.custom_profile_tags(current_app.config)]).attrs
+    tags = [*accounts.STANDARD_TAGS, *accounts.custom_profile_tags(current_app.config)]
+    return g.tim.profile.get_profile(user_id, tags).attrs
 
 
 def unprotected(view):
@@ -51,6 +54,7 @@ def detail(user_id: str):
 
 @bp.route("/<user_id>/profile")
 @role_required("viewer")
+@inline_im_errors(_l("Profile"))
 def profile(user_id: str):
     user_id = checked_user_id(user_id)
     attrs = _profile_attrs(user_id)
@@ -78,6 +82,7 @@ def edit_profile(user_id: str):
 
 @bp.route("/<user_id>/presence")
 @role_required("viewer")
+@inline_im_errors(_l("Online state and mute"))
 def presence(user_id: str):
     """Fragment: online state with per-platform detail, and the global mute state."""
     user_id = checked_user_id(user_id)
@@ -119,6 +124,7 @@ def mute(user_id: str):
 
 @bp.route("/<user_id>/groups")
 @role_required("viewer")
+@inline_im_errors(_l("Groups"))
 def groups(user_id: str):
     """Fragment: groups the account belongs to, with its role in each."""
     user_id = checked_user_id(user_id)
@@ -129,6 +135,7 @@ def groups(user_id: str):
 
 @bp.route("/<user_id>/push")
 @role_required("viewer")
+@inline_im_errors(_l("Push attributes and tags"))
 def push(user_id: str):
     """Fragment: the account's push attributes and tags."""
     return _push_fragment(checked_user_id(user_id))

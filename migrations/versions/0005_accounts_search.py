@@ -37,7 +37,8 @@ def upgrade() -> None:
             SELECT n.nspname INTO ext_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
              WHERE e.extname = 'pg_trgm';
             IF ext_schema IS NOT NULL THEN
-                EXECUTE format('CREATE INDEX IF NOT EXISTS {INDEX} ON account USING gin (lower(nickname) %I.gin_trgm_ops)',
+                EXECUTE format('CREATE INDEX IF NOT EXISTS {INDEX} ON account '
+                               'USING gin (lower(nickname) %I.gin_trgm_ops)',
                                ext_schema);
             END IF;
         END $$;

@@ -99,7 +99,8 @@ def test_csv_job_reports_failed_rows(app, signed_in, sandbox):
 
 def test_check_pasted_ids_adds_imported_ones(app, signed_in, sandbox, audit_rows):
     im_import(sandbox, "known1", "known2")
-    html = signed_in("operator").post("/accounts/check", {"ids": "known1, known2\nghost"}, htmx=True).get_data(as_text=True)
+    html = signed_in("operator").post("/accounts/check",
+                                      {"ids": "known1, known2\nghost"}, htmx=True).get_data(as_text=True)
     items = job_items(app, job_id_in(html))
     assert items["ghost"].detail == "not imported" and items["known1"].detail == "imported"
     assert {"known1", "known2"} <= set(directory(app)) and "ghost" not in directory(app)

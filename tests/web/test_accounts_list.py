@@ -115,7 +115,8 @@ def test_bulk_mute_sets_global_mute(app, signed_in, sandbox, tim, audit_rows):
 
 
 def test_bulk_mute_needs_a_duration(app, signed_in, audit_rows):
-    html = signed_in("operator").post("/accounts/bulk", {"action": "mute", "ids": ["m1"]}, htmx=True).get_data(as_text=True)
+    html = signed_in("operator").post("/accounts/bulk",
+                                      {"action": "mute", "ids": ["m1"]}, htmx=True).get_data(as_text=True)
     assert "Choose a duration" in html and audit_rows() == []
 
 
@@ -196,5 +197,6 @@ def test_bulk_on_every_account_matching_the_filter(app, signed_in, sandbox, audi
     assert set(job_items(app, job_id_in(html))) == {"f1", "f2"}
     [row] = audit_rows()
     assert row.targets == ["f1", "f2"]
-    html = b.post("/accounts/bulk", {"action": "check", "scope": "filtered", "q": "nobody"}, htmx=True).get_data(as_text=True)
+    html = b.post("/accounts/bulk",
+                  {"action": "check", "scope": "filtered", "q": "nobody"}, htmx=True).get_data(as_text=True)
     assert "No account matches the filter" in html

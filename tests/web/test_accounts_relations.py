@@ -56,7 +56,8 @@ def test_update_move_and_delete_friends(app, op, people, tim, audit_rows):
     before = last_id(audit_rows)
     op.post(f"{BASE}/ann/friends/update", {"ids": "ben", "set_remark": "1", "remark": "B"}, htmx=True)
     assert tim.sns.get_friend("ann", "ben").remark == "B"
-    assert "Tick what to change" in op.post(f"{BASE}/ann/friends/update", {"ids": "ben"}, htmx=True).get_data(as_text=True)
+    assert "Tick what to change" in op.post(f"{BASE}/ann/friends/update",
+                                            {"ids": "ben"}, htmx=True).get_data(as_text=True)
     op.post(f"{BASE}/ann/friend-groups/create", {"name": "pals", "ids": "ben"}, htmx=True)
     op.post(f"{BASE}/ann/friend-groups/move", {"ids": "ben cat", "name": "family"}, htmx=True)
     assert tim.sns.get_friend("ann", "cat").groups == ["family"]
@@ -78,7 +79,8 @@ def test_delete_all_friends_needs_admin_and_the_typed_id(app, signed_in, people,
     admin = signed_in("admin")
     html = admin.post(f"{BASE}/ann/friends/delete-all", {"confirm": "an"}, htmx=True).get_data(as_text=True)
     assert "type the user ID ann" in html and audit_rows() == []
-    html = admin.post(f"{BASE}/ann/friends/delete-all", {"confirm": "ann", "both": "1"}, htmx=True).get_data(as_text=True)
+    html = admin.post(f"{BASE}/ann/friends/delete-all",
+                      {"confirm": "ann", "both": "1"}, htmx=True).get_data(as_text=True)
     assert "Every friend of ann was removed" in html
     assert tim.sns.fetch_friends("ann").total == 0
     assert tim.sns.check_friend("ben", "ann") == "CheckResult_Type_NoRelation"
@@ -90,7 +92,8 @@ def test_check_relationships_in_words(app, signed_in, people, tim, audit_rows):
     tim.sns.add_friends("ann", ["ben"], force=True)
     tim.sns.add_friends("ann", ["cat"], both=False, force=True)
     tim.sns.add_friends("dan", ["ann"], both=False, force=True)
-    html = signed_in("viewer").post(f"{BASE}/ann/friends/check", {"ids": "ben cat dan ghost"}, htmx=True).get_data(as_text=True)
+    html = signed_in("viewer").post(f"{BASE}/ann/friends/check",
+                                    {"ids": "ben cat dan ghost"}, htmx=True).get_data(as_text=True)
     assert "Friends both ways" in html
     assert "One-way: cat is in ann&#39;s friend list" in html
     assert "One-way: ann is in dan&#39;s friend list" in html
@@ -133,7 +136,8 @@ def test_conversations_list_and_delete_c2c_and_group(app, op, people, tim, audit
 def test_friend_ids_are_validated(app, op, people, audit_rows):
     html = op.post(f"{BASE}/ann/friends/add", {"ids": "x" * 40}, htmx=True).get_data(as_text=True)
     assert "longer than 32 bytes" in html
-    assert "Enter at least one user ID" in op.post(f"{BASE}/ann/blacklist/add", {"ids": " "}, htmx=True).get_data(as_text=True)
+    assert "Enter at least one user ID" in op.post(f"{BASE}/ann/blacklist/add",
+                                                   {"ids": " "}, htmx=True).get_data(as_text=True)
     assert audit_rows() == []
 
 
