@@ -19,6 +19,7 @@ bp = Blueprint("account_relations", __name__, url_prefix="/accounts/u")
 
 FRIEND_CHANGED, BLACK_CHANGED, CONV_CHANGED = "friends-changed", "blacklist-changed", "conversations-changed"
 BLACK_PAGE = 50
+MAX_TWO_WAY_IMPORT = 100
 
 
 @bp.app_template_filter("unix_time")
@@ -91,7 +92,9 @@ def add_friends(user_id: str, ids: list[str]):
 @role_required("operator")
 @with_ids
 def import_friends(user_id: str, ids: list[str]):
-    """friend_import is one-way; `reverse` also imports user_id into each friend's list."""
+    """friend_import is one-way; `both` also imports user_id into each friend's list (one call each)."""
+    if _flag("both") and len(ids) > MAX_TWO_WAY_IMPORT:
+        return problem(_("A two-way import takes at most %(n)d friends at once.", n=MAX_TWO_WAY_IMPORT))
     result = g.tim.sns.import_friends(user_id, _friend_specs(ids))
     items = list(result)
     if _flag("both"):
