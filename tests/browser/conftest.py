@@ -3,8 +3,9 @@
 - `live_server`: create_app() on a temporary SQLite database, migrated and given an admin through
   the app's own CLI, talking to the test sandbox, served by werkzeug's threaded server on an
   ephemeral port in a background thread.
-- `page`: a fresh browser context and page; console messages are collected on `page.console_log`
-  and a screenshot is saved to test-artifacts/screenshots/ when a test fails.
+- `page`: a fresh browser context and page; console messages are collected on `page.console_log`,
+  the origins of every request on `page.origins`, and a screenshot is saved to
+  test-artifacts/screenshots/ when a test fails.
 Chromium is Debian's /usr/bin/chromium (never a Playwright download). Without it the tests skip,
 except under CI, where its absence is a failure.
 """
@@ -14,6 +15,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 from testenv import SANDBOX_ADMIN, SANDBOX_APP_ID, SANDBOX_SECRET
@@ -107,6 +109,11 @@ class ConsoleLog:
         return [text for _kind, text in self.entries if "Content Security Policy" in text]
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else parts.scheme
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True,
@@ -117,6 +124,9 @@ def page(browser, request):
     page.on("console", lambda msg: log.entries.append((msg.type, msg.text)))
     page.on("pageerror", lambda exc: log.entries.append(("pageerror", str(exc))))
     page.console_log = log
+    # Every origin the page loaded anything from (the console must work on a closed network).
+    page.origins = set()
+    context.on("request", lambda req: page.origins.add(_origin(req.url)))
     yield page
     report = request.node.stash.get(_REPORT_KEY, None)
     if report is not None and report.failed:

@@ -78,6 +78,10 @@ def test_sign_in_visit_every_page_then_filter_and_export_the_audit_log(page, liv
     assert len(im_calls) == 1 and im_calls[0]["error_code"] == "70500"
     assert im_calls[0]["operator_name"] == live_server.username
 
+    # The pinned htmx ran, and nothing was fetched from anywhere but the console itself.
+    assert page.evaluate("window.htmx && htmx.version") == "2.0.11"
+    assert page.origins == {live_server.url}
+
     # Strict CSP: nothing on any page was blocked, and no script failed.
     assert page.console_log.csp_violations() == []
     assert [e for e in page.console_log.errors() if "favicon" not in e] == []
