@@ -82,7 +82,7 @@ def _unauthorized():
     if request.headers.get("HX-Request"):
         # A 302 would be followed inside the XHR and swap the login page into a fragment.
         return "", 401, {"HX-Redirect": login_url}
-    flash(login_manager.login_message, "info")
+    flash(str(login_manager.login_message), "info")
     return redirect(login_url)
 
 
