@@ -7,7 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from console import db, security
 from console.audit import AuditContext, acting_as, record_action
@@ -101,7 +101,7 @@ def operators_create(name, role, password_stdin):
     """Create an operator."""
     password = _read_password(password_stdin)
     with db.new_session() as sess:
-        if sess.scalar(select(Operator).where(Operator.name == name)):
+        if sess.scalar(select(Operator).where(func.lower(Operator.name) == name.lower())):
             raise click.ClickException(f"operator {name!r} already exists")
         sess.add(Operator(name=name, role=role, password_hash=security.hash_password(password)))
         security.consume_setup_token(sess)

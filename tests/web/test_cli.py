@@ -27,8 +27,8 @@ def test_operators_lifecycle(app):
 
     short = runner.invoke(args=["operators", "create", "shorty", "--password-stdin"], input="short\n")
     assert short.exit_code != 0 and _op(app, "shorty") is None
-    dup = runner.invoke(args=["operators", "create", "root", "--password-stdin"], input="a long password\n")
-    assert dup.exit_code != 0
+    dup = runner.invoke(args=["operators", "create", "ROOT", "--password-stdin"], input="a long password\n")
+    assert dup.exit_code != 0 and "already exists" in dup.output  # names are unique ignoring case
 
     token = _op(app, "root").session_token
     assert runner.invoke(args=["operators", "set-role", "root", "viewer"]).exit_code == 0
