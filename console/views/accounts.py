@@ -27,9 +27,7 @@ KINDS = ("accounts.import_csv", "accounts.kick", "accounts.mute", "accounts.dele
 
 def _list_context(query: accounts.ListQuery) -> dict:
     rows, cursor = accounts.list_page(db.session, query)
-    return dict(rows=rows, cursor=cursor, query=query, total=accounts.count(db.session, query),
-                count_cap=accounts.COUNT_CAP,
-                protected=accounts.protected_ids(current_app.config))
+    return dict(rows=rows, cursor=cursor, query=query, protected=accounts.protected_ids(current_app.config))
 
 
 @bp.route("")
@@ -42,6 +40,15 @@ def index():
     return render_template("accounts/index.html", sources=ACCOUNT_SOURCES, sorts=accounts.SORT_LABELS,
                            sizes=accounts.PAGE_SIZES, online_states=accounts.ONLINE_STATES,
                            trial=accounts.is_trial(current_app.config), mute_choices=accounts.MUTE_CHOICES, **ctx)
+
+
+@bp.route("/count")
+@role_required("viewer")
+def count():
+    """Fragment: how many accounts match the filters (loaded after the list, capped)."""
+    query = accounts.ListQuery.from_args(request.args)
+    return render_template("accounts/_count.html", query=query, total=accounts.count(db.session, query),
+                           cap=accounts.COUNT_CAP)
 
 
 @bp.route("/export.csv")

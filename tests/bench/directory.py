@@ -68,6 +68,7 @@ def scenarios(n: int) -> dict[str, list[tuple[str, dict]]]:
         "list, first page (fragment)": [("/accounts", HX)],
         "list, filtered online+source": [("/accounts?online=Online&source=crawl", HX)],
         "list, sort last seen": [("/accounts?sort=-last_seen&size=100", HX)],
+        "count (lazy, after the list)": [("/accounts/count", HX), ("/accounts/count?online=Online&source=crawl", HX)],
         "list, deep keyset page": [("/accounts?size=50&after=" + _cursor(uid), HX) for uid in ids],
         "search, ID prefix": [(f"/accounts?q={uid[:9]}", HX) for uid in ids],
         "search, exact ID": [(f"/accounts?q={uid}", HX) for uid in ids],

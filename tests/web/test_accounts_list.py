@@ -64,8 +64,8 @@ def test_keyset_pages_cover_everything_once_in_order(app, signed_in, sort):
     while url:
         html = viewer.get(url, headers=HX).get_data(as_text=True)
         seen += _ids(html)
-        nxt = [part for part in html.split('hx-get="')[1:] if "after=" in part]
-        url = nxt[0].split('"')[0].replace("&amp;", "&") if nxt else None
+        nxt = [part.split('"')[0] for part in html.split('hx-get="')[1:] if "after=" in part.split('"')[0]]
+        url = nxt[0].replace("&amp;", "&") if nxt else None
     assert sorted(seen) == sorted(directory(app)) and len(seen) == len(set(seen)) == 61
     rows = directory(app)
     column, desc = accounts.SORTS[sort]
@@ -200,3 +200,13 @@ def test_bulk_on_every_account_matching_the_filter(app, signed_in, sandbox, audi
     html = b.post("/accounts/bulk",
                   {"action": "check", "scope": "filtered", "q": "nobody"}, htmx=True).get_data(as_text=True)
     assert "No account matches the filter" in html
+
+
+def test_count_fragment(app, signed_in, monkeypatch):
+    _seed(app, 12)
+    viewer = signed_in("viewer")
+    assert "13 accounts" in viewer.get("/accounts/count", headers=HX).get_data(as_text=True)
+    assert "1 account" in viewer.get("/accounts/count?source=crawl", headers=HX).get_data(as_text=True)
+    monkeypatch.setattr(accounts, "COUNT_CAP", 5)
+    assert "more than 5 accounts" in viewer.get("/accounts/count", headers=HX).get_data(as_text=True)
+    assert 'hx-get="/accounts/count?source=crawl"' in viewer.get("/accounts?source=crawl").get_data(as_text=True)
