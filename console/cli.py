@@ -99,6 +99,9 @@ def _get(sess, name: str) -> Operator:
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 def operators_create(name, role, password_stdin):
     """Create an operator."""
+    problem = security.name_problem(name)
+    if problem:
+        raise click.ClickException(problem)
     password = _read_password(password_stdin)
     with db.new_session() as sess:
         if sess.scalar(select(Operator).where(func.lower(Operator.name) == name.lower())):

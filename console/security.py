@@ -136,6 +136,13 @@ def check_password(operator: Operator | None, password: str) -> bool:
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(8), method="scrypt")
 
 
+def name_problem(name: str) -> str | None:
+    """A translated reason the operator name is unacceptable, or None."""
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        return str(_l("Choose a name of 1 to 64 characters without spaces."))
+    return None
+
+
 def password_problem(password: str) -> str | None:
     """A translated reason the password is unacceptable, or None."""
     if len(password) < MIN_PASSWORD:

@@ -88,8 +88,9 @@ def setup(token: str):
 
 
 def _form_problem(name: str, password: str, confirm: str) -> str | None:
-    if not name or len(name) > 64 or any(c.isspace() for c in name):
-        return _("Choose a name of 1 to 64 characters without spaces.")
+    problem = security.name_problem(name)
+    if problem:
+        return problem
     if password != confirm:
         return _("The two passwords differ.")
     return security.password_problem(password)

@@ -32,15 +32,11 @@ def create():
     name = request.form.get("name", "").strip()
     role = request.form.get("role", "viewer")
     password = request.form.get("password", "")
-    problem = None
-    if not name or len(name) > 64 or any(c.isspace() for c in name):
-        problem = _("Choose a name of 1 to 64 characters without spaces.")
-    elif role not in ROLES:
+    problem = security.name_problem(name) or security.password_problem(password)
+    if not problem and role not in ROLES:
         problem = _("Unknown role.")
-    elif db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower())):
+    if not problem and db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower())):
         problem = _("An operator named %(name)s already exists.", name=name)
-    else:
-        problem = security.password_problem(password)
     if problem:
         return _render(problem, 400, name=name, role=role)
     db.session.add(Operator(name=name, role=role, password_hash=security.hash_password(password)))
