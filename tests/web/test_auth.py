@@ -140,3 +140,21 @@ def test_no_inline_script_or_style_in_templates():
                 or re.search(r"<style", text) or re.search(r"\shx-on[:-]", text) or re.search(r"\son\w+=", text):
             offenders.append(path.relative_to(ROOT).as_posix())
     assert not offenders, offenders
+
+
+def test_admin_manages_operators(app, signed_in, browser_for, audit_rows):
+    admin = signed_in("admin")
+    bad = admin.post("/operators", {"name": "has space", "role": "viewer", "password": "long enough pw"})
+    assert bad.status_code == 400 and "without spaces" in bad.get_data(as_text=True)
+    dup = admin.post("/operators", {"name": "VIEWER", "role": "viewer", "password": "long enough pw"})
+    assert dup.status_code == 400
+    with db.new_session(app) as sess:
+        viewer_id = sess.scalar(select(Operator.id).where(Operator.name == "viewer"))
+    assert admin.post(f"/operators/{viewer_id}/role", {"role": "operator"}).status_code == 302
+    assert admin.post(f"/operators/{viewer_id}/password", {"password": "reset by admin"}).status_code == 302
+    fresh = browser_for(app)
+    assert fresh.login("viewer", "reset by admin").status_code == 302
+    assert fresh.get("/settings").status_code == 200 and "Test connection" in fresh.get("/settings").get_data(as_text=True)
+    actions = [r.action for r in audit_rows()]
+    assert actions[-2:] == ["operator.set_role", "operator.reset_password"]
+    assert [r.detail for r in audit_rows() if r.action == "operator.set_role"] == [{"from": "viewer", "to": "operator"}]
