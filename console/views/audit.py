@@ -7,12 +7,13 @@ import zoneinfo
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import get_timezone
+from sqlalchemy import select
 
 from console import db
 from console.audit import record_action
 from console.audit_query import OUTCOMES, AuditFilter, export_csv, export_jsonl, history, iter_filtered, page
 from console.errors import wants_fragment
-from console.models import AuditEntry
+from console.models import AuditEntry, Operator
 from console.security import role_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -33,7 +34,8 @@ def index():
     ctx = dict(rows=rows, flt=flt, next_before=next_before, outcomes=OUTCOMES, size=size)
     if wants_fragment() and request.headers.get("HX-Target") == "audit-results":
         return render_template("audit/_results.html", **ctx)
-    return render_template("audit/index.html", **ctx)
+    names = db.session.scalars(select(Operator.name).order_by(Operator.name)).all()
+    return render_template("audit/index.html", operator_names=names, **ctx)
 
 
 @bp.route("/<int:entry_id>")

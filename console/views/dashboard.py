@@ -1,17 +1,18 @@
 """Dashboard: connection mode, app, a 30-day chart of the ops data, the latest audit entries."""
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from console import db
 from console.charts import bar_chart
 from console.errors import hint_for
-from console.models import AuditEntry
+from console.models import AuditEntry, Job, utcnow
 from console.security import role_required
 
 bp = Blueprint("dashboard", __name__)
@@ -51,11 +52,22 @@ def _number(value) -> int:
         return 0
 
 
+def activity(sess, hours: int = 24) -> dict:
+    """IM calls and their failures over the last `hours`, and the jobs still active."""
+    since = utcnow() - dt.timedelta(hours=hours)
+    rows = dict(sess.execute(select(AuditEntry.outcome, func.count()).where(
+        AuditEntry.occurred_at >= since, AuditEntry.endpoint.is_not(None)).group_by(AuditEntry.outcome)).all())
+    active = sess.scalar(select(func.count()).select_from(Job).where(Job.status.in_(("queued", "running"))))
+    return {"calls": sum(rows.values()), "failed": rows.get("failed", 0), "partial": rows.get("partial", 0),
+            "active_jobs": active or 0}
+
+
 @bp.route("/")
 @role_required("viewer")
 def index():
     latest = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
-    return render_template("dashboard/index.html", latest=latest, metrics=METRICS)
+    return render_template("dashboard/index.html", latest=latest, metrics=METRICS,
+                           activity=activity(db.session))
 
 
 @bp.route("/dashboard/chart")

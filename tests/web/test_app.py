@@ -178,3 +178,16 @@ def test_unexpected_error_is_a_500_page_without_details(app, signed_in, caplog):
     assert any("unhandled error" in r.getMessage() for r in caplog.records)
     hx = viewer.get("/crash", headers={"HX-Request": "true"})
     assert hx.headers["HX-Retarget"] == "#toasts" and "internal detail" not in hx.get_data(as_text=True)
+
+
+def test_dashboard_activity_counts(app, signed_in, sandbox):
+    operator = signed_in("operator")
+    operator.post("/settings/test", htmx=True)
+    sandbox.faults.set(error_rate=1.0, error_code=70500)
+    operator.post("/settings/test", htmx=True)
+    from console import db
+    from console.views.dashboard import activity
+
+    with db.new_session(app) as sess:
+        assert activity(sess) == {"calls": 2, "failed": 1, "partial": 0, "active_jobs": 0}
+    assert "IM calls in the last 24 hours" in operator.get("/").get_data(as_text=True)
