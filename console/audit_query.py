@@ -28,16 +28,22 @@ class AuditFilter:
     until: dt.datetime | None = None
     q: str = ""
     job_id: int | None = None
+    #: the times as the operator typed them (their zone), for links and the form
+    since_text: str = ""
+    until_text: str = ""
 
     @classmethod
     def from_args(cls, args, tz: dt.tzinfo = dt.timezone.utc) -> AuditFilter:
         """Read filters from request args; times are in the operator's zone (`tz`)."""
         outcome = args.get("outcome", "")
         job = args.get("job", "")
+        since, until = _parse_time(args.get("since"), tz), _parse_time(args.get("until"), tz)
         return cls(operator=args.get("operator", "").strip()[:64], action=args.get("action", "").strip()[:96],
                    target=args.get("target", "").strip()[:160], outcome=outcome if outcome in OUTCOMES else "",
-                   since=_parse_time(args.get("since"), tz), until=_parse_time(args.get("until"), tz),
-                   q=args.get("q", "").strip()[:200], job_id=int(job) if job.isdigit() else None)
+                   since=since, until=until, q=args.get("q", "").strip()[:200],
+                   job_id=int(job) if job.isdigit() else None,
+                   since_text=args.get("since", "").strip()[:19] if since else "",
+                   until_text=args.get("until", "").strip()[:19] if until else "")
 
     def args(self) -> dict:
         """Query args that reproduce this filter (for links: pagination, export)."""
@@ -45,10 +51,10 @@ class AuditFilter:
                                  ("outcome", self.outcome), ("q", self.q)) if v}
         if self.job_id is not None:
             out["job"] = self.job_id
-        for key in ("since", "until"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value.strftime("%Y-%m-%dT%H:%M")
+        if self.since_text:
+            out["since"] = self.since_text
+        if self.until_text:
+            out["until"] = self.until_text
         return out
 
     def apply(self, stmt: Select) -> Select:

@@ -94,3 +94,18 @@ def test_detail_pretty_prints(app, operators, signed_in):
     assert "&#34;To_Account&#34;: [" in html and "70107" in html
     with db.new_session(app) as sess:
         assert sess.get(AuditEntry, entry_id).outcome == "partial"
+
+
+def test_time_filters_use_the_operator_zone(app, entries, signed_in):
+    from zoneinfo import ZoneInfo
+
+    viewer = signed_in("viewer")
+    viewer.post("/me/preferences", {"timezone": "Asia/Shanghai", "lang": "en"})
+    shanghai = dt.datetime.now(ZoneInfo("Asia/Shanghai"))
+    before = (shanghai - dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    after = (shanghai + dt.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    # read as UTC, "5 minutes ago in Shanghai" would be 8 hours ahead and match nothing
+    html = viewer.get(f"/audit?since={before}&size=500").get_data(as_text=True)
+    assert len(_ids(html)) == 120
+    assert f'value="{before}"' in html  # the form shows the time as typed, not converted
+    assert _ids(viewer.get(f"/audit?since={after}").get_data(as_text=True)) == []
