@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import delete, func, or_, select, union
 
 from console.models import ACCOUNT_SOURCES, Account
 
@@ -282,6 +282,41 @@ def _header_columns(cells: list[str]) -> tuple:
     def find(options):
         return next((i for i, n in enumerate(names) if n in options), None)
     return find(ID_HEADERS), find(NICK_HEADERS), find(FACE_HEADERS)
+
+
+# The rows of a previewed upload wait server-side (not in a form field: a big file would exceed
+# the form size limit) until the operator starts the import; unclaimed ones expire after a day.
+STASH_PREFIX = "accounts.csv:"
+STASH_TTL = dt.timedelta(days=1)
+
+
+def stash_rows(sess, rows: list[CsvRow], operator_id: int | None) -> str:
+    """Keep the valid rows of a preview; returns the token the start form sends back."""
+    import secrets
+
+    from console.models import Setting, utcnow
+
+    sess.execute(delete(Setting).where(Setting.key.startswith(STASH_PREFIX),
+                                       Setting.updated_at < utcnow() - STASH_TTL))
+    token = secrets.token_urlsafe(16)
+    value = json.dumps({"operator": operator_id, "rows": [[r.user_id, r.nick, r.face_url] for r in rows]},
+                       ensure_ascii=False)
+    sess.add(Setting(key=STASH_PREFIX + token, value=value, updated_at=utcnow()))
+    return token
+
+
+def take_rows(sess, token: str, operator_id: int | None) -> list[list[str]] | None:
+    """The stashed rows of `token` for this operator (removed once taken), or None."""
+    from console.models import Setting
+
+    row = sess.get(Setting, STASH_PREFIX + token[:40]) if token else None
+    if row is None:
+        return None
+    data = json.loads(row.value or "{}")
+    if data.get("operator") != operator_id:
+        return None
+    sess.delete(row)
+    return data.get("rows") or []
 
 
 def results_csv(rows: Iterable[tuple]) -> Iterator[str]:

@@ -3,8 +3,6 @@ adding accounts (one, a CSV/TSV upload as a job, a pasted list checked with acco
 the Discover crawl. The account page and its tabs live in accounts_detail / accounts_relations."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -128,23 +126,22 @@ def csv_preview():
     if upload is None or not upload.filename:
         return problem(_("Choose a CSV or TSV file."))
     parsed = accounts.parse_accounts_csv(upload.read())
-    payload = json.dumps([[r.user_id, r.nick, r.face_url] for r in parsed.valid], ensure_ascii=False)
-    return render_template("accounts/_csv_preview.html", parsed=parsed, payload=payload,
+    token = None
+    if parsed.valid:
+        token = accounts.stash_rows(db.session, parsed.valid, current_user.id)
+        db.session.commit()
+    return render_template("accounts/_csv_preview.html", parsed=parsed, token=token,
                            batches=-(-len(parsed.valid) // accounts.IMPORT_BATCH))
 
 
 @bp.route("/csv/start", methods=["POST"])
 @role_required("operator")
 def csv_start():
-    """Start the import of the previewed rows (validated again: the page may have been edited)."""
-    try:
-        rows = json.loads(request.form.get("rows", "[]"))
-        rows = [[str(c) for c in row[:3]] for row in rows]
-    except (ValueError, TypeError):
+    """Start the import of the previewed rows (validated again before anything is sent)."""
+    rows = accounts.take_rows(db.session, request.form.get("token", ""), current_user.id)
+    db.session.commit()
+    if not rows:
         return problem(_("The preview expired. Upload the file again."))
-    rows = [r + [""] * (3 - len(r)) for r in rows]
-    if not rows or len(rows) > accounts.MAX_CSV_ROWS:
-        return problem(_("There is nothing valid to import."))
     if any(accounts.account_problems(*r) for r in rows) or len({r[0] for r in rows}) != len(rows):
         return problem(_("The preview expired. Upload the file again."))
     job = jobs.start("accounts.import_csv", {"rows": {uid: [nick, face] for uid, nick, face in rows}},

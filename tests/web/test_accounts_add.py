@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 
 from test_accounts_support import add_to_directory, directory, im_import, job_id_in, job_items
@@ -17,11 +16,10 @@ def _upload(b, text: str, name="accounts.csv"):
                   content_type="multipart/form-data").get_data(as_text=True)
 
 
-def _payload(html: str) -> str:
-    match = re.search(r'name="rows" value="([^"]*)"', html)
+def _token(html: str) -> str:
+    match = re.search(r'name="token" value="([^"]*)"', html)
     assert match, html[:1000]
-    import html as htmlmod
-    return htmlmod.unescape(match.group(1))
+    return match.group(1)
 
 
 def test_import_one_account(app, signed_in, tim, audit_rows):
@@ -63,7 +61,7 @@ def test_csv_upload_preview_then_job_of_100_per_call(app, signed_in, tim, audit_
     html = _upload(b, "\n".join(lines))
     assert "250 valid rows, 2 with problems" in html and "3 calls" in html
     assert audit_rows() == []  # the preview sends nothing
-    html = b.post("/accounts/csv/start", {"rows": _payload(html)}, htmx=True).get_data(as_text=True)
+    html = b.post("/accounts/csv/start", {"token": _token(html)}, htmx=True).get_data(as_text=True)
     job_id = job_id_in(html)
     assert 'value="100"' in html  # the progress bar reached 100%
     items = job_items(app, job_id)
@@ -80,21 +78,43 @@ def test_csv_upload_preview_then_job_of_100_per_call(app, signed_in, tim, audit_
     assert len(rows) == 250 and rows[0] == {"user_id": "csv000", "ok": "yes", "code": "0", "detail": "imported"}
 
 
-def test_csv_start_revalidates_the_rows(app, signed_in, audit_rows):
+def _stash(app, rows, operator_name="operator") -> str:
+    from sqlalchemy import select
+
+    from console import db
+    from console.models import Operator
+
+    with db.new_session(app) as sess:
+        op_id = sess.scalar(select(Operator.id).where(Operator.name == operator_name))
+        return accounts.stash_rows(sess, [accounts.CsvRow(i, *row) for i, row in enumerate(rows, 1)], op_id)
+
+
+def test_csv_start_takes_the_preview_once_for_its_operator_and_revalidates(app, signed_in, audit_rows):
     b = signed_in("operator")
-    html = b.post("/accounts/csv/start", {"rows": json.dumps([["ok1", "", ""], ["bad id", "", ""]])},
-                  htmx=True).get_data(as_text=True)
+    token = _stash(app, [("ok1", "", ""), ("bad id", "", "")])
+    html = b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
     assert "Upload the file again" in html and audit_rows() == []
-    assert "Upload the file again" in b.post("/accounts/csv/start", {"rows": "{nope"}, htmx=True).get_data(as_text=True)
+    token = _stash(app, [("ok1", "", "")], operator_name="admin")
+    assert "Upload the file again" in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
+    token = _stash(app, [("ok1", "", "")])
+    assert 'id="account-job-' in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
+    assert "Upload the file again" in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
+    assert "Upload the file again" in b.post("/accounts/csv/start", {"token": "nope"}, htmx=True).get_data(as_text=True)
 
 
 def test_csv_job_reports_failed_rows(app, signed_in, sandbox):
     sandbox.faults.set(error_rate=1.0, error_code=70500, endpoints=["im_open_login_svc/multiaccount_import"])
     b = signed_in("operator")
-    html = b.post("/accounts/csv/start", {"rows": json.dumps([["f1", "", ""], ["f2", "", ""]])},
+    html = b.post("/accounts/csv/start", {"token": _stash(app, [("f1", "", ""), ("f2", "", "")])},
                   htmx=True).get_data(as_text=True)
     items = job_items(app, job_id_in(html))
     assert {(k, r.ok, r.code) for k, r in items.items()} == {("f1", False, 70500), ("f2", False, 70500)}
+
+
+def test_a_big_upload_is_not_carried_in_the_form(app, signed_in):
+    b = signed_in("operator")
+    html = _upload(b, "\n".join(f"big{i:05d},Name {i},https://img.test/{i}.png" for i in range(20_000)))
+    assert "20000 valid rows" in html and len(html) < 50_000
 
 
 def test_check_pasted_ids_adds_imported_ones(app, signed_in, sandbox, audit_rows):
