@@ -147,6 +147,14 @@ def _push_fragment(user_id: str, message: str | None = None):
     return render_template("accounts/_push.html", user_id=user_id, attrs=attrs, tags=tags, message=message)
 
 
+def _push_write(user_id: str, batch, message: str):
+    """Show the push section again after a one-user write, or the service's refusal."""
+    result = batch.items[0]
+    if not result.ok:
+        return problem(_("IM refused: %(code)s %(info)s", code=result.code, info=result.info))
+    return _push_fragment(user_id, message)
+
+
 @bp.route("/<user_id>/push/tags", methods=["POST"])
 @role_required("operator")
 def push_tags(user_id: str):
@@ -155,12 +163,9 @@ def push_tags(user_id: str):
     tags = list(dict.fromkeys(t.strip() for t in request.form.get("tags", "").split(",") if t.strip()))
     if not tags or len(tags) > 10 or any(accounts.nbytes(t) > 50 for t in tags):
         return problem(_("Give 1 to 10 tags, separated by commas, each at most 50 bytes."))
-    remove = request.form.get("op") == "remove"
-    method = g.tim.push.delete_user_tags if remove else g.tim.push.add_user_tags
-    result = method({user_id: tags}).items[0]
-    if not result.ok:
-        return problem(_("IM refused: %(code)s %(info)s", code=result.code, info=result.info))
-    return _push_fragment(user_id, _("Tags removed.") if remove else _("Tags added."))
+    if request.form.get("op") == "remove":
+        return _push_write(user_id, g.tim.push.delete_user_tags({user_id: tags}), _("Tags removed."))
+    return _push_write(user_id, g.tim.push.add_user_tags({user_id: tags}), _("Tags added."))
 
 
 @bp.route("/<user_id>/push/attrs", methods=["POST"])
@@ -171,14 +176,9 @@ def push_attrs(user_id: str):
     name, value = request.form.get("name", "").strip(), request.form.get("value", "").strip()
     if not name or accounts.nbytes(name) > 50 or accounts.nbytes(value) > 50:
         return problem(_("An attribute name and value have at most 50 bytes each."))
-    remove = request.form.get("op") == "remove"
-    if remove:
-        result = g.tim.push.delete_user_attrs({user_id: [name]}).items[0]
-    else:
-        result = g.tim.push.set_user_attrs({user_id: {name: value}}).items[0]
-    if not result.ok:
-        return problem(_("IM refused: %(code)s %(info)s", code=result.code, info=result.info))
-    return _push_fragment(user_id, _("Attribute removed.") if remove else _("Attribute set."))
+    if request.form.get("op") == "remove":
+        return _push_write(user_id, g.tim.push.delete_user_attrs({user_id: [name]}), _("Attribute removed."))
+    return _push_write(user_id, g.tim.push.set_user_attrs({user_id: {name: value}}), _("Attribute set."))
 
 
 @bp.route("/<user_id>/usersig", methods=["POST"])
