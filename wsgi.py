@@ -3,10 +3,13 @@ import logging
 import os
 import sys
 
-from console import create_app
+from console import ConfigError, create_app
 from console.setup import announce_setup_url
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as exc:  # one clear line naming the setting, not a traceback
+    sys.exit(f"TIM Console configuration error: {exc}")
 
 # Under a server (not the `flask` CLI), say how to create the first admin when none exists.
 if not os.path.basename(sys.argv[0] if sys.argv else "").startswith("flask"):

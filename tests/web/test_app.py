@@ -191,3 +191,15 @@ def test_dashboard_activity_counts(app, signed_in, sandbox):
     with db.new_session(app) as sess:
         assert activity(sess) == {"calls": 2, "failed": 1, "partial": 0, "active_jobs": 0}
     assert "IM calls in the last 24 hours" in operator.get("/").get_data(as_text=True)
+
+
+def test_wsgi_start_up_error_is_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "TIM_APP_ID": "abc", "TIM_SECRET": "x", "CONSOLE_INSTANCE": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "TIM Console configuration error: TIM_APP_ID: expected an integer, got 'abc'"
