@@ -70,15 +70,20 @@ def thread_holds_sqlite_write_lock() -> bool:
     return bool(_writers())
 
 
+# A request thread may hold two connections at once: its session's and the audit writer's.
+POOL = {"pool_size": 16, "max_overflow": 24}
+
+
 def make_engine(url: str, **options) -> Engine:
     """An engine for `url`: SQLite in WAL mode with foreign keys, or PostgreSQL via psycopg 3.
 
     `options` go to create_engine (e.g. `poolclass=NullPool` for a private connection that must
     never wait on the shared pool, as the callback writer's); they replace the pool sizing."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1] if "///" in url else ""
         if path and path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            options = options or dict(POOL)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                **options)
 
@@ -91,7 +96,7 @@ def make_engine(url: str, **options) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **(options or {"pool_size": 10, "max_overflow": 10}))
+    return create_engine(url, pool_pre_ping=True, **(options or POOL))
 
 
 def init_app(app) -> Engine:
