@@ -42,15 +42,20 @@ trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-wait_http() {  # url, name: wait up to 20 s until the server answers at all
-    local url="$1" name="$2"
-    for _ in $(seq 1 80); do
+wait_http() {  # url, name, pid: wait up to 30 s for the server's JSON health answer
+    local url="$1" name="$2" pid="$3"
+    for _ in $(seq 1 120); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "$name exited during start-up" >&2
+            return 1
+        fi
         if "$bin/python" - "$url" <<'PY' 2>/dev/null; then return 0; fi
-import sys, urllib.request, urllib.error
+import json, sys, urllib.error, urllib.request
 try:
-    urllib.request.urlopen(sys.argv[1], timeout=1)
-except urllib.error.HTTPError:
-    pass  # listening; the status is the page's business
+    body = urllib.request.urlopen(sys.argv[1], timeout=1).read()
+except urllib.error.HTTPError as exc:
+    body = exc.read()  # /healthz answers 503 while the database is down: still our server
+sys.exit(0 if "status" in json.loads(body) else 1)
 PY
         sleep 0.25
     done
@@ -76,7 +81,7 @@ else
         --callback-url "http://127.0.0.1:${port}/callback" --callback-token "$TIM_CALLBACK_TOKEN" \
         --seed demo --simulate 2 --state "$instance/sandbox-state.json" &
     pids+=($!)
-    wait_http "http://127.0.0.1:${sandbox_port}/sandbox/health" "The sandbox"
+    wait_http "http://127.0.0.1:${sandbox_port}/sandbox/health" "The sandbox" "$!"
 fi
 
 echo "Starting the job consumer"
@@ -87,7 +92,7 @@ echo "Starting the console on http://${host}:${port}"
 "$bin/gunicorn" -k gthread --workers 1 --threads 16 -b "${host}:${port}" \
     --graceful-timeout 5 wsgi:app &
 pids+=($!)
-wait_http "http://${host}:${port}/healthz" "The console"
+wait_http "http://${host}:${port}/healthz" "The console" "$!"
 
 setup="$("${flask[@]}" operators setup-url 2>/dev/null || true)"
 if [ -n "$setup" ]; then
