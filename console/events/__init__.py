@@ -21,8 +21,9 @@ import threading
 import time
 
 from flask import Flask
+from sqlalchemy.pool import NullPool
 
-from console import rules
+from console import db, rules
 from console.events import live, store
 from console.events.broker import Hub, make_bus
 from console.events.feed import DirectoryFeed, feed_directory
@@ -47,10 +48,13 @@ class EventsRuntime:
     def __init__(self, app: Flask):
         self.config = app.config
         self.engine = app.extensions["db_engine"]
+        # The writer's connection never waits on the shared pool (open streams and pages use it).
+        self.write_engine = db.make_engine(app.config["DATABASE_URL"], poolclass=NullPool)
         self.hub = Hub()
         self.bus = make_bus(self.hub, app.config.get("REDIS_URL"))
-        self.feed = DirectoryFeed(self.engine)
-        self.writer = GroupWriter(self.engine, on_commit=self._after_commit, on_idle=self.feed.feed)
+        self.feed = DirectoryFeed()
+        self.writer = GroupWriter(self.write_engine, on_commit=self._after_commit,
+                                  on_idle=self.feed.feed)
         self.streams = threading.BoundedSemaphore(int(app.config["EVENTS_MAX_STREAMS"]))
         self.fragments = live.FragmentCache()
         self.stopping = threading.Event()
@@ -97,7 +101,8 @@ class EventsRuntime:
         except ValueError:
             body = {}
         decision = rules.decide(self.engine, row.command, body if isinstance(body, dict) else {})
-        feed_directory(self.engine, [{**row._mapping, "duplicate_of": None}])
+        with self.engine.connect() as conn:
+            feed_directory(conn, [{**row._mapping, "duplicate_of": None}])
         return row, decision
 
 

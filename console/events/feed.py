@@ -5,7 +5,7 @@ import datetime as dt
 import logging
 import time
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from console import directory
@@ -14,18 +14,18 @@ from console.events.ingest import directory_items
 log = logging.getLogger(__name__)
 
 
-def upsert(engine: Engine, items: list[dict], seen_ms: int) -> None:
+def upsert(conn: Connection, items: list[dict], seen_ms: int) -> None:
     seen_at = dt.datetime.fromtimestamp(seen_ms / 1000, tz=dt.timezone.utc)
-    with Session(bind=engine) as sess:
+    with Session(bind=conn) as sess:  # begins and commits the connection's own transaction
         directory.upsert_accounts(sess, items, "callback", seen_at=seen_at)
         sess.commit()
 
 
-def feed_directory(engine: Engine, rows: list[dict]) -> int:
+def feed_directory(conn: Connection, rows: list[dict]) -> int:
     """Upsert the accounts named by `rows` (last seen, online state); returns how many."""
     items = directory_items(rows)
     if items:
-        upsert(engine, items, max(row["received_ms"] for row in rows))
+        upsert(conn, items, max(row["received_ms"] for row in rows))
     return len(items)
 
 
@@ -38,8 +38,7 @@ class DirectoryFeed:
     is what the directory needs.
     """
 
-    def __init__(self, engine: Engine, refresh: float = 60.0, remember: int = 100_000):
-        self.engine = engine
+    def __init__(self, refresh: float = 60.0, remember: int = 100_000):
         self.refresh = refresh
         self.remember = remember
         self._rows: list[dict] = []
@@ -57,14 +56,15 @@ class DirectoryFeed:
                 news.append(item)
         return news
 
-    def feed(self) -> None:
+    def feed(self, conn: Connection) -> None:
+        """Feed what was added since the last call, on the writer's connection."""
         rows, self._rows = self._rows, []
         now = time.monotonic()
         items = self._news(directory_items(rows), now)
         if not items:
             return
         try:
-            upsert(self.engine, items, max(row["received_ms"] for row in rows))
+            upsert(conn, items, max(row["received_ms"] for row in rows))
         except Exception:  # noqa: BLE001 - the directory is a convenience, never a blocker
             log.exception("feeding %d accounts to the directory failed", len(items))
             return

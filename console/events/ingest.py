@@ -46,6 +46,8 @@ class Described:
     accounts: list[str] = field(default_factory=list)
     group_id: str | None = None
     event_time: int | None = None
+    #: (account, Online/Offline) when the callback reports a login or logout
+    online: tuple[str, str] | None = None
 
 
 def _bigint(value: int | None) -> int | None:
@@ -58,7 +60,8 @@ def describe(query: dict, body: dict) -> Described:
     command = clean(event.command, 96) or MISSING_COMMAND
     accounts = [clean(a, 128) for a in event.accounts()[:MAX_ACCOUNTS]]
     return Described(command, clean(str(event.category), 32), [a for a in accounts if a],
-                     clean(event.group_id, 128) or None, _bigint(event.event_time))
+                     clean(event.group_id, 128) or None, _bigint(event.event_time),
+                     _online_of(event))
 
 
 def dedup_key(command: str, raw: bytes) -> str:
@@ -93,20 +96,26 @@ def build_row(*, query: dict, raw: bytes, text: str, described: Described, decis
         "duplicate_of": None,
         "accounts": accounts_text(described.accounts),
         "group_id": described.group_id,
+        "_online": described.online,  # not a column: for the directory feed after the commit
     }
 
 
-def online_change(command: str, payload: str) -> tuple[str, str] | None:
-    """(account, Online/Offline) for a State.StateChange payload, else None."""
-    if command != "State.StateChange":
-        return None
-    try:
-        event = callbacks.parse({"CallbackCommand": command}, payload)
-    except callbacks.CallbackParseError:
-        return None
+def _online_of(event) -> tuple[str, str] | None:
     if isinstance(event, callbacks.StateChangeEvent) and event.account and event.action in ONLINE:
         return clean(event.account, 128), ONLINE[event.action]
     return None
+
+
+def online_change(row: dict) -> tuple[str, str] | None:
+    """(account, Online/Offline) of a row: noted at ingest ("_online"), else read again."""
+    if "_online" in row:
+        return row["_online"]
+    if row["command"] != "State.StateChange":
+        return None
+    try:
+        return _online_of(callbacks.parse({"CallbackCommand": row["command"]}, row["payload"]))
+    except callbacks.CallbackParseError:
+        return None
 
 
 def directory_items(rows: list[dict]) -> list[dict]:
@@ -120,7 +129,7 @@ def directory_items(rows: list[dict]) -> list[dict]:
             continue
         for account in filter(None, row["accounts"].strip("|").split("|")):
             items.setdefault(account, {"user_id": account})
-        change = online_change(row["command"], row["payload"])
+        change = online_change(row)
         if change:
             items[change[0]] = {"user_id": change[0], "online_state": change[1]}
     return list(items.values())

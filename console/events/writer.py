@@ -106,6 +106,7 @@ class BatchThread:
                 batch = [self._queue.get(timeout=self.idle_every)]
             except queue.Empty:
                 batch = []
+                self.rest()
             while batch and len(batch) < self.max_batch:
                 try:
                     batch.append(self._queue.get_nowait())
@@ -130,6 +131,9 @@ class BatchThread:
     def idle(self) -> None:
         pass
 
+    def rest(self) -> None:
+        """Nothing arrived for `idle_every` seconds: release what is held for busy times."""
+
 
 class GroupWriter(BatchThread):
     """Commits callback rows in groups; `on_commit(rows)` runs after each commit."""
@@ -137,13 +141,14 @@ class GroupWriter(BatchThread):
     name = "callback-writer"
 
     def __init__(self, engine: Engine, on_commit: Callable[[list[dict]], None] | None = None,
-                 on_idle: Callable[[], None] | None = None, max_group: int = MAX_GROUP):
+                 on_idle: Callable[[Connection], None] | None = None, max_group: int = MAX_GROUP):
         super().__init__(max_group)
         self.engine = engine
         self.on_commit = on_commit
         self.on_idle = on_idle
         self.groups = 0
         self.rows = 0
+        self._conn: Connection | None = None  # the writer thread's own, kept between groups
 
     def submit(self, row: dict) -> Pending:
         pending = Pending(row)
@@ -155,7 +160,12 @@ class GroupWriter(BatchThread):
 
     def idle(self) -> None:
         if self.on_idle is not None:
-            self.on_idle()
+            self.on_idle(self._connection())
+
+    def rest(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def handle(self, batch: list) -> None:
         pendings = [p for p in batch if isinstance(p, Pending)]
@@ -186,9 +196,24 @@ class GroupWriter(BatchThread):
                           pending.row.get("command"))
         return stored
 
+    def _connection(self) -> Connection:
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self.engine.connect()
+        return self._conn
+
     def _commit(self, pendings: list[Pending], refusals: list[_Refusal]) -> list[dict]:
         """Insert `pendings` and count `refusals` in one transaction; set each pending's result."""
-        with self.engine.begin() as conn:
+        conn = self._connection()
+        try:
+            return self._commit_on(conn, pendings, refusals)
+        except Exception:
+            conn.close()  # a broken connection is replaced at the next group
+            self._conn = None
+            raise
+
+    def _commit_on(self, conn: Connection, pendings: list[Pending],
+                   refusals: list[_Refusal]) -> list[dict]:
+        with conn.begin():
             stored = _first_deliveries(conn, {p.row["dedup_key"] for p in pendings})
             in_group: dict[str, dict] = {}
             firsts: list[Pending] = []
@@ -239,9 +264,10 @@ def _answer_as(row: dict, original: dict) -> None:
 
 
 def _insert(conn: Connection, pendings: list[Pending]) -> None:
-    """One executemany: no RETURNING, nobody on the hot path needs the new ids."""
+    """One executemany: no RETURNING, nobody on the hot path needs the new ids. Keys that start
+    with "_" ride along for the after-commit hooks and are not columns."""
     if pendings:
-        conn.execute(_INSERT, [p.row for p in pendings])
+        conn.execute(_INSERT, [{k: v for k, v in p.row.items() if k[0] != "_"} for p in pendings])
 
 
 def _count(conn: Connection, refusal: _Refusal) -> None:

@@ -8,6 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, render_template, req
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
+from console import db
 from console.audit import record_action
 from console.charts import bar_chart
 from console.events import live, runtime, store, token_fingerprint
@@ -64,6 +65,9 @@ def stream():
             after = store.max_id(conn)
     filters = _filters()
     sub = events.hub.subscribe()
+    # Sign-in loaded the operator through the request's session: give its connection back now,
+    # or every open stream would hold one of the pool's connections for hours.
+    db.session.close()
 
     key = (str(get_locale()), str(get_timezone()))
 
