@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -52,7 +53,7 @@ MASK = "*"
 
 
 class RuleError(ValueError):
-    """A rule that cannot be saved; the message says why (shown to the admin)."""
+    """A rule that cannot be saved; the message (a lazy translation) says why."""
 
 
 @dataclass
@@ -74,29 +75,29 @@ def split_list(text: str) -> list[str]:
 
 
 def validate(scope: str, match: str, pattern: str, action: str, error_code: int | None) -> None:
-    """Raise RuleError when the combination cannot work; messages are plain English for gettext."""
+    """Raise RuleError when the combination cannot work."""
     if scope not in SCOPES:
-        raise RuleError("Unknown scope.")
+        raise RuleError(_l("Unknown scope."))
     if match not in MATCHES:
-        raise RuleError("Unknown match type.")
+        raise RuleError(_l("Unknown match type."))
     _cmds, (low, high), actions = SCOPES[scope]
     if action not in actions:
-        raise RuleError("This action is not available for this callback.")
+        raise RuleError(_l("This action is not available for this callback."))
     if not (pattern or "").strip():
-        raise RuleError("The pattern is empty.")
+        raise RuleError(_l("The pattern is empty."))
     if len(pattern) > MAX_PATTERN:
-        raise RuleError("The pattern is too long.")
+        raise RuleError(_l("The pattern is too long."))
     if match == "regex":
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise RuleError(f"Invalid regular expression: {exc}") from None
+            raise RuleError(_l("Invalid regular expression: %(error)s", error=str(exc))) from None
     if action == "rewrite" and match == "accounts":
-        raise RuleError("A rewrite masks words: use a word list or a regular expression.")
+        raise RuleError(_l("A rewrite masks words: use a word list or a regular expression."))
     if error_code is not None and action == "deny" and not (low <= error_code <= high):
-        raise RuleError(f"The code must be between {low} and {high}.")
+        raise RuleError(_l("The code must be between %(low)s and %(high)s.", low=low, high=high))
     if error_code is not None and action != "deny":
-        raise RuleError("Only a deny rule carries a code.")
+        raise RuleError(_l("Only a deny rule carries a code."))
 
 
 # ---------------------------------------------------------------- compiled rules
@@ -295,14 +296,14 @@ FIELDS = ("name", "scope", "match", "pattern", "action", "error_code", "error_in
           "enabled")
 
 
-def _int_field(raw, label: str) -> int | None:
+def _int_field(raw, error) -> int | None:
     text = str(raw if raw is not None else "").strip()
     if not text:
         return None
     try:
         return int(text)
     except ValueError:
-        raise RuleError(f"{label} must be a whole number.") from None
+        raise RuleError(error) from None
 
 
 def clean_form(form) -> dict:
@@ -313,13 +314,13 @@ def clean_form(form) -> dict:
         "match": form.get("match") or "",
         "pattern": (form.get("pattern") or "").strip(),
         "action": form.get("action") or "",
-        "error_code": _int_field(form.get("error_code"), "The code"),
+        "error_code": _int_field(form.get("error_code"), _l("The code must be a whole number.")),
         "error_info": (form.get("error_info") or "").strip()[:256] or None,
-        "position": _int_field(form.get("position"), "The order") or 0,
+        "position": _int_field(form.get("position"), _l("The order must be a whole number.")) or 0,
         "enabled": form.get("enabled") in ("1", "on", "true", True),
     }
     if not data["name"]:
-        raise RuleError("The name is empty.")
+        raise RuleError(_l("The name is empty."))
     validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"])
     if data["action"] != "deny":
         data["error_info"] = None

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from console import db, rules
@@ -62,7 +61,7 @@ def _save(rule: Rule | None, action: str, template: str, **ctx):
     except rules.RuleError as exc:
         record_action(action, targets=_audit_target(rule) if rule else [], outcome="failed",
                       detail={"form": {k: request.form.get(k) for k in rules.FIELDS}}, error=exc)
-        return _page(template, 400, form=request.form, error=_(str(exc)), rule=rule, **ctx)
+        return _page(template, 400, form=request.form, error=str(exc), rule=rule, **ctx)
     saved, changes = rules.save(db.session, rule, data, current_user.name)
     db.session.commit()
     record_action(action, targets=_audit_target(saved), detail={"name": saved.name, "changes": changes})

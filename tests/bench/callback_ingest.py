@@ -211,8 +211,6 @@ def _viewer(port: int, cookie: str, seen: list, ready: threading.Barrier, stop: 
         if not chunk:
             break
         now = time.time()
-        if os.environ.get("BENCH_DEBUG") and not mine:
-            print("viewer got", chunk[:1500], file=sys.stderr)
         buffer += chunk
         for user in re.findall(rb"\b(c\d+-\d+)\b", buffer):
             if user not in mine:
@@ -236,8 +234,6 @@ def viewers(port: int, count: int, cookie: str, seconds: float, queue, started) 
     stop.set()
     for t in threads:
         t.join(2)
-    if os.environ.get("BENCH_DEBUG"):
-        print("viewers put", len(seen), time.time(), file=sys.stderr)
     queue.put(seen)
 
 
@@ -339,8 +335,6 @@ def sse_phase(args, env: dict) -> None:
         seen = queue.get()
         watcher.join()
         delays = [t - marks[user] for user, t in seen if user in marks]
-        if os.environ.get("BENCH_DEBUG"):
-            print("seen", seen[:3], "marks", list(marks.items())[:3], time.time(), file=sys.stderr)
         got = {}
         for user, _t in seen:
             got[user] = got.get(user, 0) + 1
