@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import CALLBACK_TOKEN
 from playwright.sync_api import expect
 
 LIVE_ROWS = "#live-list details.event"
@@ -15,7 +14,8 @@ def traffic(live_server):
     """The sandbox sends its callbacks to the live console while simulating users."""
     from console.sandbox.simulate import Simulator
 
-    live_server.sandbox.callbacks.configure(live_server.url + "/callback", CALLBACK_TOKEN)
+    live_server.sandbox.callbacks.configure(live_server.url + "/callback",
+                                            live_server.app.config["TIM_CALLBACK_TOKEN"])
     simulator = Simulator(live_server.sandbox, rate=8, seed=7).start()
     yield simulator
     simulator.stop()

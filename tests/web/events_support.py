@@ -6,6 +6,7 @@ with TEST_DATABASE_URL). `Callbacks(app)` signs the query with the app's own tok
 from __future__ import annotations
 
 import json
+import re
 import time
 from urllib.parse import urlencode
 
@@ -52,6 +53,20 @@ class Callbacks:
 @pytest.fixture
 def callbacks(app):
     return Callbacks(app)
+
+
+def sign_in_new(app, role: str):
+    """A test client signed in as a new operator of `role`, created with the app's own CLI."""
+    name, password = f"{role}-{time.monotonic_ns()}", "a long enough test password"
+    result = app.test_cli_runner().invoke(
+        args=["operators", "create", name, "--role", role, "--password-stdin"], input=password + "\n")
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"name": name, "password": password,
+                                           "csrf_token": token.group(1)})
+    assert response.status_code == 302
+    return client
 
 
 def stored_events(app) -> list:

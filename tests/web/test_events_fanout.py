@@ -16,11 +16,13 @@ import time
 
 import pytest
 import requests
-from conftest import CALLBACK_TOKEN, PASSWORD, SANDBOX_APP_ID, SANDBOX_SECRET, SECRET_KEY
 
 from console.tim.callbacks import sign
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+APP_ID = 1400000042
+CALLBACK_TOKEN = "fan-out-test-token"
+PASSWORD = "fan-out test password"
 pytestmark = pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL not set")
 
 
@@ -33,9 +35,9 @@ def _free_port() -> int:
 @pytest.fixture
 def two_workers(database_url, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": os.environ["TEST_REDIS_URL"],
-           "TIM_APP_ID": str(SANDBOX_APP_ID), "TIM_SECRET": SANDBOX_SECRET,
+           "TIM_APP_ID": str(APP_ID), "TIM_SECRET": "fan-out-test-secret",
            "TIM_BASE_URL": "http://127.0.0.1:9", "TIM_CALLBACK_TOKEN": CALLBACK_TOKEN,
-           "SECRET_KEY": SECRET_KEY, "CONSOLE_INSTANCE": str(tmp_path / "instance"),
+           "SECRET_KEY": "fan-out-test-secret-key", "CONSOLE_INSTANCE": str(tmp_path / "instance"),
            "LOGIN_LIMIT": "1000 per minute", "PYTHONPATH": ROOT}
     bin_dir = os.path.dirname(sys.executable)
     flask = [os.path.join(bin_dir, "flask"), "--app", "wsgi"]
@@ -117,7 +119,7 @@ def test_every_viewer_on_every_worker_sees_every_event(two_workers):
     posts = 10
     for n in range(posts):
         at = int(time.time())
-        query = {"SdkAppid": str(SANDBOX_APP_ID), "CallbackCommand": "State.StateChange",
+        query = {"SdkAppid": str(APP_ID), "CallbackCommand": "State.StateChange",
                  "Sign": sign(CALLBACK_TOKEN, at), "RequestTime": str(at)}
         body = {"CallbackCommand": "State.StateChange", "EventTime": n,
                 "Info": {"Action": "Login", "To_Account": f"user{n}"}}

@@ -7,7 +7,8 @@ import threading
 import time
 
 import pytest
-from events_support import Callbacks, account_rows, audit_actions, callbacks, stored_events  # noqa: F401
+from events_support import (Callbacks, account_rows, audit_actions, callbacks,  # noqa: F401
+                            sign_in_new, stored_events)
 
 
 def message(n: int, sender: str = "alice", group: str = "@TGS#1") -> dict:
@@ -77,21 +78,13 @@ def test_stream_pushes_new_events_live_and_filters(app, viewer):
 
 
 def test_too_many_streams_get_503(make_app):
-    from conftest import PASSWORD, Browser
-
-    from console import db, security
-    from console.models import Operator
-
     app = make_app(EVENTS_MAX_STREAMS=1)
-    with db.new_session(app) as sess:
-        sess.add(Operator(name="v2", role="viewer", password_hash=security.hash_password(PASSWORD)))
-    browser = Browser(app.test_client())
-    assert browser.login("v2").status_code == 302
-    first = browser.get("/events/stream", buffered=False)
+    client = sign_in_new(app, "viewer")
+    first = client.get("/events/stream", buffered=False)
     next(iter(first.response))  # the stream is open and holds the only slot
-    assert browser.get("/events/stream").status_code == 503
+    assert client.get("/events/stream").status_code == 503
     first.close()
-    second = browser.get("/events/stream", buffered=False)
+    second = client.get("/events/stream", buffered=False)
     assert second.status_code == 200
     second.close()
 
