@@ -10,6 +10,7 @@ import logging
 from console import db
 from console.accounts import IMPORT_BATCH, protected_ids
 from console.directory import upsert_accounts
+from console.i18n import N_
 from console.jobs import Item, JobRun, job_kind
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ DISCOVER_FRIENDS = "friends:"
 
 def _guarded(run: JobRun, user_ids: list[str]) -> tuple[list[str], list[Item]]:
     protected = protected_ids(run.app.config)
-    refused = [Item(u, False, None, "protected account") for u in user_ids if u in protected]
+    refused = [Item(u, False, None, N_("protected account")) for u in user_ids if u in protected]
     return [u for u in user_ids if u not in protected], refused
 
 
@@ -38,7 +39,7 @@ def import_csv(run: JobRun, user_ids: list[str]) -> list[Item]:
             entry["face_url"] = face
         entries.append(entry)
     result = run.tim.account.import_accounts(entries)
-    return [Item(r.id, r.ok, r.code, "imported" if r.ok else (r.info or "not imported")) for r in result]
+    return [Item(r.id, r.ok, r.code, N_("imported") if r.ok else (r.info or N_("not imported"))) for r in result]
 
 
 def _each(run: JobRun, user_ids: list[str], act, done: str) -> list[Item]:
@@ -57,14 +58,14 @@ def _each(run: JobRun, user_ids: list[str], act, done: str) -> list[Item]:
 
 @job_kind("accounts.kick", batch=20)
 def kick(run: JobRun, user_ids: list[str]) -> list[Item]:
-    return _each(run, user_ids, run.tim.account.kick_account, "signed out")
+    return _each(run, user_ids, run.tim.account.kick_account, N_("signed out"))
 
 
 @job_kind("accounts.mute", batch=20)
 def mute(run: JobRun, user_ids: list[str]) -> list[Item]:
     """Global mute: params c2c / group are seconds (0 unmutes, None leaves that mute alone)."""
     c2c, group = run.params.get("c2c"), run.params.get("group")
-    return _each(run, user_ids, lambda uid: run.tim.mute.set_no_speaking(uid, c2c=c2c, group=group), "mute set")
+    return _each(run, user_ids, lambda uid: run.tim.mute.set_no_speaking(uid, c2c=c2c, group=group), N_("mute set"))
 
 
 @job_kind("accounts.delete", batch=100)
@@ -72,7 +73,7 @@ def delete(run: JobRun, user_ids: list[str]) -> list[Item]:
     allowed, out = _guarded(run, user_ids)
     if allowed:
         result = run.tim.account.delete_accounts(allowed)
-        out += [Item(r.id, r.ok, r.code, "deleted" if r.ok else r.info) for r in result]
+        out += [Item(r.id, r.ok, r.code, N_("deleted") if r.ok else r.info) for r in result]
     return out
 
 

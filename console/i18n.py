@@ -6,7 +6,7 @@ import os
 import zoneinfo
 
 from flask import request
-from flask_babel import Babel, format_datetime, get_locale, get_timezone
+from flask_babel import Babel, format_datetime, get_locale, get_timezone, gettext
 from flask_login import current_user
 
 LOCALES = {"en": "English", "zh_Hans": "简体中文"}
@@ -24,6 +24,16 @@ def valid_timezone(name: str | None) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def N_(text: str) -> str:
+    """Mark an English phrase that is stored (e.g. a job item's detail) for extraction; `tr` shows it."""
+    return text
+
+
+def translate_stored(text: str | None) -> str:
+    """Jinja filter `tr`: a stored phrase marked with N_ in the reader's language; other text unchanged."""
+    return gettext(text) if text else ""
 
 
 def select_locale() -> str:
@@ -55,4 +65,5 @@ def init_app(app) -> None:
                           os.path.join(os.path.dirname(app.root_path), "translations"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["tr"] = translate_stored
     app.jinja_env.globals.update(LOCALES=LOCALES, get_locale=get_locale, get_timezone=get_timezone)

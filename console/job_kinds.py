@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from console import db
 from console.directory import upsert_accounts
+from console.i18n import N_
 from console.jobs import Item, JobRun, job_kind
 
 
@@ -14,7 +15,7 @@ def check_accounts(run: JobRun, user_ids: list[str]) -> list[Item]:
     if found:
         with db.new_session(run.app) as sess:
             upsert_accounts(sess, found, run.params.get("source") or "csv")
-    return [Item(r.id, r.ok, r.code, ("imported" if r.imported else "not imported") if r.ok else r.info)
+    return [Item(r.id, r.ok, r.code, (N_("imported") if r.imported else N_("not imported")) if r.ok else r.info)
             for r in result]
 
 from console import group_jobs  # noqa: E402,F401  (group kinds: cache refresh, member adds)

@@ -23,6 +23,7 @@ from sqlalchemy import or_, select, update
 
 from console import db
 from console.audit import AuditedClient, job_context, scrub_text
+from console.i18n import N_
 from console.models import Job, JobResult, utcnow
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def _run_batches(app, job_id: int, kind: JobKind, run: JobRun, items: list[str])
 
 def _checkpoint(app, job_id: int, cursor: int, chunk: list[str], results: list[Item]) -> None:
     by_item = {r.item: r for r in results}
-    rows = [by_item.get(i) or Item(i, False, None, "no result") for i in chunk]
+    rows = [by_item.get(i) or Item(i, False, None, N_("no result")) for i in chunk]
     ok = sum(1 for r in rows if r.ok)
     with db.new_session(app) as sess:
         sess.add_all(JobResult(job_id=job_id, seq=cursor + n, item=r.item[:256], ok=r.ok, code=r.code,
