@@ -12,13 +12,14 @@ PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test chromium vendor vendor-check lint clean
+.PHONY: help run test install install-test chromium vendor vendor-check lint clean i18n
 
 help:
 	@echo "make run           start the console (with the IM sandbox unless TIM_APP_ID is set)"
 	@echo "make test          run the whole test suite (artifacts in $(ARTIFACTS)/)"
 	@echo "make vendor        re-fetch htmx + sse from npm and check their pinned hashes"
 	@echo "make vendor-check  check the committed vendored files against their hashes"
+	@echo "make i18n          re-extract the UI strings, update and compile the zh_Hans catalog"
 	@echo "make clean         remove caches and test artifacts (keeps .venv and instance/)"
 
 $(BIN)/python:
@@ -63,6 +64,15 @@ vendor:
 
 vendor-check:
 	scripts/vendor.sh --check
+
+# Translations (see babel.cfg): templates/_macros would be skipped by pybabel's default --ignore-dirs.
+# New strings arrive untranslated in translations/zh_Hans/LC_MESSAGES/messages.po: translate them,
+# then run `make i18n` again so the .mo matches (tests/web/test_i18n.py checks both).
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l --ignore-dirs ".* $(VENV)" --no-location --sort-output \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations
+	$(BIN)/pybabel compile -d translations
 
 clean:
 	rm -rf $(ARTIFACTS) .pytest_cache build
