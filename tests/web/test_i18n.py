@@ -80,6 +80,13 @@ def test_groups_page_in_chinese(signed_in):
                     ["New group", "Import a group", "All types", "Work (Private)"])
 
 
+def test_group_join_options_are_named_in_chinese(signed_in):
+    html = _page(signed_in("operator"), "/groups/new")
+    _assert_chinese(html, ["自由加入（FreeAccess）", "需要验证（NeedPermission）", "直接邀请（FreeAccess）"],
+                    ["Anyone may join", "Invite directly"])
+    assert 'value="FreeAccess"' in html  # IM's value is what the form sends
+
+
 def test_stored_job_details_are_shown_in_the_readers_language(app, signed_in):
     """Job item details are stored in English (marked with N_) and translated when shown; IM's own
     text is shown as it is, escaped."""
