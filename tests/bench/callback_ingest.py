@@ -188,8 +188,10 @@ def _session_cookie(port: int, name: str) -> str:
     token = re.search(r'name="csrf_token" value="([^"]+)"', s.get(base + "/login").text).group(1)
     for c in s.cookies:
         c.secure = False
-    s.post(base + "/login", data={"name": name, "password": PASSWORD, "csrf_token": token},
-           allow_redirects=False)
+    response = s.post(base + "/login", data={"name": name, "password": PASSWORD, "csrf_token": token},
+                      allow_redirects=False)
+    if response.status_code != 302:
+        raise RuntimeError(f"bench login failed: HTTP {response.status_code}")
     return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
 
 
@@ -211,6 +213,9 @@ def _viewer(port: int, cookie: str, seen: list, ready: threading.Barrier, stop: 
         if not chunk:
             break
         now = time.time()
+        if not buffer and not mine and not chunk.startswith(b"HTTP/1.1 200"):
+            print(f"viewer refused: {chunk[:40]!r}", file=sys.stderr)
+            break
         buffer += chunk
         for user in re.findall(rb"\b(c\d+-\d+)\b", buffer):
             if user not in mine:
