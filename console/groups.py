@@ -11,12 +11,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
 from console import errors
+from console.i18n import local_zone
 from console.models import GroupCache, utcnow
 from console.tim import TimError
 from console.tim.errors import InvalidArgumentError
@@ -217,7 +217,7 @@ def parse_time(value: str | None, label: str, *, required: bool = False) -> int 
         raise FormError(_("%(field)s: use a date and time like 2024-05-01 12:30, or Unix seconds.",
                           field=label)) from None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=get_timezone())
+        when = when.replace(tzinfo=local_zone())
     return int(when.timestamp())
 
 
@@ -450,8 +450,8 @@ def build_body(form: Mapping) -> list[dict]:
                                thumb_height=int_field(form, "height", str(_l("Height"))))]
     except FormError:
         raise
-    except InvalidArgumentError as exc:   # the builders' own checks
-        raise FormError(exc.info) from None
+    except InvalidArgumentError as exc:   # the builders' own checks, worded with IM's field names
+        raise FormError(_("Refused before sending: %(detail)s", detail=exc.info)) from None
     raise AssertionError(kind)  # every kind of MSG_KINDS returned above
 
 
@@ -467,7 +467,7 @@ def build_push(form: Mapping) -> dict | None:
         return msgs.offline_push_info(push_flag=1 if no_push else 0, title=title or None, desc=desc or None,
                                       ext=ext or None)
     except InvalidArgumentError as exc:
-        raise FormError(exc.info) from None
+        raise FormError(_("Refused before sending: %(detail)s", detail=exc.info)) from None
 
 
 def parse_import_messages(text: str | None, label: str) -> list[ImportMessage]:

@@ -41,6 +41,11 @@ class FormError(ValueError):
         super().__init__("; ".join(self.problems))
 
 
+def _refused_by_client(exc: InvalidArgumentError) -> FormError:
+    """The IM client's own check failed; its detail names IM's fields (MsgBody paths), so it stays as worded."""
+    return FormError(_("Refused before sending: %(detail)s", detail=exc.info or str(exc)))
+
+
 # ---- the element editor ---------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -196,7 +201,7 @@ def parse_body(form: Mapping) -> list[dict]:
         tm.validate_body(body)
         return body
     except InvalidArgumentError as exc:
-        raise FormError(str(exc.info or exc)) from None
+        raise _refused_by_client(exc) from None
 
 
 # ---- offline push and send options -----------------------------------------------------------
@@ -228,7 +233,7 @@ def parse_offline_push(form: Mapping) -> dict | None:
             ext=(form.get("push_ext") or "").strip() or None,
             android={"Sound": android} if android else None, apns=apns or None)
     except InvalidArgumentError as exc:
-        raise FormError(str(exc.info or exc)) from None
+        raise _refused_by_client(exc) from None
 
 
 SEND_CONTROLS = (("NoUnread", _l("Do not count as unread")),
@@ -300,7 +305,7 @@ def compose(form: Mapping, *, single: bool = True) -> Composed:
     try:
         tm.check_size(body)
     except InvalidArgumentError as exc:
-        raise FormError(str(exc.info or exc)) from None
+        raise _refused_by_client(exc) from None
     return Composed(body, options)
 
 
@@ -425,18 +430,9 @@ def parse_local_time(value: str | None, tz) -> int | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=_zoneinfo(tz))
+        parsed = parsed.replace(tzinfo=tz or dt.timezone.utc)
     return int(parsed.timestamp())
 
-
-def _zoneinfo(tz) -> dt.tzinfo:
-    """A zoneinfo zone for `tz`: Flask-Babel hands out pytz zones, whose replace(tzinfo=...)
-    would apply the zone's first historical offset (LMT) instead of today's."""
-    name = getattr(tz, "zone", None) or getattr(tz, "key", None)
-    try:
-        return zoneinfo.ZoneInfo(name) if name else (tz or dt.timezone.utc)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
 
 
 def unread_counts(tim, user_id: str, peers: Iterable[str]) -> dict:
@@ -474,7 +470,7 @@ def check_record(record: object) -> dict:
     try:
         tm.validate_body(record.get("MsgBody"))
     except InvalidArgumentError as exc:
-        raise FormError(str(exc.info or exc)) from None
+        raise _refused_by_client(exc) from None
     return record
 
 
