@@ -62,29 +62,27 @@ def test_wrong_password_message_in_chinese(browser, operators):
     _assert_chinese(html, ["名称或密码错误。"], ["Wrong name or password."])
 
 
-def test_dashboard_in_chinese(signed_in):
-    html = _page(signed_in("viewer"), "/")
-    _assert_chinese(html, ["仪表盘", "最近 24 小时的 IM 调用", "进行中的任务", "失败 / 部分成功", "运营数据"],
-                    ["Dashboard", "IM calls in the last 24 hours", "Active jobs", "Failed or partial"])
+PAGES = {
+    "dashboard": ("viewer", "/",
+                  ["仪表盘", "最近 24 小时的 IM 调用", "进行中的任务", "失败 / 部分成功", "运营数据"],
+                  ["Dashboard", "IM calls in the last 24 hours", "Active jobs", "Failed or partial"]),
+    "accounts": ("operator", "/accounts",
+                 ["控制台见过的所有账号的目录：IM 本身无法列出账号。", "添加账号", "隐藏已删除"],
+                 ["IM itself cannot list accounts", "Add accounts", "hide deleted"]),
+    "groups": ("operator", "/groups",
+               ["群组", "新建群组", "导入群组", "所有类型", "工作群（Private）"],
+               ["New group", "Import a group", "All types", "Work (Private)"]),
+    # join/invite options: IM's value stays in brackets (and is what the form sends)
+    "new group": ("operator", "/groups/new",
+                  ["自由加入（FreeAccess）", "需要验证（NeedPermission）", "直接邀请（FreeAccess）", 'value="FreeAccess"'],
+                  ["Anyone may join", "Invite directly"]),
+}
 
 
-def test_accounts_page_in_chinese(signed_in):
-    html = _page(signed_in("operator"), "/accounts")
-    _assert_chinese(html, ["控制台见过的所有账号的目录：IM 本身无法列出账号。", "添加账号", "隐藏已删除"],
-                    ["IM itself cannot list accounts", "Add accounts", "hide deleted"])
-
-
-def test_groups_page_in_chinese(signed_in):
-    html = _page(signed_in("operator"), "/groups")
-    _assert_chinese(html, ["群组", "新建群组", "导入群组", "所有类型", "工作群（Private）"],
-                    ["New group", "Import a group", "All types", "Work (Private)"])
-
-
-def test_group_join_options_are_named_in_chinese(signed_in):
-    html = _page(signed_in("operator"), "/groups/new")
-    _assert_chinese(html, ["自由加入（FreeAccess）", "需要验证（NeedPermission）", "直接邀请（FreeAccess）"],
-                    ["Anyone may join", "Invite directly"])
-    assert 'value="FreeAccess"' in html  # IM's value is what the form sends
+@pytest.mark.parametrize("page", PAGES)
+def test_signed_in_pages_in_chinese(signed_in, page):
+    role, url, present, absent = PAGES[page]
+    _assert_chinese(_page(signed_in(role), url), present, absent)
 
 
 def test_stored_job_details_are_shown_in_the_readers_language(app, signed_in):
