@@ -51,6 +51,16 @@ def select_timezone() -> str:
     return browser if valid_timezone(browser) else "UTC"
 
 
+def local_zone() -> dt.tzinfo:
+    """The operator's zone as a zoneinfo object, for reading datetime-local inputs.
+
+    Flask-Babel hands out pytz zones; `replace(tzinfo=<pytz zone>)` would apply the zone's first
+    historical offset (LMT, e.g. +08:06 for Shanghai) instead of today's.
+    """
+    name = str(get_timezone() or "UTC")
+    return zoneinfo.ZoneInfo(name) if valid_timezone(name) else dt.timezone.utc
+
+
 def localtime(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm:ss") -> str:
     """Format a UTC datetime in the operator's zone (Jinja filter `localtime`)."""
     if value is None:

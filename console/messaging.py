@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import re
-import zoneinfo
 from collections.abc import Iterable, Mapping
 
 from flask_babel import gettext as _

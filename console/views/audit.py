@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zoneinfo
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import get_timezone
 from sqlalchemy import select
 
 from console import db
 from console.audit import record_action
 from console.audit_query import OUTCOMES, AuditFilter, export_csv, export_jsonl, history, iter_filtered, page
 from console.errors import wants_fragment
+from console.i18n import local_zone
 from console.models import AuditEntry, Operator
 from console.security import role_required
 
@@ -20,8 +19,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _filter() -> AuditFilter:
-    tz = get_timezone()
-    return AuditFilter.from_args(request.args, zoneinfo.ZoneInfo(str(tz)) if tz else dt.timezone.utc)
+    return AuditFilter.from_args(request.args, local_zone())
 
 
 @bp.route("")

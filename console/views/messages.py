@@ -6,12 +6,12 @@ import datetime as dt
 import random
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from console import db, jobs, message_jobs, messaging
 from console.errors import toast
+from console.i18n import local_zone
 from console.messaging import FormError
 from console.models import Account, Job, JobResult
 from console.security import current_user, role_required
@@ -151,7 +151,7 @@ def job_results(job_id: int):
 # ---- conversation viewer ---------------------------------------------------------------------
 
 def _range(args) -> tuple[int, int]:
-    tz = get_timezone()
+    tz = local_zone()
     now = int(dt.datetime.now(dt.timezone.utc).timestamp())
     until = messaging.parse_local_time(args.get("until"), tz) or now
     since = messaging.parse_local_time(args.get("since"), tz)
@@ -248,7 +248,7 @@ def import_one():
     sender, to = request.form.get("from", "").strip(), request.form.get("to", "").strip()
     if not sender or not to:
         problems.append(_("Name the sender and the recipient."))
-    when = messaging.parse_local_time(request.form.get("when"), get_timezone())
+    when = messaging.parse_local_time(request.form.get("when"), local_zone())
     if when is None:
         problems.append(_("Give the time the message was sent."))
     try:
