@@ -57,6 +57,7 @@ class EventsRuntime:
                                   on_idle=self.feed.feed)
         self.streams = threading.BoundedSemaphore(int(app.config["EVENTS_MAX_STREAMS"]))
         self.fragments = live.FragmentCache()
+        self.recent = live.RecentRows(self.engine, self.hub)
         self.stopping = threading.Event()
         self._pruned_at = time.monotonic()
         rules.cache.ttl = float(app.config["RULES_CACHE_SECONDS"])

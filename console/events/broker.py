@@ -43,6 +43,8 @@ class Hub:
     def __init__(self):
         self._lock = threading.Lock()
         self._subs: set[Subscription] = set()
+        #: bumped on every notification: readers compare it to know their cache is stale
+        self.generation = 0
 
     def subscribe(self) -> Subscription:
         sub = Subscription()
@@ -57,6 +59,7 @@ class Hub:
             self._subs.discard(sub)
 
     def notify(self) -> None:
+        self.generation += 1
         with self._lock:
             subs = list(self._subs)
         for sub in subs:

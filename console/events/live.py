@@ -5,6 +5,9 @@ at), sends every matching row committed since, then sleeps on its hub subscripti
 broker says there is more, sending a keep-alive comment every `heartbeat` seconds so a dead
 client frees its thread. Rows come from the database, so a reconnect replays what was missed.
 
+`RecentRows` reads the newest rows once per notification for every stream of the process (fifty
+viewers cost one query, not fifty); a stream that needs older rows (a replay) asks the database.
+
 On PostgreSQL two workers can commit ids out of order (11 visible before 10), so each poll looks
 back `REWIND` ids (never below where the client started) and skips those already sent. SQLite
 serialises writers: no look-back needed.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 
@@ -24,6 +28,54 @@ from console.events.broker import Subscription
 BATCH = 200
 REWIND = 500
 HEARTBEAT = 15.0
+
+
+class RecentRows:
+    """The newest rows, fetched once per hub generation and shared by every stream."""
+
+    def __init__(self, engine: Engine, hub, size: int = 2000):
+        self.engine = engine
+        self.hub = hub
+        self.size = size
+        # out-of-order commits land within a few ids of each other: a short look-back will do
+        self.rewind = 100 if engine.dialect.name == "postgresql" else 0
+        self._rows: dict[int, object] = {}
+        self._start: int | None = None  # every row with a greater id is (or was) held here
+        self._top = 0
+        self._generation = -1
+        self._refreshed_at = 0.0
+        self._lock = threading.Lock()
+
+    def after(self, low: int) -> list | None:
+        """Rows with id > low, oldest first; None when the buffer does not reach back to low."""
+        with self._lock:
+            # Refresh on news, and now and then anyway in case a notification was lost.
+            if self._generation != self.hub.generation or \
+                    time.monotonic() - self._refreshed_at > HEARTBEAT / 3:
+                self._generation = self.hub.generation
+                self._refreshed_at = time.monotonic()
+                self._refresh()
+            if low < self._start:
+                return None
+            return sorted((r for i, r in self._rows.items() if i > low), key=lambda r: r.id)
+
+    def _refresh(self) -> None:
+        with self.engine.connect() as conn:
+            if self._start is None:
+                self._start = self._top = store.max_id(conn)
+                return
+            while True:
+                rows = store.since(conn, max(self._top - self.rewind, self._start), None,
+                                   store.Filters(), BATCH)
+                for row in rows:
+                    self._rows.setdefault(row.id, row)
+                    self._top = max(self._top, row.id)
+                if len(rows) < BATCH:
+                    break
+        if len(self._rows) > self.size:
+            for old in sorted(self._rows)[: len(self._rows) - self.size]:
+                del self._rows[old]
+            self._start = max(self._start, min(self._rows) - 1)
 
 
 class FragmentCache:
@@ -54,8 +106,8 @@ def sse_message(event_id: int, html: str, event: str = "callback") -> str:
 
 
 def tail(engine: Engine, sub: Subscription, after: int, filters: store.Filters,
-         render: Callable[[object], str], *, stopping=None, heartbeat: float = HEARTBEAT,
-         ) -> Iterator[str]:
+         render: Callable[[object], str], *, recent: RecentRows | None = None, stopping=None,
+         heartbeat: float = HEARTBEAT) -> Iterator[str]:
     rewind = REWIND if engine.dialect.name == "postgresql" else 0
     sent: deque[int] = deque(maxlen=4 * REWIND)
     seen: set[int] = set()
@@ -63,22 +115,33 @@ def tail(engine: Engine, sub: Subscription, after: int, filters: store.Filters,
     floor = after  # the client has everything up to here: never resend below it
     low = after
     while not sub.closed and not (stopping is not None and stopping.is_set()):
-        with engine.connect() as conn:
-            # Filtered streams skip past rows they do not show; the others just follow theirs.
-            top = store.max_id(conn) if filters else None
-            rows = store.since(conn, low, top, filters, BATCH)
-        for row in rows:
-            if row.id in seen:
+        shared = recent.after(low) if recent is not None else None
+        if shared is not None:
+            rows = [row for row in shared if filters.matches(row)]
+            top = max((row.id for row in shared), default=after)
+        else:
+            with engine.connect() as conn:
+                # Filtered streams skip past rows they do not show; the others just follow theirs.
+                top = store.max_id(conn) if filters else None
+                rows = store.since(conn, low, top, filters, BATCH)
+            if len(rows) == BATCH:  # far behind (a replay): continue right after this batch
+                low = rows[-1].id
+                yield from _send(rows, seen, sent, render)
                 continue
-            if len(sent) == sent.maxlen:
-                seen.discard(sent[0])
-            sent.append(row.id)
-            seen.add(row.id)
-            yield sse_message(row.id, render(row))
-        if len(rows) == BATCH:  # more than one batch waiting: continue right after this one
-            low = rows[-1].id
-            continue
-        after = max(after, top if top is not None else max((r.id for r in rows), default=after))
+            top = top if top is not None else max((r.id for r in rows), default=after)
+        yield from _send(rows, seen, sent, render)
+        after = max(after, top)
         low = max(after - rewind, floor)
         if not sub.wait(heartbeat):
             yield ": keep-alive\n\n"
+
+
+def _send(rows: list, seen: set[int], sent: deque, render) -> Iterator[str]:
+    for row in rows:
+        if row.id in seen:
+            continue
+        if len(sent) == sent.maxlen:
+            seen.discard(sent[0])
+        sent.append(row.id)
+        seen.add(row.id)
+        yield sse_message(row.id, render(row))

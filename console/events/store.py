@@ -51,6 +51,14 @@ class Filters:
             stmt = stmt.where(EVENTS.c.accounts.like(pattern, escape="\\"))
         return stmt
 
+    def matches(self, row) -> bool:
+        """The same test as `apply`, on a row already in memory."""
+        return ((not self.command or row.command == self.command)
+                and (not self.category or row.category == self.category)
+                and (not self.group or row.group_id == self.group)
+                and (not self.account
+                     or f"|{self.account.replace('|', '')}|" in (row.accounts or "")))
+
     def args(self) -> dict:
         """The non-empty filters, for building URLs."""
         return {k: v for k, v in self.__dict__.items() if v}

@@ -77,7 +77,8 @@ def stream():
 
     def generate():
         try:
-            yield from live.tail(events.engine, sub, after, filters, render, stopping=events.stopping)
+            yield from live.tail(events.engine, sub, after, filters, render, recent=events.recent,
+                                 stopping=events.stopping)
         finally:
             events.hub.unsubscribe(sub)
             events.streams.release()
