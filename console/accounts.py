@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import io
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -39,25 +38,16 @@ def nbytes(text: str) -> int:
 
 # ---- protected accounts and plan -----------------------------------------------------------
 
-def _setting(config: Mapping, key: str) -> str:
-    value = config.get(key)
-    return str(value if value is not None else os.environ.get(key, "")).strip()
-
-
 def protected_ids(config: Mapping) -> set[str]:
     """The console's own admin identifier plus the App admins listed in TIM_APP_ADMINS
     (comma or space separated): the console never deletes, kicks or mutes them."""
-    extra = re.split(r"[\s,;]+", _setting(config, "TIM_APP_ADMINS"))
-    return {config.get("TIM_ADMIN") or "administrator", *(a for a in extra if a)}
+    return {config.get("TIM_ADMIN") or "administrator", *config.get("TIM_APP_ADMINS", ())}
 
 
 def is_trial(config: Mapping) -> bool:
     """Whether accounts may be deleted: TIM_TRIAL=1 says the app is on a trial edition
     (IM refuses deletion for other plans with 71000); the sandbox counts as trial."""
-    raw = _setting(config, "TIM_TRIAL").lower()
-    if raw:
-        return raw in ("1", "true", "yes", "on")
-    return bool(config.get("TIM_SANDBOX"))
+    return bool(config.get("TIM_TRIAL"))
 
 
 def split_protected(user_ids: Iterable[str], protected: set[str]) -> tuple[list[str], list[str]]:
@@ -146,8 +136,7 @@ _CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_]{1,8}$")
 
 def custom_profile_tags(config: Mapping) -> list[str]:
     """Custom profile fields to read: TIM_PROFILE_CUSTOM lists their keys (IM cannot list them)."""
-    keys = parse_ids(_setting(config, "TIM_PROFILE_CUSTOM"))
-    return [CUSTOM_PREFIX + k for k in keys if _CUSTOM_KEY.match(k)]
+    return [CUSTOM_PREFIX + k for k in config.get("TIM_PROFILE_CUSTOM", ())]
 
 
 def custom_fields(attrs: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ with one clear line instead of a stack trace on the first request.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from urllib.parse import urlparse
 
@@ -75,6 +76,15 @@ def _url(env: dict, key: str, schemes: tuple[str, ...]) -> str | None:
     if parsed.scheme not in schemes or not (parsed.netloc or parsed.path):
         raise ConfigError(f"{key}: expected a URL starting with {' or '.join(s + '://' for s in schemes)}")
     return str(raw)
+
+
+def _names(env: dict, key: str, pattern: str, what: str) -> tuple[str, ...]:
+    """A comma/space separated list of names, each matching `pattern`."""
+    names = tuple(n for n in re.split(r"[\s,;]+", str(env.get(key) or "")) if n)
+    for name in names:
+        if not re.fullmatch(pattern, name):
+            raise ConfigError(f"{key}: {name!r} is not a valid {what}")
+    return names
 
 
 def _database_url(env: dict, instance_path: str) -> str:
@@ -150,6 +160,12 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "5 per minute",
         PROXY_FIX=_int(env, "PROXY_FIX", 0),
         COOKIE_SECURE=_bool(env, "COOKIE_SECURE"),
+        # Trial editions may delete accounts (others get 71000); the sandbox counts as one.
+        TIM_TRIAL=settings["TIM_SANDBOX"] if _bool(env, "TIM_TRIAL") is None else _bool(env, "TIM_TRIAL"),
+        # App admins besides TIM_ADMIN: the console never deletes, kicks or mutes them.
+        TIM_APP_ADMINS=_names(env, "TIM_APP_ADMINS", r"[^\s,;]{1,32}", "user ID"),
+        # Custom profile keys to show (IM cannot list them): Tag_Profile_Custom_<key>.
+        TIM_PROFILE_CUSTOM=_names(env, "TIM_PROFILE_CUSTOM", r"[A-Za-z0-9_]{1,8}", "custom profile key"),
     )
     # Anything else the caller passed (Flask keys such as TESTING) goes through unchanged.
     for key, value in (overrides or {}).items():

@@ -203,3 +203,16 @@ def test_wsgi_start_up_error_is_one_line(tmp_path):
                           text=True, timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.strip() == "TIM Console configuration error: TIM_APP_ID: expected an integer, got 'abc'"
+
+
+def test_account_policy_settings_are_validated(tmp_path):
+    from console.config import ConfigError, load_settings
+
+    ok = load_settings(str(tmp_path), {"TIM_APP_ADMINS": "ops, support  bot", "TIM_PROFILE_CUSTOM": "mood,Level_2",
+                                       "TIM_TRIAL": "0"})
+    assert ok["TIM_APP_ADMINS"] == ("ops", "support", "bot")
+    assert ok["TIM_PROFILE_CUSTOM"] == ("mood", "Level_2")
+    assert ok["TIM_TRIAL"] is False
+    assert load_settings(str(tmp_path))["TIM_TRIAL"] is True  # the sandbox is a trial app
+    with pytest.raises(ConfigError, match="TIM_PROFILE_CUSTOM"):
+        load_settings(str(tmp_path), {"TIM_PROFILE_CUSTOM": "far-too-long-key"})
