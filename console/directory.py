@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -51,8 +51,10 @@ def upsert_accounts(sess, items: Iterable[str | dict], source: str, seen_at=None
     stmt = insert(Account)
     keep = {f: func.coalesce(getattr(stmt.excluded, f), getattr(Account, f))
             for f in (*FIELDS, "online_at", "checked_at")}
+    # An account imported again after a deletion is no longer deleted.
+    revived = case((stmt.excluded.imported.is_(True), None), else_=Account.deleted_at)
     stmt = stmt.on_conflict_do_update(index_elements=["user_id"],
-                                      set_={"last_seen": stmt.excluded.last_seen, **keep})
+                                      set_={"last_seen": stmt.excluded.last_seen, "deleted_at": revived, **keep})
     for start in range(0, len(values), CHUNK):
         # executemany of one cached statement: compiling a multi-row VALUES costs far more
         sess.execute(stmt, values[start:start + CHUNK])

@@ -49,3 +49,18 @@ def test_upsert_search_and_keyset(app):
         assert [a.user_id for a in search(sess, "nick2")][:2] == ["p02", "p20"]
         assert [a.user_id for a in search(sess, "p_x%")] == ["p_x%"]  # LIKE wildcards are literal
         assert len(search(sess, "", limit=100)) == 32
+
+
+def test_reimport_after_delete_revives_the_account(app):
+    from console.directory import mark_deleted
+
+    with db.new_session(app) as sess:
+        upsert_accounts(sess, [{"user_id": "phoenix", "imported": True}, "bystander"], "created")
+    with db.new_session(app) as sess:
+        mark_deleted(sess, ["phoenix", "bystander"])
+    with db.new_session(app) as sess:
+        upsert_accounts(sess, ["bystander"], "callback")  # seen again, not imported: still deleted
+        upsert_accounts(sess, [{"user_id": "phoenix", "imported": True}], "created")
+    rows = _accounts(app)
+    assert rows["phoenix"].deleted_at is None and rows["phoenix"].imported is True
+    assert rows["bystander"].deleted_at is not None
