@@ -138,3 +138,15 @@ def test_readme_names_the_pinned_front_end_versions():
     for row in _pins():
         assert f"{row['package']} {row['version']}" in readme or \
             f"{row['package']}@{row['version']}" in readme, row["package"]
+
+
+SETTING_READ = re.compile(r"""(?:env\.get|env\[|_int|_url|_bool|_names)\(?\s*(?:env,\s*)?["']([A-Z][A-Z0-9_]+)["']""")
+
+
+def test_readme_documents_every_setting_the_config_reads():
+    with open(os.path.join(ROOT, "console", "config.py"), encoding="utf-8") as fh:
+        settings = set(SETTING_READ.findall(fh.read()))
+    assert {"TIM_APP_ID", "TIM_SECRET", "DATABASE_URL", "SECRET_KEY"} <= settings, "the pattern went stale"
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    assert sorted(name for name in settings if f"`{name}`" not in readme) == []
