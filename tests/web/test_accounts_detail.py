@@ -178,3 +178,12 @@ def test_push_tags_and_attributes_can_be_changed(app, signed_in, bob, tim, audit
     assert writes == ["push.add_user_tags", "push.delete_user_tags", "push.set_user_attrs"]
     assert "1 to 10 tags" in b.post(f"{BASE}/bob/push/tags", {"tags": ",".join("abcdefghijk")},
                                     htmx=True).get_data(as_text=True)
+
+
+def test_account_page_links_to_its_messages(app, signed_in, bob):
+    viewer = signed_in("viewer").get(f"{BASE}/bob").get_data(as_text=True)
+    assert "/messages/conversation?a=bob" in viewer and "/messages?to=bob" not in viewer
+    operator = signed_in("operator").get(f"{BASE}/bob").get_data(as_text=True)
+    assert "/messages?to=bob" in operator
+    # the link leads to a working viewer
+    assert signed_in("viewer").get("/messages/conversation?a=bob").status_code == 200
