@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -56,7 +57,7 @@ class DirectoryFeed:
                 news.append(item)
         return news
 
-    def feed(self, conn: Connection) -> None:
+    def feed(self, connect: Callable[[], Connection]) -> None:
         """Feed what was added since the last call, on the writer's connection."""
         rows, self._rows = self._rows, []
         now = time.monotonic()
@@ -64,7 +65,7 @@ class DirectoryFeed:
         if not items:
             return
         try:
-            upsert(conn, items, max(row["received_ms"] for row in rows))
+            upsert(connect(), items, max(row["received_ms"] for row in rows))
         except Exception:  # noqa: BLE001 - the directory is a convenience, never a blocker
             log.exception("feeding %d accounts to the directory failed", len(items))
             return

@@ -141,7 +141,8 @@ class GroupWriter(BatchThread):
     name = "callback-writer"
 
     def __init__(self, engine: Engine, on_commit: Callable[[list[dict]], None] | None = None,
-                 on_idle: Callable[[Connection], None] | None = None, max_group: int = MAX_GROUP):
+                 on_idle: Callable[[Callable[[], Connection]], None] | None = None,
+                 max_group: int = MAX_GROUP):
         super().__init__(max_group)
         self.engine = engine
         self.on_commit = on_commit
@@ -160,7 +161,7 @@ class GroupWriter(BatchThread):
 
     def idle(self) -> None:
         if self.on_idle is not None:
-            self.on_idle(self._connection())
+            self.on_idle(self._connection)  # connects only if the hook has work
 
     def rest(self) -> None:
         if self._conn is not None:
