@@ -8,7 +8,9 @@
 
 Settings (environment or create_app config): `CALLBACK_MAX_BYTES` (1 MiB), `CALLBACK_MAX_SKEW`
 (60 s), `CALLBACK_COMMIT_TIMEOUT` (1.5 s), `EVENTS_RETENTION_DAYS` (30; 0 keeps everything),
-`EVENTS_MAX_STREAMS` (32 open live viewers per process), `RULES_CACHE_SECONDS` (5).
+`EVENTS_MAX_STREAMS` (8 open live viewers per process: each holds a server thread, so raise it
+together with gunicorn's --threads, leaving threads for callbacks and pages),
+`RULES_CACHE_SECONDS` (5).
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ DEFAULTS = {
     "CALLBACK_MAX_SKEW": 60,
     "CALLBACK_COMMIT_TIMEOUT": 1.5,
     "EVENTS_RETENTION_DAYS": 30,
-    "EVENTS_MAX_STREAMS": 32,
+    "EVENTS_MAX_STREAMS": 8,
     "RULES_CACHE_SECONDS": 5,
 }
 PRUNE_EVERY = 3600.0
