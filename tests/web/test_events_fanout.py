@@ -38,7 +38,7 @@ def two_workers(database_url, tmp_path):
            "TIM_APP_ID": str(APP_ID), "TIM_SECRET": "fan-out-test-secret",
            "TIM_BASE_URL": "http://127.0.0.1:9", "TIM_CALLBACK_TOKEN": CALLBACK_TOKEN,
            "SECRET_KEY": "fan-out-test-secret-key", "CONSOLE_INSTANCE": str(tmp_path / "instance"),
-           "LOGIN_LIMIT": "1000 per minute", "PYTHONPATH": ROOT}
+           "LOGIN_LIMIT": "1000 per minute", "PYTHONPATH": ROOT, "EVENTS_MAX_STREAMS": "24"}
     bin_dir = os.path.dirname(sys.executable)
     flask = [os.path.join(bin_dir, "flask"), "--app", "wsgi"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -46,7 +46,7 @@ def two_workers(database_url, tmp_path):
                    cwd=ROOT, env=env, check=True, capture_output=True, input=(PASSWORD + "\n").encode())
     port = _free_port()
     server = subprocess.Popen(
-        [os.path.join(bin_dir, "gunicorn"), "-k", "gthread", "-w", "2", "--threads", "16",
+        [os.path.join(bin_dir, "gunicorn"), "-k", "gthread", "-w", "2", "--threads", "32",
          "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
