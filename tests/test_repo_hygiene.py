@@ -150,3 +150,11 @@ def test_readme_documents_every_setting_the_config_reads():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
         readme = fh.read()
     assert sorted(name for name in settings if f"`{name}`" not in readme) == []
+
+
+def test_readme_shows_the_event_settings_with_their_defaults():
+    from console.events import DEFAULTS
+
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
+        readme = fh.read()
+    assert [name for name, value in DEFAULTS.items() if f"| `{name}` | `{value}` |" not in readme] == []
