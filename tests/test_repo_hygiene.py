@@ -158,3 +158,13 @@ def test_readme_shows_the_event_settings_with_their_defaults():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
         readme = fh.read()
     assert [name for name, value in DEFAULTS.items() if f"| `{name}` | `{value}` |" not in readme] == []
+
+
+def test_test_modules_have_unique_basenames():
+    """tests/ has no packages, so two test files with one basename cannot both be collected."""
+    import collections
+    import pathlib
+
+    root = pathlib.Path(__file__).parent
+    names = collections.Counter(p.name for p in root.rglob("*.py") if p.name != "conftest.py")
+    assert [n for n, c in names.items() if c > 1] == []
