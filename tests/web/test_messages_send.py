@@ -176,12 +176,12 @@ def test_batch_page_shows_the_limit(signed_in):
     assert "12,000 messages per minute" in html and 'name="csv"' in html and 'name="use_directory"' in html
 
 
-def test_local_times_use_the_zone_offset_of_today():
-    import flask_babel
-
+def test_local_times_use_the_zone_offset_of_today(app):
+    from console.i18n import TZ_COOKIE, local_zone
     from console.messaging import parse_local_time
 
-    shanghai = flask_babel.timezone("Asia/Shanghai")  # a pytz zone, as Flask-Babel gives it
+    with app.test_request_context(headers={"Cookie": f"{TZ_COOKIE}=Asia/Shanghai"}):
+        shanghai = local_zone()  # what the views pass
     assert parse_local_time("2026-11-20T08:00", shanghai) == 1795132800  # 00:00 UTC, not LMT +08:06
     assert parse_local_time("2026-11-20T00:00:00", None) == 1795132800
     assert parse_local_time("yesterday", shanghai) is None
