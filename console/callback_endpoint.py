@@ -98,7 +98,7 @@ class CallbackEndpoint:
             sign_status="verified" if cfg.get("TIM_CALLBACK_TOKEN") else "unsigned",
             received_ms=int(time.time() * 1000), handling_ms=(time.perf_counter() - started) * 1000,
             app_id=int(cfg["TIM_APP_ID"]))
-        stored = events.writer.submit(row).wait(float(cfg["CALLBACK_COMMIT_TIMEOUT"]))
+        stored = events.writer.store(row, float(cfg["CALLBACK_COMMIT_TIMEOUT"]))
         if stored is None:
             log.error("callback not stored in time: command=%s", described.command)
             return 503, {"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": "not stored"}

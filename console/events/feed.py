@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -31,8 +32,9 @@ def feed_directory(conn: Connection, rows: list[dict]) -> int:
 
 
 class DirectoryFeed:
-    """Rows committed since the last feed; the writer thread feeds them between commits (at
-    most every `BatchThread.idle_every`), so directory upserts never fight the inserts.
+    """Rows committed since the last feed; the writer feeds them between commits (at most every
+    `GroupWriter.idle_every`, holding the commit turn), so directory upserts never fight the
+    inserts. `add` comes from whichever request led the commit, hence the lock.
 
     An account fed less than `refresh` seconds ago is skipped unless its online state changed:
     under steady traffic the same users call back all the time, and "last seen" to the minute
@@ -43,10 +45,13 @@ class DirectoryFeed:
         self.refresh = refresh
         self.remember = remember
         self._rows: list[dict] = []
+        self._lock = threading.Lock()
         self._fed: dict[str, tuple[float, str | None]] = {}
 
     def add(self, rows: list[dict]) -> None:
-        self._rows.extend(row for row in rows if row.get("duplicate_of") is None)
+        news = [row for row in rows if row.get("duplicate_of") is None]
+        with self._lock:
+            self._rows += news
 
     def _news(self, items: list[dict], now: float) -> list[dict]:
         news = []
@@ -59,7 +64,8 @@ class DirectoryFeed:
 
     def feed(self, connect: Callable[[], Connection]) -> None:
         """Feed what was added since the last call, on the writer's connection."""
-        rows, self._rows = self._rows, []
+        with self._lock:
+            rows, self._rows = self._rows, []
         now = time.monotonic()
         items = self._news(directory_items(rows), now)
         if not items:

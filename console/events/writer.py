@@ -1,22 +1,27 @@
-"""The ingest writer: one thread per process that commits callback rows in small groups.
+"""The ingest writer: callback rows committed in small groups, by the requests themselves.
 
-A request hands its row to `submit()` and waits on the returned `Pending`; the writer takes every
-row queued meanwhile, inserts them with one Core statement in one transaction, commits, and only
-then wakes the waiters. An ack therefore always means "stored", at one commit per group rather
-than one per request. Re-deliveries are found by `dedup_key` in the same transaction: the row is
-stored flagged (`duplicate_of`) and answered with the first delivery's ack.
+Leader/follower group commit: a request puts its row in the queue and, when nobody is committing,
+becomes the leader: it takes every row queued so far, inserts them with one Core statement in one
+transaction, commits, marks them stored and wakes the followers, whose rows rode along. A request
+that arrives while a group commits waits for the next group, led by one of its waiters. An ack
+therefore always means "stored", at one commit per group and no hand-off to another thread.
 
-Refusal counters ride along in the next group's transaction; nobody waits for them.
+Re-deliveries are found by `dedup_key` in the same transaction: the row is stored flagged
+(`duplicate_of`) and answered with the first delivery's ack.
+
+One small background thread takes the commit turn now and then (at least every `idle_every`
+seconds) for work nobody waits for: refusal counters, the directory feed (`on_idle`), closing the
+connection after a quiet spell. Everything that writes holds the turn, so on SQLite nothing here
+fights over the write lock.
 """
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -40,19 +45,16 @@ class Stored:
     duplicate_of: int | None
 
 
-@dataclass(eq=False)
 class Pending:
-    """A row waiting for its group's commit."""
+    """A row waiting for its group's commit (`done` is read and set under the writer's lock)."""
 
-    row: dict
-    done: threading.Event = field(default_factory=threading.Event)
-    result: Stored | None = None
-    error: str | None = None
+    __slots__ = ("row", "done", "result", "error")
 
-    def wait(self, timeout: float) -> Stored | None:
-        """The stored row, or None when the commit failed or did not finish in `timeout`."""
-        self.done.wait(timeout)
-        return self.result
+    def __init__(self, row: dict):
+        self.row = row
+        self.done = False
+        self.result: Stored | None = None
+        self.error: str | None = None
 
 
 @dataclass
@@ -63,128 +65,164 @@ class _Refusal:
     at_ms: int
 
 
-class BatchThread:
-    """A queue drained in batches by one daemon thread, started lazily (again after a fork).
-
-    `idle()` runs on the same thread at least every `idle_every` seconds and before a `flush()`
-    returns: deferred work (the directory feed) goes there, so it never competes for the lock.
-    """
-
-    name = "batch"
-
-    def __init__(self, max_batch: int = MAX_GROUP, idle_every: float = 0.25):
-        self.max_batch = max_batch
-        self.idle_every = idle_every
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-        self._pid = 0
-        self._start_lock = threading.Lock()
-
-    def put(self, item) -> None:
-        self._ensure_thread()
-        self._queue.put(item)
-
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until everything queued so far is handled, idle work included."""
-        marker = Pending({})
-        self.put(marker)
-        return marker.done.wait(timeout)
-
-    def _ensure_thread(self) -> None:
-        if self._thread is not None and self._pid == os.getpid() and self._thread.is_alive():
-            return
-        with self._start_lock:
-            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
-                self._pid = os.getpid()
-                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        idled = time.monotonic()
-        while True:
-            try:
-                batch = [self._queue.get(timeout=self.idle_every)]
-            except queue.Empty:
-                batch = []
-                self.rest()
-            while batch and len(batch) < self.max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            markers = [p for p in batch if isinstance(p, Pending) and not p.row]
-            work = [item for item in batch if not any(item is m for m in markers)]
-            try:
-                if work:
-                    self.handle(work)
-                if markers or not batch or time.monotonic() - idled >= self.idle_every:
-                    idled = time.monotonic()
-                    self.idle()
-            except Exception:  # noqa: BLE001 - the thread must survive anything
-                log.exception("%s: batch failed", self.name)
-            for marker in markers:
-                marker.done.set()
-
-    def handle(self, batch: list) -> None:
-        raise NotImplementedError
-
-    def idle(self) -> None:
-        pass
-
-    def rest(self) -> None:
-        """Nothing arrived for `idle_every` seconds: release what is held for busy times."""
-
-
-class GroupWriter(BatchThread):
-    """Commits callback rows in groups; `on_commit(rows)` runs after each commit."""
+class GroupWriter:
+    """Commits callback rows in groups; `on_commit(rows)` runs after each commit (outside the
+    commit turn), `on_idle(connect)` with the turn held, between groups."""
 
     name = "callback-writer"
 
     def __init__(self, engine: Engine, on_commit: Callable[[list[dict]], None] | None = None,
                  on_idle: Callable[[Callable[[], Connection]], None] | None = None,
-                 max_group: int = MAX_GROUP):
-        super().__init__(max_group)
+                 max_group: int = MAX_GROUP, idle_every: float = 0.25):
         self.engine = engine
         self.on_commit = on_commit
         self.on_idle = on_idle
+        self.max_group = max_group
+        self.idle_every = idle_every
         self.groups = 0
         self.rows = 0
-        self._conn: Connection | None = None  # the writer thread's own, kept between groups
+        self._cond = threading.Condition(threading.Lock())
+        self._queue: list[Pending] = []
+        self._refusals: list[_Refusal] = []
+        self._busy = False  # someone holds the commit turn
+        self._last_commit = 0.0
+        self._conn: Connection | None = None  # kept between groups, closed after a quiet spell
+        self._thread: threading.Thread | None = None
+        self._pid = 0
 
-    def submit(self, row: dict) -> Pending:
+    # ---- the request side ---------------------------------------------------------------------
+    def store(self, row: dict, timeout: float) -> Stored | None:
+        """Commit `row` (in a group); what was stored, or None when the commit failed or did not
+        finish within `timeout` (a leader always finishes its own group)."""
+        if self._pid != os.getpid():
+            self._start()
         pending = Pending(row)
-        self.put(pending)
-        return pending
+        cond = self._cond
+        deadline = 0.0
+        with cond:
+            self._queue.append(pending)
+            while not pending.done:
+                if not self._busy:
+                    self._lead()
+                    continue
+                if not deadline:
+                    deadline = time.monotonic() + timeout
+                    left = timeout
+                else:
+                    left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                cond.wait(left)
+        return pending.result
 
     def count_refusal(self, reason: str, status: int, detail: str) -> None:
-        self.put(_Refusal(reason, status, detail[:256], int(time.time() * 1000)))
+        """Counted by the next commit turn; nobody waits for it."""
+        if self._pid != os.getpid():
+            self._start()
+        with self._cond:
+            self._refusals.append(_Refusal(reason, status, detail[:256], int(time.time() * 1000)))
 
-    def idle(self) -> None:
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Commit everything queued so far and run the idle work (tests, CLI)."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: not self._busy, timeout):
+                return False
+            while self._queue or self._refusals:
+                self._lead()
+                if not self._cond.wait_for(lambda: not self._busy, timeout):
+                    return False
+            self._busy = True
+        try:
+            self._idle()
+        finally:
+            self._release()
+        return True
+
+    # ---- the commit turn ----------------------------------------------------------------------
+    def _lead(self) -> None:
+        """Called with the lock held and the turn free: commit the queued group (lock released
+        meanwhile), mark it done and wake everyone. Returns with the lock held again."""
+        self._busy = True
+        group = self._queue[:self.max_group]
+        del self._queue[:self.max_group]
+        refusals, self._refusals = self._refusals, []
+        cond = self._cond
+        cond.release()
+        stored: list[dict] = []
+        try:
+            stored = self._handle(group, refusals)
+        finally:
+            cond.acquire()
+            for pending in group:
+                pending.done = True
+            self._busy = False
+            cond.notify_all()
+        if stored and self.on_commit is not None:
+            cond.release()
+            try:
+                self.on_commit(stored)
+            except Exception:  # noqa: BLE001 - the feed must never stop the ingest
+                log.exception("after-commit hook failed")
+            finally:
+                cond.acquire()
+
+    def _take_turn(self, timeout: float | None = None) -> bool:
+        with self._cond:
+            if not self._cond.wait_for(lambda: not self._busy, timeout):
+                return False
+            self._busy = True
+            return True
+
+    def _release(self) -> None:
+        with self._cond:
+            self._busy = False
+            self._cond.notify_all()
+
+    def _start(self) -> None:
+        """The idle thread, once per process (again after a fork: the connection is not ours)."""
+        with self._cond:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._conn = None
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.idle_every)
+            if not self._take_turn():
+                continue
+            try:
+                with self._cond:
+                    refusals, self._refusals = self._refusals, []
+                if refusals:
+                    self._handle([], refusals)
+                self._idle()
+                if self._conn is not None and time.monotonic() - self._last_commit > self.idle_every:
+                    self._conn.close()
+                    self._conn = None
+            except Exception:  # noqa: BLE001 - the thread must survive anything
+                log.exception("%s: idle work failed", self.name)
+            finally:
+                self._release()
+
+    def _idle(self) -> None:
         if self.on_idle is not None:
             self.on_idle(self._connection)  # connects only if the hook has work
 
-    def rest(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def handle(self, batch: list) -> None:
-        pendings = [p for p in batch if isinstance(p, Pending)]
-        refusals = [r for r in batch if isinstance(r, _Refusal)]
+    def _handle(self, pendings: list[Pending], refusals: list[_Refusal]) -> list[dict]:
+        """Commit one group (the turn held); the rows stored."""
         try:
             stored = self._commit(pendings, refusals)
         except Exception:  # noqa: BLE001 - one bad row must not fail the group: retry one by one
             log.exception("callback group commit failed; retrying rows one by one")
             stored = self._commit_singly(pendings)
-        for pending in pendings:
-            pending.done.set()
-        self.groups += 1
-        self.rows += len(stored)
-        if stored and self.on_commit is not None:
-            try:
-                self.on_commit(stored)
-            except Exception:  # noqa: BLE001 - the feed must never stop the writer
-                log.exception("after-commit hook failed")
+        self._last_commit = time.monotonic()
+        if pendings:
+            self.groups += 1
+            self.rows += len(stored)
+        return stored
 
     def _commit_singly(self, pendings: list[Pending]) -> list[dict]:
         stored = []
