@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection, Engine
 
 from console.models_events import CallbackEvent, CallbackRefusal
@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
 MAX_GROUP = 256
-_INSERT = EVENTS.insert()
 
 
 @dataclass
@@ -86,6 +85,7 @@ class GroupWriter:
         self._refusals: list[_Refusal] = []
         self._busy = False  # someone holds the commit turn
         self._last_commit = 0.0
+        self._sql: _DriverSql | None = None
         self._conn: Connection | None = None  # kept between groups, closed after a quiet spell
         self._thread: threading.Thread | None = None
         self._pid = 0
@@ -253,26 +253,13 @@ class GroupWriter:
     def _commit_on(self, conn: Connection, pendings: list[Pending],
                    refusals: list[_Refusal]) -> list[dict]:
         with conn.begin():
-            stored = _first_deliveries(conn, {p.row["dedup_key"] for p in pendings})
-            in_group: dict[str, dict] = {}
-            firsts: list[Pending] = []
-            repeats: list[Pending] = []  # repeat a row of this very group: inserted after it
-            for pending in pendings:
-                key = pending.row["dedup_key"]
-                if key in stored:
-                    _answer_as(pending.row, stored[key])
-                    firsts.append(pending)
-                elif key in in_group:
-                    repeats.append(pending)
-                else:
-                    in_group[key] = pending.row
-                    firsts.append(pending)
-            _insert(conn, firsts)
-            if repeats:
-                firsts_now = _first_deliveries(conn, {p.row["dedup_key"] for p in repeats})
-                for pending in repeats:
-                    _answer_as(pending.row, firsts_now[pending.row["dedup_key"]])
-                _insert(conn, repeats)
+            if pendings:
+                sql = self._sql or self._driver_sql(conn)
+                cursor = conn.connection.dbapi_connection.cursor()
+                try:
+                    _store_group(cursor, sql, pendings)
+                finally:
+                    cursor.close()
             for refusal in refusals:
                 _count(conn, refusal)
         for pending in pendings:
@@ -280,20 +267,70 @@ class GroupWriter:
             pending.result = Stored(row["ack"], row["decision"], row["duplicate_of"])
         return [p.row for p in pendings]
 
-
-_FIRST_DELIVERIES = (
-    select(EVENTS.c.id, EVENTS.c.dedup_key, EVENTS.c.ack, EVENTS.c.decision, EVENTS.c.rule_id,
-           EVENTS.c.rule_name)
-    .where(EVENTS.c.dedup_key.in_(bindparam("keys", expanding=True)), EVENTS.c.duplicate_of.is_(None))
-    .order_by(EVENTS.c.id.desc()))
+    def _driver_sql(self, conn: Connection) -> _DriverSql:
+        self._sql = _DriverSql(conn.dialect.paramstyle)
+        return self._sql
 
 
-def _first_deliveries(conn: Connection, keys: set[str]) -> dict[str, dict]:
-    """dedup_key -> the stored first delivery, for the keys already in the table."""
+class _DriverSql:
+    """The group's two statements as driver SQL: the hot path skips SQLAlchemy's per-statement
+    work (compiling the expanding IN, building result objects), which costs more than SQLite's
+    own execution. Inside the Connection's transaction, so commit and rollback stay SQLAlchemy's."""
+
+    def __init__(self, paramstyle: str):
+        if paramstyle not in ("qmark", "format", "pyformat"):
+            raise ValueError(f"unsupported DBAPI paramstyle {paramstyle}")
+        self.mark = "?" if paramstyle == "qmark" else "%s"
+        self.columns = tuple(c.name for c in EVENTS.columns if c.name != "id")
+        self.insert = "INSERT INTO {} ({}) VALUES ({})".format(
+            EVENTS.name, ", ".join(self.columns), ", ".join([self.mark] * len(self.columns)))
+        self._selects: dict[int, str] = {}
+
+    def first_deliveries(self, count: int) -> str:
+        """id, dedup_key, ack, decision, rule_id, rule_name of the first deliveries of `count` keys."""
+        sql = self._selects.get(count)
+        if sql is None:
+            sql = self._selects[count] = (
+                "SELECT id, dedup_key, ack, decision, rule_id, rule_name FROM {} WHERE dedup_key "
+                "IN ({}) AND duplicate_of IS NULL ORDER BY id DESC").format(
+                    EVENTS.name, ", ".join([self.mark] * count))
+        return sql
+
+
+def _store_group(cursor, sql: _DriverSql, pendings: list[Pending]) -> None:
+    """Flag re-deliveries (stored before, or earlier in this very group) and insert the group."""
+    stored = _first_deliveries(cursor, sql, {p.row["dedup_key"] for p in pendings})
+    in_group: set[str] = set()
+    firsts: list[Pending] = []
+    repeats: list[Pending] = []  # repeat a row of this very group: inserted after it
+    for pending in pendings:
+        key = pending.row["dedup_key"]
+        if key in stored:
+            _answer_as(pending.row, stored[key])
+            firsts.append(pending)
+        elif key in in_group:
+            repeats.append(pending)
+        else:
+            in_group.add(key)
+            firsts.append(pending)
+    _insert(cursor, sql, firsts)
+    if repeats:
+        firsts_now = _first_deliveries(cursor, sql, {p.row["dedup_key"] for p in repeats})
+        for pending in repeats:
+            _answer_as(pending.row, firsts_now[pending.row["dedup_key"]])
+        _insert(cursor, sql, repeats)
+
+
+_FIRST = ("id", "dedup_key", "ack", "decision", "rule_id", "rule_name")
+
+
+def _first_deliveries(cursor, sql: _DriverSql, keys: set[str]) -> dict[str, dict]:
+    """dedup_key -> the stored first delivery, for the keys already in the table (the lowest id
+    wins: rows come newest first)."""
     if not keys:
         return {}
-    return {found.dedup_key: found._asdict()
-            for found in conn.execute(_FIRST_DELIVERIES, {"keys": list(keys)})}
+    cursor.execute(sql.first_deliveries(len(keys)), tuple(keys))
+    return {found[1]: dict(zip(_FIRST, found)) for found in cursor.fetchall()}
 
 
 def _answer_as(row: dict, original: dict) -> None:
@@ -302,11 +339,12 @@ def _answer_as(row: dict, original: dict) -> None:
                rule_id=original["rule_id"], rule_name=original["rule_name"])
 
 
-def _insert(conn: Connection, pendings: list[Pending]) -> None:
-    """One executemany: no RETURNING, nobody on the hot path needs the new ids. Keys that start
+def _insert(cursor, sql: _DriverSql, pendings: list[Pending]) -> None:
+    """One executemany, no RETURNING: nobody on the hot path needs the new ids. Keys that start
     with "_" ride along for the after-commit hooks and are not columns."""
     if pendings:
-        conn.execute(_INSERT, [{k: v for k, v in p.row.items() if k[0] != "_"} for p in pendings])
+        columns = sql.columns
+        cursor.executemany(sql.insert, [tuple(p.row.get(c) for c in columns) for p in pendings])
 
 
 def _count(conn: Connection, refusal: _Refusal) -> None:
