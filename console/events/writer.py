@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 
 EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
-MAX_GROUP = 256
 
 
 @dataclass
@@ -45,15 +44,26 @@ class Stored:
 
 
 class Pending:
-    """A row waiting for its group's commit (`done` is read and set under the writer's lock)."""
+    """A row waiting for its group's commit."""
 
-    __slots__ = ("row", "done", "result", "error")
+    __slots__ = ("row", "result", "error")
 
     def __init__(self, row: dict):
         self.row = row
-        self.done = False
         self.result: Stored | None = None
         self.error: str | None = None
+
+
+class _Group:
+    """The rows that will be committed together; its members wait on its own condition, so a
+    commit wakes only the requests it answered (and one of the next group, to lead it)."""
+
+    __slots__ = ("pendings", "done", "cond")
+
+    def __init__(self, lock: threading.Lock):
+        self.pendings: list[Pending] = []
+        self.done = False
+        self.cond = threading.Condition(lock)
 
 
 @dataclass
@@ -72,16 +82,16 @@ class GroupWriter:
 
     def __init__(self, engine: Engine, on_commit: Callable[[list[dict]], None] | None = None,
                  on_idle: Callable[[Callable[[], Connection]], None] | None = None,
-                 max_group: int = MAX_GROUP, idle_every: float = 0.25):
+                 idle_every: float = 0.25):
         self.engine = engine
         self.on_commit = on_commit
         self.on_idle = on_idle
-        self.max_group = max_group
         self.idle_every = idle_every
         self.groups = 0
         self.rows = 0
-        self._cond = threading.Condition(threading.Lock())
-        self._queue: list[Pending] = []
+        self._lock = threading.Lock()
+        self._turn = threading.Condition(self._lock)  # the idle thread and flush() wait here
+        self._open = _Group(self._lock)  # filling up while the current group commits
         self._refusals: list[_Refusal] = []
         self._busy = False  # someone holds the commit turn
         self._last_commit = 0.0
@@ -97,14 +107,14 @@ class GroupWriter:
         if self._pid != os.getpid():
             self._start()
         pending = Pending(row)
-        cond = self._cond
         deadline = 0.0
-        with cond:
-            self._queue.append(pending)
-            while not pending.done:
-                if not self._busy:
+        with self._lock:
+            group = self._open
+            group.pendings.append(pending)
+            while not group.done:
+                if not self._busy:  # then `group` is still the open one: lead it
                     self._lead()
-                    continue
+                    break
                 if not deadline:
                     deadline = time.monotonic() + timeout
                     left = timeout
@@ -112,25 +122,25 @@ class GroupWriter:
                     left = deadline - time.monotonic()
                 if left <= 0:
                     break
-                cond.wait(left)
+                group.cond.wait(left)
         return pending.result
 
     def count_refusal(self, reason: str, status: int, detail: str) -> None:
         """Counted by the next commit turn; nobody waits for it."""
         if self._pid != os.getpid():
             self._start()
-        with self._cond:
+        with self._lock:
             self._refusals.append(_Refusal(reason, status, detail[:256], int(time.time() * 1000)))
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Commit everything queued so far and run the idle work (tests, CLI)."""
-        with self._cond:
-            if not self._cond.wait_for(lambda: not self._busy, timeout):
-                return False
-            while self._queue or self._refusals:
-                self._lead()
-                if not self._cond.wait_for(lambda: not self._busy, timeout):
+        with self._lock:
+            while True:
+                if not self._turn.wait_for(lambda: not self._busy, timeout):
                     return False
+                if not (self._open.pendings or self._refusals):
+                    break
+                self._lead()
             self._busy = True
         try:
             self._idle()
@@ -140,47 +150,49 @@ class GroupWriter:
 
     # ---- the commit turn ----------------------------------------------------------------------
     def _lead(self) -> None:
-        """Called with the lock held and the turn free: commit the queued group (lock released
-        meanwhile), mark it done and wake everyone. Returns with the lock held again."""
+        """Called with the lock held and the turn free: commit the open group (lock released
+        meanwhile), wake its members and hand the turn on. Returns with the lock held again."""
         self._busy = True
-        group = self._queue[:self.max_group]
-        del self._queue[:self.max_group]
+        group, self._open = self._open, _Group(self._lock)
         refusals, self._refusals = self._refusals, []
-        cond = self._cond
-        cond.release()
+        lock = self._lock
+        lock.release()
         stored: list[dict] = []
         try:
-            stored = self._handle(group, refusals)
+            stored = self._handle(group.pendings, refusals)
         finally:
-            cond.acquire()
-            for pending in group:
-                pending.done = True
-            self._busy = False
-            cond.notify_all()
+            lock.acquire()
+            group.done = True
+            group.cond.notify_all()
+            self._hand_on()
         if stored and self.on_commit is not None:
-            cond.release()
+            lock.release()
             try:
                 self.on_commit(stored)
             except Exception:  # noqa: BLE001 - the feed must never stop the ingest
                 log.exception("after-commit hook failed")
             finally:
-                cond.acquire()
+                lock.acquire()
 
-    def _take_turn(self, timeout: float | None = None) -> bool:
-        with self._cond:
-            if not self._cond.wait_for(lambda: not self._busy, timeout):
-                return False
+    def _hand_on(self) -> None:
+        """Free the turn (lock held): one waiter of the open group leads it, else whoever waits."""
+        self._busy = False
+        if self._open.pendings:
+            self._open.cond.notify()
+        self._turn.notify()
+
+    def _take_turn(self) -> None:
+        with self._lock:
+            self._turn.wait_for(lambda: not self._busy)
             self._busy = True
-            return True
 
     def _release(self) -> None:
-        with self._cond:
-            self._busy = False
-            self._cond.notify_all()
+        with self._lock:
+            self._hand_on()
 
     def _start(self) -> None:
         """The idle thread, once per process (again after a fork: the connection is not ours)."""
-        with self._cond:
+        with self._lock:
             if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
@@ -191,10 +203,9 @@ class GroupWriter:
     def _run(self) -> None:
         while True:
             time.sleep(self.idle_every)
-            if not self._take_turn():
-                continue
+            self._take_turn()
             try:
-                with self._cond:
+                with self._lock:
                     refusals, self._refusals = self._refusals, []
                 if refusals:
                     self._handle([], refusals)
