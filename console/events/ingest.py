@@ -74,7 +74,8 @@ def accounts_text(accounts: list[str]) -> str:
     return "|" + "|".join(a.replace("|", "") for a in accounts) + "|" if accounts else ""
 
 
-def build_row(*, query: dict, raw: bytes, text: str, described: Described, decision, ack: dict,
+def build_row(*, query: dict, raw: bytes, text: str, described: Described, decision,
+              ack: dict | str,
               sign_status: str, received_ms: int, handling_ms: float, app_id: int | None) -> dict:
     return {
         "received_ms": received_ms,
@@ -87,7 +88,8 @@ def build_row(*, query: dict, raw: bytes, text: str, described: Described, decis
         "request_time": as_int(query.get("RequestTime")),
         "sign_status": sign_status,
         "payload": text,
-        "ack": json.dumps(ack, ensure_ascii=False, separators=(",", ":")),
+        "ack": ack if isinstance(ack, str) else json.dumps(ack, ensure_ascii=False,
+                                                           separators=(",", ":")),
         "decision": decision.action if decision else None,
         "rule_id": decision.rule_id if decision else None,
         "rule_name": clean(decision.rule_name, 128) or None if decision else None,
