@@ -59,8 +59,8 @@ class Hub:
             self._subs.discard(sub)
 
     def notify(self) -> None:
-        self.generation += 1
-        with self._lock:
+        with self._lock:  # commits are published from several request threads at once
+            self.generation += 1
             subs = list(self._subs)
         for sub in subs:
             sub.wake()
