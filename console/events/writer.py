@@ -54,7 +54,7 @@ class Stored:
 class Pending:
     """A row waiting for its group's commit."""
 
-    __slots__ = ("row", "result", "error")
+    __slots__ = ("error", "result", "row")
 
     def __init__(self, row: dict):
         self.row = row
@@ -66,7 +66,7 @@ class _Group:
     """The rows that will be committed together; its members wait on its own condition, so a
     commit wakes only the requests it answered (and one of the next group, to lead it)."""
 
-    __slots__ = ("pendings", "done", "cond")
+    __slots__ = ("cond", "done", "pendings")
 
     def __init__(self, lock: threading.Lock):
         self.pendings: list[Pending] = []
