@@ -131,11 +131,11 @@ def test_mute_for_a_duration_then_unmute(op, im, sandbox):
 
 
 def test_private_groups_refuse_mute_and_admins_before_calling_im(op, im, tim, audit_rows):
-    tim.group.create_group("Private", "Work", group_id="work", owner="alice", members=["bob"])
+    tim.group.create_group("Private", "Work", group_id="workgrp", owner="alice", members=["bob"])
     before = len(audit_rows())
-    mute = op.post("/groups/work/members/mute", {"accounts": "bob", "duration": "1", "action": "mute"},
+    mute = op.post("/groups/workgrp/members/mute", {"accounts": "bob", "duration": "1", "action": "mute"},
                    htmx=True)
-    role = op.post("/groups/work/members/role", {"account": "bob", "role": "Admin"}, htmx=True)
+    role = op.post("/groups/workgrp/members/role", {"account": "bob", "role": "Admin"}, htmx=True)
     assert "do not support muting" in mute.get_data(as_text=True)
     assert "no admin role" in role.get_data(as_text=True)
     assert [r.endpoint for r in since(audit_rows, before)] == ["group_open_http_svc/get_group_info"] * 2
