@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from console import db
+from console import db, ops_data
 from console.charts import bar_chart
 from console.errors import hint_for
 from console.models import AuditEntry, Job, utcnow
@@ -39,17 +39,10 @@ def operation_days(app) -> list[dict]:
         cached = _ops_cache.get(key)
         if cached and time.monotonic() - cached[0] < OPS_TTL:
             return cached[1]
-    days = sorted(g.tim.operation.get_operation_data().days, key=lambda d: str(d.get("Date", "")))
+    days = ops_data.days_oldest_first(g.tim.operation.get_operation_data())
     with _ops_lock:
         _ops_cache[key] = (time.monotonic(), days)
     return days
-
-
-def _number(value) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return 0
 
 
 def activity(sess, hours: int = 24) -> dict:
@@ -84,6 +77,6 @@ def chart():
     except TimError as exc:  # already audited; say so where the chart would be
         return render_template("dashboard/_chart.html", error=exc, hint=hint_for(exc.code), metric=metric,
                                label=METRICS[metric], metrics=METRICS)
-    points = [(f"{d.get('Date', '')[4:6]}-{d.get('Date', '')[6:8]}", _number(d.get(metric))) for d in days]
+    points = ops_data.series(days, metric)
     return render_template("dashboard/_chart.html", chart=bar_chart(points), metric=metric,
                            label=METRICS[metric], metrics=METRICS, total=sum(v for _, v in points))

@@ -7,6 +7,7 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from console import ops_data
 from console.charts import bar_chart
 from console.security import role_required
 from console.tim import TimError
@@ -45,13 +46,6 @@ NO_FILE = {1004: _l("No file for this hour: it is not generated yet (allow an ho
            1005: _l("The file of this hour has expired (files are kept 7 days).")}
 
 
-def _number(value) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return 0
-
-
 @bp.route("")
 @role_required("viewer")
 def index():
@@ -64,15 +58,14 @@ def index():
 @role_required("viewer")
 def charts():
     """Fragment: one chart per metric of the last 30 days (one IM call)."""
-    days = sorted(g.tim.operation.get_operation_data().days, key=lambda d: str(d.get("Date", "")))
-    labels = [f"{str(d.get('Date', ''))[4:6]}-{str(d.get('Date', ''))[6:8]}" for d in days]
+    days = ops_data.days_oldest_first(g.tim.operation.get_operation_data())
     groups = []
     for title, metrics in METRIC_GROUPS:
         charts_ = []
         for key, label in metrics:
-            values = [_number(d.get(key)) for d in days]
-            charts_.append({"key": key, "label": label, "latest": values[-1] if values else None,
-                            "chart": bar_chart(list(zip(labels, values)), width=360, height=150)})
+            points = ops_data.series(days, key)
+            charts_.append({"key": key, "label": label, "latest": points[-1][1] if points else None,
+                            "chart": bar_chart(points, width=360, height=150)})
         groups.append((title, charts_))
     app_info = {k: days[-1].get(k) for k in ("AppName", "AppId", "Company")} if days else {}
     return render_template("operations/_charts.html", groups=groups, app_info=app_info, count=len(days))
