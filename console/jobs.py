@@ -31,6 +31,19 @@ log = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(seconds=60)
 
 
+def results(sess, job_id: int, *, failed_only: bool = False, limit: int | None = None) -> list[JobResult]:
+    """A job's per-item results in item order (only the failures when `failed_only`)."""
+    stmt = select(JobResult).where(JobResult.job_id == job_id).order_by(JobResult.seq)
+    if failed_only:
+        stmt = stmt.where(JobResult.ok.is_(False))
+    return list(sess.scalars(stmt.limit(limit)))
+
+
+def recent(sess, kind: str, limit: int = 5) -> list[Job]:
+    """The latest jobs of one kind, newest first."""
+    return list(sess.scalars(select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(limit)))
+
+
 def worker_id() -> str:
     """host:pid of this process (computed each time: gunicorn and huey may fork)."""
     return f"{socket.gethostname()}:{os.getpid()}"

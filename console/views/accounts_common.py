@@ -5,9 +5,8 @@ import functools
 
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from console import db
+from console import db, jobs
 from console.accounts import parse_ids, protected_ids, user_id_problem
 from console.errors import hint_for, toast
 from console.models import Job, JobResult
@@ -97,7 +96,4 @@ def done(message: str, trigger: str | None = None):
 def job_results(job: Job, show_all_up_to: int = 50, limit: int = 200) -> list[JobResult]:
     """Per-item results to show under a finished job: all of a small job, the failures of a big one
     (the CSV download has every row)."""
-    stmt = select(JobResult).where(JobResult.job_id == job.id).order_by(JobResult.seq)
-    if job.total > show_all_up_to:
-        stmt = stmt.where(JobResult.ok.is_(False))
-    return list(db.session.scalars(stmt.limit(limit)))
+    return jobs.results(db.session, job.id, failed_only=job.total > show_all_up_to, limit=limit)

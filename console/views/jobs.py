@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from console import db, jobs
 from console.errors import wants_fragment
-from console.models import Job, JobResult
+from console.models import Job
 from console.security import role_required
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -29,8 +29,7 @@ def index():
 @role_required("viewer")
 def detail(job_id: int):
     job = db.get_or_404(Job, job_id)
-    failed = db.session.scalars(select(JobResult).where(JobResult.job_id == job_id, JobResult.ok.is_(False))
-                                .order_by(JobResult.seq).limit(200)).all()
+    failed = jobs.results(db.session, job_id, failed_only=True, limit=200)
     return render_template("jobs/detail.html", job=job, failed=failed)
 
 

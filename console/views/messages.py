@@ -13,7 +13,7 @@ from console import db, jobs, message_jobs, messaging
 from console.errors import toast
 from console.i18n import local_zone
 from console.messaging import FormError
-from console.models import Account, Job, JobResult
+from console.models import Account, Job
 from console.security import current_user, role_required
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
@@ -107,8 +107,8 @@ def batch():
                            recent=_recent_jobs(message_jobs.BATCH_SEND), **_composer_context())
 
 
-def _recent_jobs(kind: str, limit: int = 5) -> list[Job]:
-    return db.session.scalars(select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(limit)).all()
+def _recent_jobs(kind: str) -> list[Job]:
+    return jobs.recent(db.session, kind)
 
 
 @bp.route("/batch", methods=["POST"])
@@ -141,10 +141,8 @@ def job_results(job_id: int):
     job = db.session.get(Job, job_id)
     if job is None or job.kind not in (message_jobs.BATCH_SEND, message_jobs.IMPORT):
         abort(404)
-    stmt = select(JobResult).where(JobResult.job_id == job_id).order_by(JobResult.seq).limit(RESULTS_SHOWN)
-    if request.args.get("failed"):
-        stmt = stmt.where(JobResult.ok.is_(False))
-    return render_template("messages/job.html", job=job, results=db.session.scalars(stmt).all(),
+    results = jobs.results(db.session, job_id, failed_only=bool(request.args.get("failed")), limit=RESULTS_SHOWN)
+    return render_template("messages/job.html", job=job, results=results,
                            limit=RESULTS_SHOWN)
 
 
