@@ -50,14 +50,6 @@ def is_trial(config: Mapping) -> bool:
     return bool(config.get("TIM_TRIAL"))
 
 
-def split_protected(user_ids: Iterable[str], protected: set[str]) -> tuple[list[str], list[str]]:
-    """(allowed, refused) keeping order and dropping duplicates."""
-    allowed, refused = [], []
-    for uid in dict.fromkeys(user_ids):
-        (refused if uid in protected else allowed).append(uid)
-    return allowed, refused
-
-
 def parse_ids(text: str, limit: int | None = None) -> list[str]:
     """User IDs from pasted text (newlines, commas, semicolons or spaces), without duplicates."""
     ids = list(dict.fromkeys(i for i in re.split(r"[\s,;]+", text or "") if i))

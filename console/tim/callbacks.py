@@ -186,10 +186,6 @@ def _list(v: Any) -> list:
     return list(v) if isinstance(v, list) else []
 
 
-def _dict(v: Any) -> dict | None:
-    return v if isinstance(v, dict) else None
-
-
 def _kv(v: Any) -> dict:
     """[{"Key"|"key"|"Tag": k, "Value"|"value": v}, ...] -> {k: v}."""
     out: dict = {}
