@@ -7,16 +7,26 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
+
 from console import db
 from console.accounts import IMPORT_BATCH, protected_ids
 from console.directory import upsert_accounts
 from console.i18n import N_
 from console.jobs import Item, JobRun, job_kind
+from console.models import Account
 
 log = logging.getLogger(__name__)
 
 DISCOVER_GROUPS = "groups"
 DISCOVER_FRIENDS = "friends:"
+
+
+def discover_items(sess) -> list[str]:
+    """The Discover job's work list: every group's members, then the friends of each account
+    the directory knows as imported now (accounts found on the way join the directory)."""
+    known = sess.scalars(select(Account.user_id).where(Account.imported.isnot(False)).order_by(Account.user_id))
+    return [DISCOVER_GROUPS, *(DISCOVER_FRIENDS + u for u in known)]
 
 
 def _guarded(run: JobRun, user_ids: list[str]) -> tuple[list[str], list[Item]]:

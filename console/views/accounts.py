@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from console import account_jobs, accounts, db, jobs
 from console.errors import wants_fragment
-from console.models import ACCOUNT_SOURCES, Account, Job, JobResult
+from console.models import ACCOUNT_SOURCES, Job, JobResult
 from console.security import role_required
 from console.views.accounts_common import form_ids, job_results, problem
 
@@ -163,9 +163,7 @@ def check():
 @role_required("operator")
 def discover():
     """Walk every group's members, then the friend list of every account known now."""
-    known = db.session.scalars(select(Account.user_id).where(Account.imported.isnot(False))
-                               .order_by(Account.user_id)).all()
-    items = [account_jobs.DISCOVER_GROUPS, *(account_jobs.DISCOVER_FRIENDS + u for u in known)]
+    items = account_jobs.discover_items(db.session)
     return _job_panel(jobs.start("accounts.discover", {}, current_user, items=items))
 
 
