@@ -7,7 +7,7 @@ re-export these classes without an import cycle.
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Float, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base
@@ -22,6 +22,11 @@ class CallbackEvent(Base):
     """One accepted callback as IM posted it, with our answer. Written by the ingest writer."""
 
     __tablename__ = "callback_event"
+    __table_args__ = (
+        # one first delivery per key, whichever worker stores it first (see console/events/writer.py)
+        Index("uq_callback_event_first_delivery", "dedup_key", unique=True,
+              sqlite_where=text("duplicate_of IS NULL"), postgresql_where=text("duplicate_of IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(EVENT_ID, primary_key=True)
     received_ms: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -45,7 +50,9 @@ class CallbackEvent(Base):
     rule_name: Mapped[str | None] = mapped_column(String(128))
     #: time spent verifying, parsing and deciding, before the commit wait (ms)
     handling_ms: Mapped[float | None] = mapped_column(Float)
-    dedup_key: Mapped[str] = mapped_column(String(64), index=True)
+    #: EventTime then a hash of command and body: re-deliveries repeat it; time-ordered, so that
+    #: new keys land at the end of the index (see console/events/ingest.py)
+    dedup_key: Mapped[str] = mapped_column(String(64))
     #: set on a re-delivery: the id of the first delivery, whose answer was repeated
     duplicate_of: Mapped[int | None] = mapped_column(BigInteger)
     #: every account the event names, as "|a|b|" so that one LIKE finds an account

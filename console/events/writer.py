@@ -1,18 +1,21 @@
 """The ingest writer: callback rows committed in small groups, by the requests themselves.
 
-Leader/follower group commit: a request puts its row in the queue and, when nobody is committing,
-becomes the leader: it takes every row queued so far, inserts them with one Core statement in one
-transaction, commits, marks them stored and wakes the followers, whose rows rode along. A request
-that arrives while a group commits waits for the next group, led by one of its waiters. An ack
-therefore always means "stored", at one commit per group and no hand-off to another thread.
-Under load the leader lingers a moment (LINGER) so that the group fills up.
+Leader/follower group commit: a request puts its row in the open group and, when nobody holds the
+commit turn, takes it and leads: it takes every row queued so far, stores them, marks them stored
+and wakes each follower (one lock release each), whose rows rode along; then it hands the turn to
+the first row of the next group, which leads that one. An ack therefore always means "stored", at
+one commit per group and no hand-off to another thread. Under load the leader lingers a moment
+(LINGER) so that the group fills up.
 
-Re-deliveries are found by `dedup_key` in the same transaction: the row is stored flagged
-(`duplicate_of`) and answered with the first delivery's ack.
+A group is stored by one autocommitted multi-row INSERT. A unique index on `dedup_key` over first
+deliveries (`duplicate_of IS NULL`) is what recognises re-deliveries, even when two workers get
+the same callback at once: when it refuses the group (or a key repeats inside the group), the
+careful path looks the first deliveries up and stores the group in one transaction, each
+re-delivery flagged (`duplicate_of`) and answered with its first delivery's ack.
 
 One small background thread takes the commit turn now and then (at least every `idle_every`
 seconds) for work nobody waits for: refusal counters, the directory feed (`on_idle`), closing the
-connection after a quiet spell. Everything that writes holds the turn, so on SQLite nothing here
+connections after a quiet spell. Everything that writes holds the turn, so on SQLite nothing here
 fights over the write lock.
 """
 from __future__ import annotations
@@ -21,6 +24,7 @@ import logging
 import os
 import threading
 import time
+from _thread import allocate_lock as _allocate_lock
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 #: latency. Light traffic commits at once.
 BUSY = 0.005
 LINGER = 0.002
+#: rows per INSERT statement (SQLite allows 32766 parameters: 21 columns x 500 rows is well inside)
+INSERT_CHUNK = 500
 
 EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
@@ -52,26 +58,19 @@ class Stored:
 
 
 class Pending:
-    """A row waiting for its group's commit."""
+    """A row waiting for its group's commit. `wake` is held from birth and released once, by the
+    leader that answered the row or handed it the turn: the cheapest wake-up Python has (no shared
+    lock to re-acquire, unlike a Condition)."""
 
-    __slots__ = ("error", "result", "row")
+    __slots__ = ("error", "lead", "result", "row", "wake")
 
     def __init__(self, row: dict):
         self.row = row
         self.result: Stored | None = None
         self.error: str | None = None
-
-
-class _Group:
-    """The rows that will be committed together; its members wait on its own condition, so a
-    commit wakes only the requests it answered (and one of the next group, to lead it)."""
-
-    __slots__ = ("cond", "done", "pendings")
-
-    def __init__(self, lock: threading.Lock):
-        self.pendings: list[Pending] = []
-        self.done = False
-        self.cond = threading.Condition(lock)
+        self.lead = False  # handed the commit turn: commit the open group
+        self.wake = _allocate_lock()
+        self.wake.acquire()
 
 
 @dataclass
@@ -98,14 +97,17 @@ class GroupWriter:
         self.linger = linger
         self.groups = 0
         self.rows = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the fields below, never held across a commit
         self._turn = threading.Condition(self._lock)  # the idle thread and flush() wait here
-        self._open = _Group(self._lock)  # filling up while the current group commits
+        self._open: list[Pending] = []  # filling up while the current group commits
         self._refusals: list[_Refusal] = []
         self._busy = False  # someone holds the commit turn
+        self._wanted = 0  # the idle thread or flush() waits for the turn: requests let them have it
         self._last_commit = 0.0
         self._sql: _DriverSql | None = None
-        self._conn: Connection | None = None  # kept between groups, closed after a quiet spell
+        # kept between groups, closed after a quiet spell
+        self._conn: Connection | None = None
+        self._tx: Connection | None = None
         self._thread: threading.Thread | None = None
         self._pid = 0
 
@@ -116,22 +118,19 @@ class GroupWriter:
         if self._pid != os.getpid():
             self._start()
         pending = Pending(row)
-        deadline = 0.0
         with self._lock:
-            group = self._open
-            group.pendings.append(pending)
-            while not group.done:
-                if not self._busy:  # then `group` is still the open one: lead it
-                    self._lead()
-                    break
-                if not deadline:
-                    deadline = time.monotonic() + timeout
-                    left = timeout
-                else:
-                    left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                group.cond.wait(left)
+            self._open.append(pending)
+            lead = not self._busy and not self._wanted
+            if lead:
+                self._busy = True
+        if not lead and not pending.wake.acquire(True, timeout):
+            with self._lock:  # timed out, unless a leader reached this row meanwhile
+                if pending.result is None and not pending.lead:
+                    if pending in self._open:  # never taken: withdraw it, the 503 is true
+                        self._open.remove(pending)
+                    return None
+        if pending.lead or lead:
+            self._lead(pending)
         return pending.result
 
     def count_refusal(self, reason: str, status: int, detail: str) -> None:
@@ -143,65 +142,79 @@ class GroupWriter:
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Commit everything queued so far and run the idle work (tests, CLI)."""
-        with self._lock:
-            while True:
-                if not self._turn.wait_for(lambda: not self._busy, timeout):
-                    return False
-                if not (self._open.pendings or self._refusals):
-                    break
-                self._lead()
-            self._busy = True
+        if not self._take_turn(timeout):
+            return False
         try:
+            while True:
+                with self._lock:
+                    if not (self._open or self._refusals):
+                        break
+                self._after(self._commit_open(None))
             self._idle()
         finally:
             self._release()
         return True
 
     # ---- the commit turn ----------------------------------------------------------------------
-    def _lead(self) -> None:
-        """Called with the lock held and the turn free: commit the open group (lock released
-        meanwhile), wake its members and hand the turn on. Returns with the lock held again."""
-        self._busy = True
-        lock = self._lock
+    def _lead(self, me: Pending) -> None:
+        """With the turn held: commit the open group (with `me` in it), hand the turn on."""
         if self.linger and time.monotonic() - self._last_commit < BUSY:
-            lock.release()  # busy times: let the requests being parsed join this group
-            time.sleep(self.linger)
-            lock.acquire()
-        group, self._open = self._open, _Group(self._lock)
-        refusals, self._refusals = self._refusals, []
-        lock.release()
+            time.sleep(self.linger)  # busy times: let the requests being parsed join this group
         stored: list[dict] = []
         try:
-            stored = self._handle(group.pendings, refusals)
+            stored = self._commit_open(me)
         finally:
-            lock.acquire()
-            group.done = True
-            group.cond.notify_all()
-            self._hand_on()
+            self._release()
+        self._after(stored)
+
+    def _commit_open(self, me: Pending | None) -> list[dict]:
+        """With the turn held: commit the open group and the refusals, wake the group's rows."""
+        with self._lock:
+            group, self._open = self._open, []
+            refusals, self._refusals = self._refusals, []
+        try:
+            return self._handle(group, refusals)
+        finally:
+            for pending in group:
+                if pending is not me:
+                    pending.wake.release()
+
+    def _after(self, stored: list[dict]) -> None:
         if stored and self.on_commit is not None:
-            lock.release()
             try:
                 self.on_commit(stored)
             except Exception:  # noqa: BLE001 - the feed must never stop the ingest
                 log.exception("after-commit hook failed")
-            finally:
-                lock.acquire()
-
-    def _hand_on(self) -> None:
-        """Free the turn (lock held): one waiter of the open group leads it, else whoever waits."""
-        self._busy = False
-        if self._open.pendings:
-            self._open.cond.notify()
-        self._turn.notify()
-
-    def _take_turn(self) -> None:
-        with self._lock:
-            self._turn.wait_for(lambda: not self._busy)
-            self._busy = True
 
     def _release(self) -> None:
+        """Give the turn up: to the idle thread or flush() when they wait for it, else to the
+        first row of the open group (which leads it), else to nobody."""
         with self._lock:
-            self._hand_on()
+            if self._wanted:
+                self._busy = False
+                self._turn.notify()
+            elif self._open:
+                first = self._open[0]
+                first.lead = True
+                first.wake.release()
+            else:
+                self._busy = False
+
+    def _take_turn(self, timeout: float | None = None) -> bool:
+        with self._lock:
+            self._wanted += 1
+            try:
+                if not self._turn.wait_for(lambda: not self._busy, timeout):
+                    return False
+                self._busy = True
+                return True
+            finally:
+                self._wanted -= 1
+                if not self._busy and self._open:  # gave up while rows wait: they lead
+                    self._busy = True
+                    first = self._open[0]
+                    first.lead = True
+                    first.wake.release()
 
     def _start(self) -> None:
         """The idle thread, once per process (again after a fork: the connection is not ours)."""
@@ -209,7 +222,7 @@ class GroupWriter:
             if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
-            self._conn = None
+            self._conn = self._tx = None
             self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
             self._thread.start()
 
@@ -223,9 +236,8 @@ class GroupWriter:
                 if refusals:
                     self._handle([], refusals)
                 self._idle()
-                if self._conn is not None and time.monotonic() - self._last_commit > self.idle_every:
-                    self._conn.close()
-                    self._conn = None
+                if time.monotonic() - self._last_commit > self.idle_every:
+                    self._close()
             except Exception:  # noqa: BLE001 - the thread must survive anything
                 log.exception("%s: idle work failed", self.name)
             finally:
@@ -233,7 +245,7 @@ class GroupWriter:
 
     def _idle(self) -> None:
         if self.on_idle is not None:
-            self.on_idle(self._connection)  # connects only if the hook has work
+            self.on_idle(self._tx_connection)  # connects only if the hook has work
 
     def _handle(self, pendings: list[Pending], refusals: list[_Refusal]) -> list[dict]:
         """Commit one group (the turn held); the rows stored."""
@@ -260,36 +272,75 @@ class GroupWriter:
         return stored
 
     def _connection(self) -> Connection:
+        """The hot path's connection, in autocommit: a group is one INSERT, atomic by itself, so
+        it costs one statement (one round trip, one GIL hand-off) instead of BEGIN/INSERT/COMMIT."""
         if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self.engine.connect()
+            self._conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         return self._conn
 
-    def _commit(self, pendings: list[Pending], refusals: list[_Refusal]) -> list[dict]:
-        """Insert `pendings` and count `refusals` in one transaction; set each pending's result."""
-        conn = self._connection()
-        try:
-            return self._commit_on(conn, pendings, refusals)
-        except Exception:
-            conn.close()  # a broken connection is replaced at the next group
-            self._conn = None
-            raise
+    def _tx_connection(self) -> Connection:
+        """A transactional connection for the careful path, refusal counters and the idle work."""
+        if self._tx is None or self._tx.closed or self._tx.invalidated:
+            self._tx = self.engine.connect()
+        return self._tx
 
-    def _commit_on(self, conn: Connection, pendings: list[Pending],
-                   refusals: list[_Refusal]) -> list[dict]:
-        with conn.begin():
-            if pendings:
-                sql = self._sql or self._driver_sql(conn)
-                cursor = conn.connection.dbapi_connection.cursor()
-                try:
-                    _store_group(cursor, sql, pendings)
-                finally:
-                    cursor.close()
-            for refusal in refusals:
-                _count(conn, refusal)
+    def _close(self) -> None:
+        for conn in (self._conn, self._tx):
+            if conn is not None:
+                conn.close()
+        self._conn = self._tx = None
+
+    def _commit(self, pendings: list[Pending], refusals: list[_Refusal]) -> list[dict]:
+        """Store `pendings` (setting each one's result) and count `refusals`; the rows stored.
+
+        Fast path: the group as one INSERT. When a key repeats within the group, or the unique
+        index on first deliveries refuses a row (a re-delivery, or the same first delivery just
+        stored by another worker), the careful path looks the first deliveries up and stores the
+        group with its re-deliveries flagged, in one transaction."""
+        try:
+            if pendings and not (len({p.row["dedup_key"] for p in pendings}) == len(pendings)
+                                 and self._insert_fast(pendings)):
+                self._in_transaction(lambda conn, cursor: _store_group(cursor, self._sql, pendings))
+        except Exception:
+            self._close()  # a broken connection is replaced at the next group
+            raise
         for pending in pendings:
             row = pending.row
             pending.result = Stored(row["ack"], row["decision"], row["duplicate_of"])
+        if refusals:  # counters only: their failure must not fail the rows stored above
+            try:
+                self._in_transaction(lambda conn, _cursor: [_count(conn, r) for r in refusals])
+            except Exception:  # noqa: BLE001
+                self._close()
+                log.exception("%d refused callbacks not counted", len(refusals))
         return [p.row for p in pendings]
+
+    def _insert_fast(self, pendings: list[Pending]) -> bool:
+        """The group as one autocommitted INSERT; False when the unique index refused it."""
+        conn = self._connection()
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            _insert(cursor, self._sql or self._driver_sql(conn), pendings)
+            return True
+        except self._integrity_error():
+            return False
+        finally:
+            cursor.close()
+
+    def _in_transaction(self, work: Callable[[Connection, object], object]) -> None:
+        """`work(connection, driver cursor)` in one transaction on the transactional connection."""
+        conn = self._tx_connection()
+        if self._sql is None:
+            self._driver_sql(conn)
+        with conn.begin():
+            cursor = conn.connection.dbapi_connection.cursor()
+            try:
+                work(conn, cursor)
+            finally:
+                cursor.close()
+
+    def _integrity_error(self) -> type[Exception]:
+        return self.engine.dialect.loaded_dbapi.IntegrityError
 
     def _driver_sql(self, conn: Connection) -> _DriverSql:
         self._sql = _DriverSql(conn.dialect.paramstyle)
@@ -306,9 +357,17 @@ class _DriverSql:
             raise ValueError(f"unsupported DBAPI paramstyle {paramstyle}")
         self.mark = "?" if paramstyle == "qmark" else "%s"
         self.columns = tuple(c.name for c in EVENTS.columns if c.name != "id")
-        self.insert = "INSERT INTO {} ({}) VALUES ({})".format(
-            EVENTS.name, ", ".join(self.columns), ", ".join([self.mark] * len(self.columns)))
+        self._row = "({})".format(", ".join([self.mark] * len(self.columns)))
+        self._inserts: dict[int, str] = {}
         self._selects: dict[int, str] = {}
+
+    def insert_rows(self, count: int) -> str:
+        """INSERT of `count` rows in one statement."""
+        sql = self._inserts.get(count)
+        if sql is None:
+            sql = self._inserts[count] = "INSERT INTO {} ({}) VALUES {}".format(
+                EVENTS.name, ", ".join(self.columns), ", ".join([self._row] * count))
+        return sql
 
     def first_deliveries(self, count: int) -> str:
         """id, dedup_key, ack, decision, rule_id, rule_name of the first deliveries of `count` keys."""
@@ -364,11 +423,14 @@ def _answer_as(row: dict, original: dict) -> None:
 
 
 def _insert(cursor, sql: _DriverSql, pendings: list[Pending]) -> None:
-    """One executemany, no RETURNING: nobody on the hot path needs the new ids. Keys that start
+    """One multi-row INSERT per chunk, no RETURNING (nobody on the hot path needs the new ids):
+    SQLite runs it in one step, so the GIL is given up once, not once per row. Keys that start
     with "_" ride along for the after-commit hooks and are not columns."""
-    if pendings:
-        columns = sql.columns
-        cursor.executemany(sql.insert, [tuple(p.row.get(c) for c in columns) for p in pendings])
+    columns = sql.columns
+    for at in range(0, len(pendings), INSERT_CHUNK):
+        chunk = pendings[at:at + INSERT_CHUNK]
+        params = [p.row.get(c) for p in chunk for c in columns]
+        cursor.execute(sql.insert_rows(len(chunk)), params)
 
 
 def _count(conn: Connection, refusal: _Refusal) -> None:

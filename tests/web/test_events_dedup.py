@@ -1,0 +1,132 @@
+"""Re-deliveries: one first delivery per de-duplication key, even across workers."""
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from events_support import stored_events
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import NullPool
+
+from console import db
+from console.events import ingest
+from console.events.writer import GroupWriter
+from console.models_events import CallbackEvent
+
+DENY = '{"ActionStatus":"OK","ErrorCode":1,"ErrorInfo":"first answer"}'
+
+
+def _row(n: int, ack: str = DENY) -> dict:
+    body = {"CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "a", "To_Account": "b",
+            "MsgSeq": n, "EventTime": 1717000000000 + n, "MsgBody": []}
+    raw = json.dumps(body).encode()
+    described = ingest.describe({"CallbackCommand": body["CallbackCommand"]}, body)
+    return ingest.build_row(query={}, raw=raw, text=raw.decode(), described=described, decision=None,
+                            ack=ack, sign_status="verified", received_ms=1717000000000 + n,
+                            handling_ms=0.1, app_id=1400000001)
+
+
+def test_the_key_is_time_ordered_and_repeats_with_the_body():
+    first, again, later = _row(1), _row(1), _row(2)
+    assert first["dedup_key"] == again["dedup_key"] != later["dedup_key"]
+    assert len(first["dedup_key"]) == 64
+    assert first["dedup_key"].startswith("1717000000001") and first["dedup_key"] < later["dedup_key"]
+    raw = b'{"CallbackCommand":"Sns.CallbackFriendAdd"}'  # no EventTime: still a stable key
+    assert ingest.dedup_key("Sns.CallbackFriendAdd", raw, None) == ingest.dedup_key(
+        "Sns.CallbackFriendAdd", raw, None)
+    assert ingest.dedup_key("Sns.CallbackFriendAdd", raw, None).startswith("0" * 13)
+    assert ingest.dedup_key("A", raw, 1) != ingest.dedup_key("B", raw, 1)
+
+
+def test_the_database_refuses_a_second_first_delivery(app):
+    row = {k: v for k, v in _row(7).items() if not k.startswith("_")}
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        conn.execute(insert(CallbackEvent.__table__).values(**row))
+    with pytest.raises(IntegrityError):
+        with engine.begin() as conn:
+            conn.execute(insert(CallbackEvent.__table__).values(**row))
+    with engine.begin() as conn:  # as a flagged re-delivery it is welcome
+        conn.execute(insert(CallbackEvent.__table__).values(**{**row, "duplicate_of": 1}))
+    assert [r.duplicate_of for r in stored_events(app)] == [None, 1]
+
+
+@pytest.mark.parametrize("rounds", [12])
+def test_two_workers_storing_the_same_first_delivery_at_once_store_it_once(app, rounds):
+    """Two writers with their own engines, as two gunicorn workers have, get the same callback
+    at the same instant: one row is the first delivery, the other is flagged and answered alike."""
+    url = app.config["DATABASE_URL"]
+    writers = [GroupWriter(db.make_engine(url, poolclass=NullPool), linger=0) for _ in range(2)]
+    for n in range(rounds):
+        start = threading.Barrier(2)
+        results = [None, None]
+
+        def deliver(i, n=n, start=start, results=results):
+            row = _row(n, ack=DENY if i == 0 else '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}')
+            start.wait()
+            results[i] = writers[i].store(row, timeout=10)
+
+        threads = [threading.Thread(target=deliver, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert all(results), results
+        flagged = [r for r in results if r.duplicate_of is not None]
+        assert len(flagged) == 1, results
+    rows = stored_events(app)
+    assert len(rows) == 2 * rounds
+    firsts = {r.dedup_key: r for r in rows if r.duplicate_of is None}
+    assert len(firsts) == rounds
+    for row in rows:
+        if row.duplicate_of is not None:
+            original = firsts[row.dedup_key]
+            assert row.duplicate_of == original.id and row.ack == original.ack
+    for writer in writers:
+        writer.engine.dispose()
+
+
+def test_a_group_holding_a_key_twice_flags_the_second(app):
+    """Requests arriving together share a group commit: a key repeated inside the group, and a
+    key stored earlier, are both flagged (the careful path)."""
+    writer = app.extensions["events"].writer
+    assert writer.store(_row(1), timeout=10).duplicate_of is None
+    start = threading.Barrier(6)
+    results = []
+
+    def deliver(n):
+        row = _row(n)
+        start.wait()
+        results.append((n, writer.store(row, timeout=10)))
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in (1, 1, 2, 2, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = stored_events(app)
+    assert len(rows) == 7
+    firsts = {r.dedup_key: r.id for r in rows if r.duplicate_of is None}
+    assert len(firsts) == 3
+    assert sorted(n for n, stored in results if stored.duplicate_of is None) == [2, 3]
+    assert all(r.duplicate_of in (None, firsts[r.dedup_key]) for r in rows)
+    assert all(stored.ack == DENY for _n, stored in results)
+
+
+def test_the_migration_flags_what_was_stored_twice_before(app):
+    from alembic import command
+
+    from console.cli import alembic_config
+
+    cfg = alembic_config(app)
+    command.downgrade(cfg, "0005_accounts_search")
+    twice, once = ({k: v for k, v in _row(n).items() if not k.startswith("_")} for n in (1, 2))
+    engine = app.extensions["db_engine"]
+    with engine.begin() as conn:
+        for row in (twice, once, twice, twice):
+            conn.execute(insert(CallbackEvent.__table__).values(**row))
+    command.upgrade(cfg, "head")
+    rows = stored_events(app)
+    assert [(r.id, r.duplicate_of) for r in rows] == [(1, None), (2, None), (3, 1), (4, 1)]
