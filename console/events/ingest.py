@@ -21,6 +21,8 @@ MISSING_COMMAND = "(none)"
 
 def clean(value: Any, size: int) -> str:
     """A string safe for any backend: clipped, no NUL, no lone surrogates."""
+    if isinstance(value, str) and len(value) <= size and value.isascii() and "\x00" not in value:
+        return value  # the usual case, checked in C
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     text = text[:size].replace("\x00", "")
     return text.encode("utf-8", "replace").decode("utf-8")

@@ -210,26 +210,38 @@ _kv.empty = dict
 _MISSING = object()
 
 
-def _dig(node: Any, path: str) -> Any:
-    """Value at a path like "Info.To_Account", "PairList[].From_Account" or "List[]".
+def _compile(path: str) -> str | tuple | list:
+    """A path like "Info.To_Account", "PairList[].From_Account" or "List[]", ready for `_dig`:
+    a top-level key stays a string, a nested path without `[]` becomes a tuple of keys, any
+    other a list of (key, spread) steps."""
+    steps = [(s[:-2], True) if s.endswith("[]") else (s, False) for s in path.split(".")]
+    if any(spread for _key, spread in steps):
+        return steps
+    keys = tuple(key for key, _spread in steps)
+    return keys[0] if len(keys) == 1 else keys
+
+
+def _dig(node: Any, path: str | tuple | list) -> Any:
+    """Value at a compiled path (see `_compile`).
 
     A `[]` step maps over a list (flattening), so such paths give a list of the values found.
     Nothing found gives _MISSING, so that a field can fall back to its next path.
     """
-    many = False
+    if isinstance(path, str):
+        return node.get(path, _MISSING) if isinstance(node, dict) else _MISSING
+    if isinstance(path, tuple):
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                return _MISSING
+            node = node[key]
+        return node
     nodes = [node]
-    for step in path.split("."):
-        spread = step.endswith("[]")
-        key = step[:-2] if spread else step
+    for key, spread in path:
         found = [n[key] for n in nodes if isinstance(n, dict) and key in n]
-        if spread:
-            nodes = [x for v in found if isinstance(v, list) for x in v]
-        else:
-            nodes = found
-        many = many or spread
+        nodes = [x for v in found if isinstance(v, list) for x in v] if spread else found
         if not nodes:
             return _MISSING
-    return nodes if many else nodes[0]
+    return nodes
 
 
 def fld(*paths: str, conv: Callable[[Any], Any] = _text, account: bool = False,
@@ -276,8 +288,8 @@ class _Record:
 
 @functools.cache
 def _readers(cls: type) -> tuple:
-    """(field name, paths, converter) of each body-read field of a record class."""
-    return tuple((f.name, f.metadata["paths"], f.metadata["conv"])
+    """(field name, compiled paths, converter) of each body-read field of a record class."""
+    return tuple((f.name, tuple(_compile(p) for p in f.metadata["paths"]), f.metadata["conv"])
                  for f in dataclasses.fields(cls) if f.metadata.get("paths"))
 
 
@@ -819,6 +831,17 @@ def _query_value(query: Mapping | None, key: str) -> Any:
     return value
 
 
+def _plain_query(query: Mapping | None) -> dict:
+    """The query as name -> value, the first one of a list (as `_query_value` reads it)."""
+    if not query:
+        return {}
+    try:
+        items = query.items()
+        return {k: (v[0] if v else None) if isinstance(v, (list, tuple)) else v for k, v in items}
+    except Exception:  # an exotic Mapping
+        return {k: _query_value(query, k) for k in query}
+
+
 def _body_command(body: dict) -> str | None:
     command = _text(body.get("CallbackCommand"))
     if command is None:  # batched push results carry the command in each event
@@ -869,7 +892,7 @@ def parse(query: Mapping | None, body: dict | bytes | str) -> CallbackEvent:
     if event.event_time is None and isinstance(event, PushEvent) and event.results:
         event.event_time = _event_time_ms(event.results[0].event_time)
     event.raw = body
-    event.query = {k: _query_value(query, k) for k in query} if query else {}
+    event.query = _plain_query(query)
     return event
 
 
