@@ -57,19 +57,23 @@ def stream():
     events = runtime(current_app)
     if not events.streams.acquire(blocking=False):
         return Response("retry: 15000\n\n", status=503, mimetype="text/event-stream")
-    after = request.headers.get("Last-Event-ID", type=int)
-    if after is None:
-        after = request.args.get("after", type=int)
-    if after is None:
-        with events.engine.connect() as conn:
-            after = store.max_id(conn)
-    filters = _filters()
-    sub = events.hub.subscribe()
-    # Sign-in loaded the operator through the request's session: give its connection back now,
-    # or every open stream would hold one of the pool's connections for hours.
-    db.session.close()
-
-    key = (str(get_locale()), str(get_timezone()))
+    try:
+        filters = _filters()
+        key = (str(get_locale()), str(get_timezone()))
+        # Sign-in loaded the operator through the request's session: give its connection back
+        # before taking another. Viewers reconnecting together (a restart, a network blip) would
+        # otherwise each hold one while waiting for a second, and could hold the whole pool.
+        db.session.close()
+        after = request.headers.get("Last-Event-ID", type=int)
+        if after is None:
+            after = request.args.get("after", type=int)
+        if after is None:
+            with events.engine.connect() as conn:
+                after = store.max_id(conn)
+        sub = events.hub.subscribe()
+    except BaseException:
+        events.streams.release()
+        raise
 
     def render(row) -> str:
         return events.fragments.get((row.id, *key),

@@ -89,6 +89,34 @@ def test_too_many_streams_get_503(make_app):
     second.close()
 
 
+def test_a_starting_stream_never_holds_two_pool_connections(app, viewer):
+    """Fifty viewers reconnecting at once must not hold the pool while each waits for a second
+    connection (that stalled every stream for the pool timeout)."""
+    from sqlalchemy import event
+
+    engine = app.extensions["db_engine"]
+    held, peak = [0], [0]
+
+    def checkout(*_args):
+        held[0] += 1
+        peak[0] = max(peak[0], held[0])
+
+    def checkin(*_args):
+        held[0] -= 1
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+    try:
+        response = viewer.get("/events/stream", buffered=False)
+        assert response.status_code == 200
+        next(iter(response.response))
+        response.close()
+    finally:
+        event.remove(engine, "checkout", checkout)
+        event.remove(engine, "checkin", checkin)
+    assert peak[0] == 1
+
+
 def test_page_history_filters_and_keyset_pages(app, callbacks, viewer):
     for n in range(60):
         callbacks.ack("Group.CallbackAfterSendMsg", message(n, sender="alice" if n % 2 else "bob"))
