@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/bench/callback_ingest.py [--seconds 10] [--connections 16]
         [--workers 1] [--threads 16] [--viewers 50] [--database-url URL] [--redis-url URL]
+        [--server-cpus LIST]
 
 1. A bare ack-only WSGI app (`bare_app` below: read the body, answer the OK ack) and then the
    console (`wsgi:app`) run under the same gunicorn settings as `make run` deploys them
@@ -12,6 +13,10 @@
    bare ceiling, p50/p99 ack latency, lost = acked - stored (must be 0), then the ack-to-browser
    latency with --viewers open SSE streams. Targets: ratio >= 0.6 (goal 0.7), p99 < 50 ms,
    0 lost, ack-to-browser p99 < 100 ms.
+4. Where the servers' CPU went (Linux): CPU time and context switches of the gunicorn workers
+   per request, for both servers. `--server-cpus 1` runs both under `taskset -c 1` (one core,
+   the load generator keeps the other): CPython threads then stop bouncing the GIL between
+   cores, which is most of what a gthread worker spends beyond its own work.
 """
 from __future__ import annotations
 
@@ -85,8 +90,9 @@ def wait_answering(port: int, timeout: float = 60.0) -> None:
 class Gunicorn:
     def __init__(self, target: str, env: dict, args, chdir: str = ROOT):
         self.port = free_port()
+        pin = ["taskset", "-c", args.server_cpus] if getattr(args, "server_cpus", None) else []
         self.proc = subprocess.Popen(
-            [os.path.join(BIN, "gunicorn"), "-k", "gthread", "--workers", str(args.workers),
+            pin + [os.path.join(BIN, "gunicorn"), "-k", "gthread", "--workers", str(args.workers),
              "--threads", str(args.threads), "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2",
              "--chdir", chdir, target],
             env=env, stdout=subprocess.DEVNULL, start_new_session=True,
@@ -94,6 +100,23 @@ class Gunicorn:
             else subprocess.DEVNULL)
         wait_listening(self.port)
         wait_answering(self.port)  # workers import the app after the socket is bound
+
+    def usage(self) -> tuple[float, int] | None:
+        """CPU seconds and context switches of the workers so far (Linux /proc), or None."""
+        try:
+            pids = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True,
+                                  text=True, check=True).stdout.split()
+            ticks, switches = 0, 0
+            for pid in pids:
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime + stime
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/status") as fh:
+                        switches += sum(int(line.split()[1]) for line in fh if "ctxt_switches" in line)
+            return ticks / os.sysconf("SC_CLK_TCK"), switches
+        except (OSError, ValueError, subprocess.CalledProcessError):
+            return None
 
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
@@ -271,6 +294,8 @@ def main() -> None:
     parser.add_argument("--sse-rate", type=float, default=50, help="callbacks/s during the SSE phase")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
+    parser.add_argument("--server-cpus", default=None,
+                        help="run both servers under taskset -c LIST (e.g. 1)")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-callback-")
@@ -289,12 +314,15 @@ def main() -> None:
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["operators", "create", "bench", "--role", "viewer", "--password-stdin"],
                    cwd=ROOT, env=env, check=True, capture_output=True, input=(PASSWORD + "\n").encode())
-    print(f"gunicorn gthread, {args.workers} worker(s) x {args.threads} threads; "
+    print(f"gunicorn gthread, {args.workers} worker(s) x {args.threads} threads"
+          f"{' on CPUs ' + args.server_cpus if args.server_cpus else ''}; "
           f"{args.connections} load connections for {args.seconds:.0f}s; db {database_url.split(':')[0]}")
 
     bare = Gunicorn("callback_ingest:bare_app", env, args, chdir=os.path.dirname(__file__))
     try:
+        start = bare.usage()
         bare_lat, _ = run_load(bare.port, args.seconds, args.connections)
+        bare_usage = _spent(start, bare.usage(), len(bare_lat))
     finally:
         bare.stop()
     bare_rate = len(bare_lat) / args.seconds
@@ -302,7 +330,9 @@ def main() -> None:
     console = Gunicorn(os.environ.get("BENCH_CONSOLE_APP", "wsgi:app"), env, args)
     try:
         before = stored_count(database_url)
+        start = console.usage()
         lat, _ = run_load(console.port, args.seconds, args.connections)
+        console_usage = _spent(start, console.usage(), len(lat))
         time.sleep(0.5)
         stored = stored_count(database_url) - before
         rate = stored / args.seconds
@@ -312,11 +342,21 @@ def main() -> None:
               f"p99 {pct(lat, .99):6.2f} ms")
         print(f"ratio to bare   : {rate / bare_rate:8.2f}   (target >= 0.6, goal 0.7)")
         print(f"lost            : {len(lat) - stored:8d}   (acked {len(lat)}, stored {stored}; target 0)")
+        if bare_usage and console_usage:
+            print(f"server per request: bare {bare_usage[0]:5.0f} us CPU, {bare_usage[1]:4.1f} context "
+                  f"switches; console {console_usage[0]:5.0f} us CPU, {console_usage[1]:4.1f} switches")
     finally:
         console.stop()
     if args.viewers:
         sse_phase(args, env)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _spent(start, end, requests: int) -> tuple[float, float] | None:
+    """(CPU microseconds, context switches) per request between two `Gunicorn.usage()`s."""
+    if not (start and end and requests):
+        return None
+    return (end[0] - start[0]) / requests * 1e6, (end[1] - start[1]) / requests
 
 
 def sse_phase(args, env: dict) -> None:
