@@ -198,3 +198,55 @@ def test_accounts_named_in_callbacks_feed_the_directory(app, callbacks):
               "Info": {"Action": "Logout", "To_Account": "alice", "Reason": "Unregister"}}
     callbacks.ack("State.StateChange", logout)
     assert account_rows(app)["alice"].online_state == "Offline"
+
+
+def _hold_write_lock(app):
+    """A connection of its own that blocks every insert into callback_event until released."""
+    from sqlalchemy.pool import NullPool
+
+    from console import db
+
+    engine = db.make_engine(app.config["DATABASE_URL"], poolclass=NullPool)
+    conn = engine.connect()
+    raw = conn.connection.dbapi_connection
+    if engine.dialect.name == "sqlite":
+        raw.isolation_level = None
+        raw.execute("BEGIN IMMEDIATE")
+    else:
+        raw.execute("LOCK TABLE callback_event IN EXCLUSIVE MODE")
+
+    def release():
+        if engine.dialect.name == "sqlite":
+            raw.execute("ROLLBACK")
+        else:
+            raw.rollback()
+        conn.close()
+        engine.dispose()
+    return release
+
+
+def test_a_callback_not_committed_in_time_gets_503_and_is_not_stored(make_app, caplog):
+    """The leader always finishes its own group; a request waiting behind it gives up after
+    CALLBACK_COMMIT_TIMEOUT with a 503 (IM retries), and its row is withdrawn, not stored later."""
+    app = make_app(CALLBACK_COMMIT_TIMEOUT=0.3)
+    release = _hold_write_lock(app)
+    answers = {}
+
+    def post(name):
+        body = {**LOGIN, "Info": {**LOGIN["Info"], "To_Account": name}}
+        answers[name] = Callbacks(app).post("State.StateChange", body)
+
+    leader = threading.Thread(target=post, args=("leader",))
+    leader.start()
+    time.sleep(0.3)  # the leader is inside its INSERT, waiting for the lock
+    post("follower")
+    assert answers["follower"].status_code == 503
+    assert answers["follower"].get_json() == {"ActionStatus": "FAIL", "ErrorCode": 1,
+                                              "ErrorInfo": "not stored"}
+    release()
+    leader.join(30)
+    assert answers["leader"].status_code == 200 and answers["leader"].get_json() == OK
+    post("later")  # the commit turn was handed on: the next callback is stored at once
+    assert answers["later"].status_code == 200
+    assert [r.accounts for r in stored_events(app)] == ["|leader|", "|later|"]
+    assert "callback not stored in time" in caplog.text
