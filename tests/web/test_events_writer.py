@@ -1,4 +1,5 @@
-"""Re-deliveries: one first delivery per de-duplication key, even across workers."""
+"""The callback writer: one first delivery per de-duplication key, even across workers; the
+commit turn shared by requests, flush() and the idle thread."""
 from __future__ import annotations
 
 import json
@@ -130,3 +131,32 @@ def test_the_migration_flags_what_was_stored_twice_before(app):
     command.upgrade(cfg, "head")
     rows = stored_events(app)
     assert [(r.id, r.duplicate_of) for r in rows] == [(1, None), (2, None), (3, 1), (4, 1)]
+
+
+def test_flush_and_the_idle_thread_share_the_commit_turn_with_requests(app):
+    """flush() (and the writer's own idle thread) take the commit turn between groups while
+    requests keep storing: nobody waits forever and every row is stored once."""
+    writer = app.extensions["events"].writer
+    writer.idle_every = 0.01
+    stop, results, flushes = threading.Event(), [], []
+
+    def store(base):
+        for n in range(base, base + 40):
+            results.append(writer.store(_row(n), timeout=10))
+
+    def flush():
+        while not stop.is_set():
+            flushes.append(writer.flush(timeout=10))
+
+    flusher = threading.Thread(target=flush)
+    flusher.start()
+    threads = [threading.Thread(target=store, args=(1000 * t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    stop.set()
+    flusher.join(30)
+    assert len(results) == 320 and all(r is not None and r.duplicate_of is None for r in results)
+    assert flushes and all(flushes)
+    assert len(stored_events(app)) == 320
