@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/bench/callback_ingest.py [--seconds 10] [--connections 16]
         [--workers 1] [--threads 16] [--viewers 50] [--database-url URL] [--redis-url URL]
-        [--server-cpus LIST]
+        [--server-cpus LIST] [--worker-class gthread]
 
 1. A bare ack-only WSGI app (`bare_app` below: read the body, answer the OK ack) and then the
    console (`wsgi:app`) run under the same gunicorn settings as `make run` deploys them
@@ -17,6 +17,8 @@
    per request, for both servers. `--server-cpus 1` runs both under `taskset -c 1` (one core,
    the load generator keeps the other): CPython threads then stop bouncing the GIL between
    cores, which is most of what a gthread worker spends beyond its own work.
+   `--worker-class gevent` runs both servers with gunicorn's gevent worker instead (gevent must be
+   installed; the deployment documented in the README is gthread).
 """
 from __future__ import annotations
 
@@ -92,9 +94,9 @@ class Gunicorn:
         self.port = free_port()
         pin = ["taskset", "-c", args.server_cpus] if getattr(args, "server_cpus", None) else []
         self.proc = subprocess.Popen(
-            pin + [os.path.join(BIN, "gunicorn"), "-k", "gthread", "--workers", str(args.workers),
-             "--threads", str(args.threads), "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2",
-             "--chdir", chdir, target],
+            pin + [os.path.join(BIN, "gunicorn"), "-k", getattr(args, "worker_class", "gthread"),
+                   "--workers", str(args.workers), "--threads", str(args.threads),
+                   "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "--chdir", chdir, target],
             env=env, stdout=subprocess.DEVNULL, start_new_session=True,
             stderr=open(os.environ["BENCH_SERVER_LOG"], "a") if os.environ.get("BENCH_SERVER_LOG")
             else subprocess.DEVNULL)
@@ -294,6 +296,7 @@ def main() -> None:
     parser.add_argument("--sse-rate", type=float, default=50, help="callbacks/s during the SSE phase")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn -k for both servers")
     parser.add_argument("--server-cpus", default=None,
                         help="run both servers under taskset -c LIST (e.g. 1)")
     args = parser.parse_args()
@@ -314,7 +317,7 @@ def main() -> None:
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["operators", "create", "bench", "--role", "viewer", "--password-stdin"],
                    cwd=ROOT, env=env, check=True, capture_output=True, input=(PASSWORD + "\n").encode())
-    print(f"gunicorn gthread, {args.workers} worker(s) x {args.threads} threads"
+    print(f"gunicorn {args.worker_class}, {args.workers} worker(s) x {args.threads} threads"
           f"{' on CPUs ' + args.server_cpus if args.server_cpus else ''}; "
           f"{args.connections} load connections for {args.seconds:.0f}s; db {database_url.split(':')[0]}")
 
