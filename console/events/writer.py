@@ -194,11 +194,15 @@ class GroupWriter:
                 self._busy = False
                 self._turn.notify()
             elif self._open:
-                first = self._open[0]
-                first.lead = True
-                first.wake.release()
+                self._hand_to_open()
             else:
                 self._busy = False
+
+    def _hand_to_open(self) -> None:
+        """(lock held, turn held) The open group's first row takes the turn and leads it."""
+        first = self._open[0]
+        first.lead = True
+        first.wake.release()
 
     def _take_turn(self, timeout: float | None = None) -> bool:
         with self._lock:
@@ -212,9 +216,7 @@ class GroupWriter:
                 self._wanted -= 1
                 if not self._busy and self._open:  # gave up while rows wait: they lead
                     self._busy = True
-                    first = self._open[0]
-                    first.lead = True
-                    first.wake.release()
+                    self._hand_to_open()
 
     def _start(self) -> None:
         """The idle thread, once per process (again after a fork: the connection is not ours)."""

@@ -10,7 +10,9 @@ the first deliveries (`duplicate_of IS NULL`) makes the second insert fail; the 
 stores that row as the re-delivery it is. The index replaces the plain one on `dedup_key`.
 
 Rows stored twice before this revision are flagged first (the lowest id stays the original),
-so that the index can be built.
+so that the index can be built. New keys also start with the body's EventTime (see
+console/events/ingest.py), so a re-delivery of an event stored before the upgrade is not
+recognised: it is stored once more, as a first delivery.
 """
 import sqlalchemy as sa
 from alembic import op
