@@ -26,6 +26,7 @@ import threading
 import time
 from _thread import allocate_lock as _allocate_lock
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 
 from sqlalchemy import insert, update
@@ -300,9 +301,8 @@ class GroupWriter:
         stored by another worker), the careful path looks the first deliveries up and stores the
         group with its re-deliveries flagged, in one transaction."""
         try:
-            if pendings and not (len({p.row["dedup_key"] for p in pendings}) == len(pendings)
-                                 and self._insert_fast(pendings)):
-                self._in_transaction(lambda conn, cursor: _store_group(cursor, self._sql, pendings))
+            if pendings and not self._insert_fast(pendings):
+                self._store_carefully(pendings)
         except Exception:
             self._close()  # a broken connection is replaced at the next group
             raise
@@ -311,48 +311,49 @@ class GroupWriter:
             pending.result = Stored(row["ack"], row["decision"], row["duplicate_of"])
         if refusals:  # counters only: their failure must not fail the rows stored above
             try:
-                self._in_transaction(lambda conn, _cursor: [_count(conn, r) for r in refusals])
+                self._count_refusals(refusals)
             except Exception:  # noqa: BLE001
                 self._close()
                 log.exception("%d refused callbacks not counted", len(refusals))
         return [p.row for p in pendings]
 
     def _insert_fast(self, pendings: list[Pending]) -> bool:
-        """The group as one autocommitted INSERT; False when the unique index refused it."""
-        conn = self._connection()
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            _insert(cursor, self._sql or self._driver_sql(conn), pendings)
-            return True
-        except self._integrity_error():
+        """The group as one autocommitted INSERT; False when a key repeats within the group or
+        the unique index refused it (nothing was stored then)."""
+        if len({p.row["dedup_key"] for p in pendings}) < len(pendings):
             return False
-        finally:
-            cursor.close()
-
-    def _in_transaction(self, work: Callable[[Connection, object], object]) -> None:
-        """`work(connection, driver cursor)` in one transaction on the transactional connection."""
-        conn = self._tx_connection()
-        if self._sql is None:
-            self._driver_sql(conn)
-        with conn.begin():
-            cursor = conn.connection.dbapi_connection.cursor()
+        conn = self._connection()
+        with closing(conn.connection.dbapi_connection.cursor()) as cursor:
             try:
-                work(conn, cursor)
-            finally:
-                cursor.close()
+                _insert(cursor, self._statements(conn), pendings)
+            except self._integrity_error():
+                return False
+        return True
+
+    def _store_carefully(self, pendings: list[Pending]) -> None:
+        conn = self._tx_connection()
+        with conn.begin(), closing(conn.connection.dbapi_connection.cursor()) as cursor:
+            _store_group(cursor, self._statements(conn), pendings)
+
+    def _count_refusals(self, refusals: list[_Refusal]) -> None:
+        conn = self._tx_connection()
+        with conn.begin():
+            for refusal in refusals:
+                _count(conn, refusal)
 
     def _integrity_error(self) -> type[Exception]:
         return self.engine.dialect.loaded_dbapi.IntegrityError
 
-    def _driver_sql(self, conn: Connection) -> _DriverSql:
-        self._sql = _DriverSql(conn.dialect.paramstyle)
+    def _statements(self, conn: Connection) -> _DriverSql:
+        if self._sql is None:
+            self._sql = _DriverSql(conn.dialect.paramstyle)
         return self._sql
 
 
 class _DriverSql:
-    """The group's two statements as driver SQL: the hot path skips SQLAlchemy's per-statement
-    work (compiling the expanding IN, building result objects), which costs more than SQLite's
-    own execution. Inside the Connection's transaction, so commit and rollback stay SQLAlchemy's."""
+    """The group's statements as driver SQL: the hot path skips SQLAlchemy's per-statement work
+    (compiling the expanding IN, building result objects), which costs more than SQLite's own
+    execution. They run on SQLAlchemy Connections, so commit and rollback stay SQLAlchemy's."""
 
     def __init__(self, paramstyle: str):
         if paramstyle not in ("qmark", "format", "pyformat"):
