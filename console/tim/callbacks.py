@@ -826,8 +826,13 @@ def _query_value(query: Mapping | None, key: str) -> Any:
             (query[k] for k in query if isinstance(k, str) and k.lower() == key.lower()), None)
     except Exception:  # an exotic Mapping: treat as absent
         return None
+    return _first(value)
+
+
+def _first(value: Any) -> Any:
+    """A repeated query parameter counts by its first value."""
     if isinstance(value, (list, tuple)):
-        value = value[0] if value else None
+        return value[0] if value else None
     return value
 
 
@@ -836,8 +841,7 @@ def _plain_query(query: Mapping | None) -> dict:
     if not query:
         return {}
     try:
-        items = query.items()
-        return {k: (v[0] if v else None) if isinstance(v, (list, tuple)) else v for k, v in items}
+        return {k: _first(v) for k, v in query.items()}
     except Exception:  # an exotic Mapping
         return {k: _query_value(query, k) for k in query}
 
