@@ -92,9 +92,9 @@ def wait_answering(port: int, timeout: float = 60.0) -> None:
 class Gunicorn:
     def __init__(self, target: str, env: dict, args, chdir: str = ROOT):
         self.port = free_port()
-        pin = ["taskset", "-c", args.server_cpus] if getattr(args, "server_cpus", None) else []
+        pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
         self.proc = subprocess.Popen(
-            pin + [os.path.join(BIN, "gunicorn"), "-k", getattr(args, "worker_class", "gthread"),
+            pin + [os.path.join(BIN, "gunicorn"), "-k", args.worker_class,
                    "--workers", str(args.workers), "--threads", str(args.threads),
                    "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "--chdir", chdir, target],
             env=env, stdout=subprocess.DEVNULL, start_new_session=True,
