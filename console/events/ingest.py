@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from console.tim import callbacks
 
@@ -41,15 +40,14 @@ def as_int(value: Any) -> int | None:
     return None
 
 
-@dataclass
-class Described:
+class Described(NamedTuple):
     command: str
     category: str
-    accounts: list[str] = field(default_factory=list)
-    group_id: str | None = None
-    event_time: int | None = None
+    accounts: list[str]
+    group_id: str | None
+    event_time: int | None
     #: (account, Online/Offline) when the callback reports a login or logout
-    online: tuple[str, str] | None = None
+    online: tuple[str, str] | None
 
 
 def _bigint(value: int | None) -> int | None:
@@ -57,13 +55,13 @@ def _bigint(value: int | None) -> int | None:
 
 
 def describe(query: dict, body: dict) -> Described:
-    """What the console indexes of a callback, read by `console.tim.callbacks.parse`."""
-    event = callbacks.parse(query, body)
-    command = clean(event.command, 96) or MISSING_COMMAND
-    accounts = [clean(a, 128) for a in event.accounts()[:MAX_ACCOUNTS]]
-    return Described(command, clean(str(event.category), 32), [a for a in accounts if a],
-                     clean(event.group_id, 128) or None, _bigint(event.event_time),
-                     _online_of(event))
+    """What the console indexes of a callback, read by `console.tim.callbacks.summarize`."""
+    summary = callbacks.summarize(query, body)
+    command = clean(summary.command, 96) or MISSING_COMMAND
+    accounts = [c for a in summary.accounts[:MAX_ACCOUNTS] if (c := clean(a, 128))]
+    return Described(command, clean(summary.category.value, 32), accounts,
+                     clean(summary.group_id, 128) or None, _bigint(summary.event_time),
+                     _online_of(summary.state))
 
 
 def dedup_key(command: str, raw: bytes, event_time: int | None) -> str:
@@ -110,9 +108,10 @@ def build_row(*, query: dict, raw: bytes, text: str, described: Described, decis
     }
 
 
-def _online_of(event) -> tuple[str, str] | None:
-    if isinstance(event, callbacks.StateChangeEvent) and event.account and event.action in ONLINE:
-        return clean(event.account, 128), ONLINE[event.action]
+def _online_of(state: tuple | None) -> tuple[str, str] | None:
+    """(account, Online/Offline) from a state change's (account, action)."""
+    if state and state[0] and state[1] in ONLINE:
+        return clean(state[0], 128), ONLINE[state[1]]
     return None
 
 
@@ -123,8 +122,10 @@ def online_change(row: dict) -> tuple[str, str] | None:
     if row["command"] != "State.StateChange":
         return None
     try:
-        return _online_of(callbacks.parse({"CallbackCommand": row["command"]}, row["payload"]))
-    except callbacks.CallbackParseError:
+        body = json.loads(row["payload"])
+        return _online_of(callbacks.summarize({"CallbackCommand": row["command"]}, body).state) \
+            if isinstance(body, dict) else None
+    except (ValueError, RecursionError):
         return None
 
 

@@ -24,7 +24,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping, NamedTuple
 
 __all__ = [
     "Category", "SignCheck", "CallbackError", "CallbackParseError", "CallbackAuthError",
@@ -88,6 +88,12 @@ def sign(token: str, request_time: int | str) -> str:
     return hashlib.sha256(f"{token}{request_time}".encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=64)
+def _expected_sign(token: str, request_time: str) -> bytes:
+    """IM sends the same RequestTime for every callback of a second: hash it once."""
+    return sign(token, request_time).encode("ascii")
+
+
 def _as_seconds(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -112,7 +118,7 @@ def verify_sign(token: str, request_time: Any, sign_value: Any, now: float | Non
     seconds = _as_seconds(request_time)
     if seconds is None:
         return SignCheck.MALFORMED
-    expected = sign(token, str(request_time).strip()).encode("ascii")
+    expected = _expected_sign(token, str(request_time).strip())
     given = str(sign_value).strip().lower().encode("utf-8", "surrogatepass")
     if not hmac.compare_digest(expected, given):
         return SignCheck.BAD_SIGN
@@ -381,10 +387,10 @@ class Category(StrEnum):
 
     @classmethod
     def of(cls, command: str) -> "Category":
-        try:
-            return cls(command.split(".", 1)[0])
-        except ValueError:
-            return cls.OTHER
+        return _CATEGORIES.get(command.split(".", 1)[0], cls.OTHER)
+
+
+_CATEGORIES = {c.value: c for c in Category}  # a dict lookup: an Enum call costs a microsecond
 
 
 _PLATFORMS = {p.lower(): p for p in
@@ -412,6 +418,8 @@ def _event_time_ms(value: Any) -> int | None:
 @dataclass(kw_only=True)
 class CallbackEvent(_Record):
     """Fields every callback has. Subclasses add the command's own, read from the body."""
+    #: accounts(), group_id and event_time are plain field reads, as `summarize` reads them
+    plain_fields: ClassVar[bool] = True
     command: str = ""
     category: Category = Category.OTHER
     app_id: int | None = None
@@ -457,6 +465,7 @@ _NOT_USERS = frozenset({"Official_Account"})   # official-account ids, not UserI
 @dataclass(kw_only=True)
 class GenericEvent(CallbackEvent):
     """An undocumented command: kept whole; accounts() scans every `*_Account` key."""
+    plain_fields: ClassVar[bool] = False
 
     def _iter_accounts(self) -> Iterator[str]:
         yield from _scan_accounts(self.raw)
@@ -696,6 +705,7 @@ class OfficialAccountEvent(CallbackEvent):
 @dataclass(kw_only=True)
 class PushEvent(CallbackEvent):
     """Push.OfflinePush / Push.AllMemberPush: a batch `{"Events": [...]}` of delivery results."""
+    plain_fields: ClassVar[bool] = False  # an unbatched body; the time of the first result
     results: list[PushResult] = fld("Events", conv=_records(PushResult), account=True)
 
     @classmethod
@@ -870,6 +880,16 @@ def _load_body(body: Any) -> dict:
     return body
 
 
+def _command_of(query: Mapping | None, body: dict) -> tuple[str, type[CallbackEvent]]:
+    """The command a callback is handled as, and its event class (see `parse`)."""
+    q_command = _text(_query_value(query, "CallbackCommand"))
+    if q_command in COMMANDS:
+        return q_command, COMMANDS[q_command].event_class
+    command = _body_command(body) or q_command or ""
+    info = COMMANDS.get(command)
+    return command, info.event_class if info else GenericEvent
+
+
 def parse(query: Mapping | None, body: dict | bytes | str) -> CallbackEvent:
     """The typed event for one callback request.
 
@@ -879,12 +899,7 @@ def parse(query: Mapping | None, body: dict | bytes | str) -> CallbackEvent:
     request; CallbackParseError is raised only when it is not a JSON object.
     """
     body = _load_body(body)
-    q_command = _text(_query_value(query, "CallbackCommand"))
-    b_command = _body_command(body)
-    command = q_command if q_command in COMMANDS or not b_command else b_command
-    command = command or ""
-    info = COMMANDS.get(command)
-    cls = info.event_class if info else GenericEvent
+    command, cls = _command_of(query, body)
     event = cls.from_json(body)
     event.command = command
     event.category = Category.of(command)
@@ -898,6 +913,76 @@ def parse(query: Mapping | None, body: dict | bytes | str) -> CallbackEvent:
     event.raw = body
     event.query = _plain_query(query)
     return event
+
+
+class Summary(NamedTuple):
+    """What an event index needs of a callback (see `summarize`)."""
+
+    command: str
+    category: Category
+    accounts: list[str]
+    group_id: str | None
+    event_time: int | None
+    #: (account, action) of a State.StateChange, else None
+    state: tuple[str | None, str | None] | None = None
+
+
+def summarize(query: Mapping | None, body: dict) -> Summary:
+    """`parse`'s command, category, accounts(), group_id, event_time (and a state change's
+    account and action) for a decoded body, without building the whole typed event: this runs
+    for every callback received, and most of the event would be thrown away."""
+    command, cls = _command_of(query, body)
+    plan = _summary_plan(cls)
+    if plan is None:
+        event = parse(query, body)
+        state = (event.account, event.action) if isinstance(event, StateChangeEvent) else None
+        return Summary(command, event.category, event.accounts(), event.group_id,
+                       event.event_time, state)
+    account_readers, group_reader, state_readers = plan
+    seen: dict[str, None] = {}
+    for reader in account_readers:
+        value = _read(body, reader)
+        if value.__class__ is str:  # the usual single UserID, without a generator
+            seen[value] = None
+        elif value:
+            seen.update(dict.fromkeys(_accounts_in(value)))
+    seen.pop("", None)
+    state = (_read(body, state_readers[0]), _read(body, state_readers[1])) \
+        if state_readers else None
+    return Summary(command, Category.of(command), list(seen), _read(body, group_reader),
+                   _event_time_ms(body.get("EventTime")), state)
+
+
+def _read(body: dict, reader: tuple) -> Any:
+    """One field as `from_json` reads it: (compiled paths, converter, default factory)."""
+    paths, conv, default = reader
+    for path in paths:
+        raw = _dig(body, path)
+        if raw is not _MISSING:
+            return conv(raw)
+    return default()
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _summary_plan(cls: type) -> tuple | None:
+    """The readers `summarize` needs for `cls`; None for classes whose accounts or times are not
+    plain field reads (GenericEvent scans the body, PushEvent reads nested results)."""
+    if not cls.plain_fields:
+        return None
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+
+    def reader(name: str) -> tuple:
+        f = fields[name]
+        default = f.default_factory if f.default_factory is not dataclasses.MISSING \
+            else functools.partial(_same, f.default)
+        return tuple(_compile(p) for p in f.metadata["paths"]), f.metadata["conv"], default
+    accounts = tuple(reader(name) for name in _account_fields(cls))
+    state = (reader("account"), reader("action")) if cls is StateChangeEvent else ()
+    return accounts, reader("group_id"), state
 
 
 # ---------------------------------------------------------------------------------------------

@@ -105,6 +105,33 @@ def test_published_body_parses_to_its_typed_event(examples_dir, path):
     json.dumps(event.as_dict())  # JSON-ready
 
 
+def _summary_by_parse(query, body) -> cb.Summary:
+    """What `summarize` must give, read off the whole typed event."""
+    event = cb.parse(query, body)
+    state = (event.account, event.action) if isinstance(event, cb.StateChangeEvent) else None
+    return cb.Summary(event.command, event.category, event.accounts(), event.group_id,
+                      event.event_time, state)
+
+
+@pytest.mark.parametrize("path", CALLBACK_EXAMPLES, ids=os.path.basename)
+def test_published_body_summary_is_what_parse_reads(examples_dir, path):
+    example = _example(path)
+    query = _query(example)
+    summary = cb.summarize(query, example["body"])
+    assert summary == _summary_by_parse(query, example["body"])
+    assert set(summary.accounts) == _named_accounts(example["body"])
+
+
+def test_summary_of_a_state_change_carries_account_and_action():
+    body = {"EventTime": 1700000000123, "Info": {"Action": "Login", "To_Account": "u1"}}
+    summary = cb.summarize({"CallbackCommand": "State.StateChange"}, body)
+    assert summary.state == ("u1", "Login") and summary.accounts == ["u1"]
+    assert summary.event_time == 1700000000123 and summary.category is cb.Category.STATE
+    other = cb.summarize({"CallbackCommand": "Group.CallbackAfterGroupDestroyed"},
+                         {"GroupId": "@TGS#1", "Owner_Account": "o"})
+    assert other.state is None and other.group_id == "@TGS#1" and other.accounts == ["o"]
+
+
 @pytest.mark.parametrize("path", CALLBACK_EXAMPLES, ids=os.path.basename)
 def test_published_event_time_is_read_as_milliseconds(examples_dir, path):
     example = _example(path)
@@ -507,6 +534,12 @@ def _check_event(event):
 @given(queries, shaped_bodies())
 def test_random_shaped_bodies_always_parse(query, body):
     _check_event(cb.parse(query, body))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(queries, shaped_bodies())
+def test_random_shaped_bodies_summarize_as_parse_reads_them(query, body):
+    assert cb.summarize(query, body) == _summary_by_parse(query, body)
 
 
 @settings(max_examples=200, deadline=None)
