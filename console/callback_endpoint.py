@@ -25,8 +25,9 @@ from console.tim.callbacks import SignCheck
 log = logging.getLogger("console.callback")
 
 PATH = "/callback"
-JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8"),
-                ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
+#: IM's servers read the answer, no browser does: no caching or sniffing headers to send (each
+#: header costs the server a few microseconds, on every callback)
+JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized",
                403: "403 Forbidden", 405: "405 Method Not Allowed",
                413: "413 Content Too Large", 503: "503 Service Unavailable"}
