@@ -5,7 +5,8 @@ commit turn, takes it and leads: it takes every row queued so far, stores them, 
 and wakes each follower (one lock release each), whose rows rode along; then it hands the turn to
 the first row of the next group, which leads that one. An ack therefore always means "stored", at
 one commit per group and no hand-off to another thread. Under load the leader lingers a moment
-(LINGER) so that the group fills up.
+so that the group fills up: under gevent until the event loop has nothing else ready (every
+request already received has joined), at most LINGER; with threads for LINGER.
 
 A group is stored by one autocommitted multi-row INSERT. A unique index on `dedup_key` over first
 deliveries (`duplicate_of IS NULL`) is what recognises re-deliveries, even when two workers get
@@ -20,8 +21,11 @@ fights over the write lock.
 """
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 import os
+import sys
 import threading
 import time
 from _thread import allocate_lock as _allocate_lock
@@ -49,6 +53,27 @@ EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
 
 
+def _gevent_patched() -> bool:
+    """True in a gevent worker (gunicorn -k gevent monkey-patches before loading the app)."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and monkey.is_module_patched("threading")
+
+
+def _linger_for(linger: float) -> Callable[[], None]:
+    """How a leader waits for the rest of its group. Under gevent, requests join only while the
+    leader yields, and all of them at once when the loop runs dry: waiting for the loop to be idle
+    gathers every request already received, without sleeping past the last one. With threads,
+    others parse in parallel: sleep."""
+    if not _gevent_patched():
+        return functools.partial(time.sleep, linger)
+    import gevent
+
+    def until_idle() -> None:
+        with gevent.Timeout(linger, False):
+            gevent.idle()
+    return until_idle
+
+
 @dataclass
 class Stored:
     """What the writer did with one row."""
@@ -59,19 +84,53 @@ class Stored:
 
 
 class Pending:
-    """A row waiting for its group's commit. `wake` is held from birth and released once, by the
-    leader that answered the row or handed it the turn: the cheapest wake-up Python has (no shared
-    lock to re-acquire, unlike a Condition)."""
+    """A row waiting for its group's commit. `wake` is released once, by the leader that
+    answered the row or handed it the turn (see `_thread_wake` and `_GreenWake`)."""
 
     __slots__ = ("error", "lead", "result", "row", "wake")
 
-    def __init__(self, row: dict):
+    def __init__(self, row: dict, wake=None):
         self.row = row
         self.result: Stored | None = None
         self.error: str | None = None
         self.lead = False  # handed the commit turn: commit the open group
-        self.wake = _allocate_lock()
-        self.wake.acquire()
+        self.wake = wake if wake is not None else _thread_wake()
+
+
+def _thread_wake():
+    """A lock held from birth: the cheapest wake-up threads have (no shared lock to re-acquire,
+    unlike a Condition)."""
+    lock = _allocate_lock()
+    lock.acquire()
+    return lock
+
+
+class _GreenWake:
+    """The same promise under gevent, at a fraction of a lock's cost: the waiting greenlet parks
+    on a Waiter, `release` schedules its resumption on the event loop."""
+
+    __slots__ = ("_hub", "_waiter")
+
+    def __init__(self):
+        from gevent.hub import Waiter, get_hub
+
+        self._hub = get_hub()
+        self._waiter = Waiter(self._hub)
+
+    def release(self) -> None:
+        self._hub.loop.run_callback(self._waiter.switch, True)
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        """True once released; False when `timeout` ran out first (a later release is then
+        a no-op)."""
+        if timeout is None:
+            return self._waiter.get()
+        timer = self._hub.loop.timer(max(timeout, 0.0))
+        timer.start(self._waiter.switch, False)
+        try:
+            return self._waiter.get()
+        finally:
+            timer.close()
 
 
 @dataclass
@@ -96,6 +155,8 @@ class GroupWriter:
         self.on_idle = on_idle
         self.idle_every = idle_every
         self.linger = linger
+        self._linger = _linger_for(linger)
+        self._wake = _GreenWake if _gevent_patched() else _thread_wake
         self.groups = 0
         self.rows = 0
         self._lock = threading.Lock()  # guards the fields below, never held across a commit
@@ -118,7 +179,7 @@ class GroupWriter:
         finish within `timeout` (a leader always finishes its own group)."""
         if self._pid != os.getpid():
             self._start()
-        pending = Pending(row)
+        pending = Pending(row, self._wake())
         with self._lock:
             self._open.append(pending)
             lead = not self._busy and not self._wanted
@@ -160,7 +221,7 @@ class GroupWriter:
     def _lead(self, me: Pending) -> None:
         """With the turn held: commit the open group (with `me` in it), hand the turn on."""
         if self.linger and time.monotonic() - self._last_commit < BUSY:
-            time.sleep(self.linger)  # busy times: let the requests being parsed join this group
+            self._linger()  # busy times: let the requests being parsed join this group
         stored: list[dict] = []
         try:
             stored = self._commit_open(me)
@@ -360,6 +421,7 @@ class _DriverSql:
             raise ValueError(f"unsupported DBAPI paramstyle {paramstyle}")
         self.mark = "?" if paramstyle == "qmark" else "%s"
         self.columns = tuple(c.name for c in EVENTS.columns if c.name != "id")
+        self.values = operator.itemgetter(*self.columns)  # a row's parameters, in C
         self._row = "({})".format(", ".join([self.mark] * len(self.columns)))
         self._inserts: dict[int, str] = {}
         self._selects: dict[int, str] = {}
@@ -429,10 +491,12 @@ def _insert(cursor, sql: _DriverSql, pendings: list[Pending]) -> None:
     """One multi-row INSERT per chunk, no RETURNING (nobody on the hot path needs the new ids):
     SQLite runs it in one step, so the GIL is given up once, not once per row. Keys that start
     with "_" ride along for the after-commit hooks and are not columns."""
-    columns = sql.columns
+    values = sql.values
     for at in range(0, len(pendings), INSERT_CHUNK):
         chunk = pendings[at:at + INSERT_CHUNK]
-        params = [p.row.get(c) for p in chunk for c in columns]
+        params = []
+        for pending in chunk:
+            params += values(pending.row)
         cursor.execute(sql.insert_rows(len(chunk)), params)
 
 
