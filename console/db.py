@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -72,6 +73,13 @@ def thread_holds_sqlite_write_lock() -> bool:
 
 # A request thread may hold two connections at once: its session's and the audit writer's.
 POOL = {"pool_size": 16, "max_overflow": 24}
+
+
+def gevent_patched() -> bool:
+    """True in a gevent worker (gunicorn -k gevent monkey-patches before loading the app): then
+    waits yield to the event loop, and a blocked SQLite call blocks the whole worker."""
+    monkey = sys.modules.get("gevent.monkey")
+    return monkey is not None and monkey.is_module_patched("threading")
 
 
 def make_engine(url: str, **options) -> Engine:

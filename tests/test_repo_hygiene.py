@@ -153,11 +153,13 @@ def test_readme_documents_every_setting_the_config_reads():
 
 
 def test_readme_shows_the_event_settings_with_their_defaults():
-    from console.events import DEFAULTS
+    from console.events import DEFAULTS, STREAMS_GEVENT, STREAMS_THREADS
 
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as fh:
         readme = fh.read()
-    assert [name for name, value in DEFAULTS.items() if f"| `{name}` | `{value}` |" not in readme] == []
+    by_worker = f"`{STREAMS_GEVENT}` (gevent), `{STREAMS_THREADS}` (threads)"  # the None default
+    assert [name for name, value in DEFAULTS.items()
+            if f"| `{name}` | {by_worker if value is None else f'`{value}`'} |" not in readme] == []
 
 
 def test_test_modules_have_unique_basenames():

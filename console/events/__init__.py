@@ -8,8 +8,8 @@
 
 Settings (environment or create_app config): `CALLBACK_MAX_BYTES` (1 MiB), `CALLBACK_MAX_SKEW`
 (60 s), `CALLBACK_COMMIT_TIMEOUT` (1.5 s), `EVENTS_RETENTION_DAYS` (30; 0 keeps everything),
-`EVENTS_MAX_STREAMS` (8 open live viewers per process: each holds a server thread, so raise it
-together with gunicorn's --threads, leaving threads for callbacks and pages),
+`EVENTS_MAX_STREAMS` (open live viewers per process: 200 in a gevent worker, where each is a
+greenlet; 8 with threads, where each holds one of gunicorn's --threads),
 `RULES_CACHE_SECONDS` (5).
 """
 from __future__ import annotations
@@ -38,10 +38,12 @@ DEFAULTS = {
     "CALLBACK_MAX_SKEW": 60,
     "CALLBACK_COMMIT_TIMEOUT": 1.5,
     "EVENTS_RETENTION_DAYS": 30,
-    "EVENTS_MAX_STREAMS": 8,
+    "EVENTS_MAX_STREAMS": None,  # by worker type, see max_streams()
     "RULES_CACHE_SECONDS": 5,
 }
 PRUNE_EVERY = 3600.0
+#: EVENTS_MAX_STREAMS when unset: a greenlet per viewer is cheap, a thread per viewer is not
+STREAMS_GEVENT, STREAMS_THREADS = 200, 8
 
 
 class EventsRuntime:
@@ -57,7 +59,7 @@ class EventsRuntime:
         self.feed = DirectoryFeed()
         self.writer = GroupWriter(self.write_engine, on_commit=self._after_commit,
                                   on_idle=self.feed.feed)
-        self.streams = threading.BoundedSemaphore(int(app.config["EVENTS_MAX_STREAMS"]))
+        self.streams = threading.BoundedSemaphore(max_streams(app.config["EVENTS_MAX_STREAMS"]))
         self.fragments = live.FragmentCache()
         self.recent = live.RecentRows(self.engine, self.hub)
         self.stopping = threading.Event()
@@ -116,7 +118,7 @@ def _setting(app: Flask, key: str, default):
     if raw in (None, ""):
         return default
     try:
-        return type(default)(raw)
+        return (int if default is None else type(default))(raw)
     except ValueError:
         from console.config import ConfigError
 
@@ -145,6 +147,13 @@ def _callback_settings(app: Flask):
                 "window": cfg["CALLBACK_MAX_SKEW"], "max_kib": int(cfg["CALLBACK_MAX_BYTES"]) // 1024,
                 "retention_days": cfg["EVENTS_RETENTION_DAYS"]}
     return settings
+
+
+def max_streams(setting) -> int:
+    """Live viewers allowed per process: the setting, else what the worker type affords."""
+    if setting not in (None, ""):
+        return int(setting)
+    return STREAMS_GEVENT if db.gevent_patched() else STREAMS_THREADS
 
 
 def init_app(app: Flask) -> EventsRuntime:

@@ -25,7 +25,6 @@ import functools
 import logging
 import operator
 import os
-import sys
 import threading
 import time
 from _thread import allocate_lock as _allocate_lock
@@ -36,6 +35,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, update
 from sqlalchemy.engine import Connection, Engine
 
+from console.db import gevent_patched
 from console.models_events import CallbackEvent, CallbackRefusal
 
 log = logging.getLogger(__name__)
@@ -53,18 +53,12 @@ EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
 
 
-def _gevent_patched() -> bool:
-    """True in a gevent worker (gunicorn -k gevent monkey-patches before loading the app)."""
-    monkey = sys.modules.get("gevent.monkey")
-    return monkey is not None and monkey.is_module_patched("threading")
-
-
 def _linger_for(linger: float) -> Callable[[], None]:
     """How a leader waits for the rest of its group. Under gevent, requests join only while the
     leader yields, and all of them at once when the loop runs dry: waiting for the loop to be idle
     gathers every request already received, without sleeping past the last one. With threads,
     others parse in parallel: sleep."""
-    if not _gevent_patched():
+    if not gevent_patched():
         return functools.partial(time.sleep, linger)
     import gevent
 
@@ -156,7 +150,7 @@ class GroupWriter:
         self.idle_every = idle_every
         self.linger = linger
         self._linger = _linger_for(linger)
-        self._wake = _GreenWake if _gevent_patched() else _thread_wake
+        self._wake = _GreenWake if gevent_patched() else _thread_wake
         self.groups = 0
         self.rows = 0
         self._lock = threading.Lock()  # guards the fields below, never held across a commit
