@@ -89,8 +89,7 @@ echo "Starting the job consumer"
 pids+=($!)
 
 echo "Starting the console on http://${host}:${port}"
-"$bin/gunicorn" -k gthread --workers 1 --threads 16 -b "${host}:${port}" \
-    --graceful-timeout 5 wsgi:app &
+"$bin/gunicorn" -c gunicorn.conf.py --workers 1 -b "${host}:${port}" wsgi:app &
 pids+=($!)
 wait_http "http://${host}:${port}/healthz" "The console" "$!"
 

@@ -1,12 +1,13 @@
 """Benchmark of the callback hot path (not part of the test suite).
 
     .venv/bin/python tests/bench/callback_ingest.py [--seconds 10] [--connections 16]
-        [--workers 1] [--threads 16] [--viewers 50] [--database-url URL] [--redis-url URL]
-        [--server-cpus LIST] [--worker-class gthread]
+        [--workers 1] [--viewers 50] [--database-url URL] [--redis-url URL]
+        [--server-cpus LIST] [--worker-class gthread --threads 16]
 
 1. A bare ack-only WSGI app (`bare_app` below: read the body, answer the OK ack) and then the
    console (`wsgi:app`) run under the same gunicorn settings as `make run` deploys them
-   (gthread, 1 worker, 16 threads; SQLite under a temporary instance unless --database-url).
+   (gunicorn.conf.py: the gevent worker; 1 worker; SQLite under a temporary instance unless
+   --database-url).
 2. A separate load process posts signed State.StateChange callbacks over keep-alive connections
    for --seconds and reports acks and latencies.
 3. Printed: durable callbacks/s (rows the database holds afterwards / duration), the ratio to the
@@ -15,10 +16,9 @@
    0 lost, ack-to-browser p99 < 100 ms.
 4. Where the servers' CPU went (Linux): CPU time and context switches of the gunicorn workers
    per request, for both servers. `--server-cpus 1` runs both under `taskset -c 1` (one core,
-   the load generator keeps the other): CPython threads then stop bouncing the GIL between
-   cores, which is most of what a gthread worker spends beyond its own work.
-   `--worker-class gevent` runs both servers with gunicorn's gevent worker instead (gevent must be
-   installed; the deployment documented in the README is gthread).
+   the load generator keeps the other). `--worker-class gthread --threads 16` runs both servers
+   with threads instead (the deployment before gevent): CPython threads bounce the GIL between
+   cores, which roughly doubles what a callback costs.
 """
 from __future__ import annotations
 
@@ -93,10 +93,12 @@ class Gunicorn:
     def __init__(self, target: str, env: dict, args, chdir: str = ROOT):
         self.port = free_port()
         pin = ["taskset", "-c", args.server_cpus] if args.server_cpus else []
+        overrides = (["-k", args.worker_class] if args.worker_class else []) + \
+            (["--threads", str(args.threads)] if args.threads else [])
         self.proc = subprocess.Popen(
-            pin + [os.path.join(BIN, "gunicorn"), "-k", args.worker_class,
-                   "--workers", str(args.workers), "--threads", str(args.threads),
-                   "-b", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "--chdir", chdir, target],
+            pin + [os.path.join(BIN, "gunicorn"), "-c", os.path.join(ROOT, "gunicorn.conf.py")]
+            + overrides + ["--workers", str(args.workers), "-b", f"127.0.0.1:{self.port}",
+                           "--graceful-timeout", "2", "--chdir", chdir, target],
             env=env, stdout=subprocess.DEVNULL, start_new_session=True,
             stderr=open(os.environ["BENCH_SERVER_LOG"], "a") if os.environ.get("BENCH_SERVER_LOG")
             else subprocess.DEVNULL)
@@ -291,12 +293,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=None, help="gunicorn --threads (gthread)")
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--sse-rate", type=float, default=50, help="callbacks/s during the SSE phase")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--redis-url", default=None)
-    parser.add_argument("--worker-class", default="gthread", help="gunicorn -k for both servers")
+    parser.add_argument("--worker-class", default=None,
+                        help="gunicorn -k for both servers (default: gunicorn.conf.py's)")
     parser.add_argument("--server-cpus", default=None,
                         help="run both servers under taskset -c LIST (e.g. 1)")
     args = parser.parse_args()
@@ -317,7 +320,8 @@ def main() -> None:
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["operators", "create", "bench", "--role", "viewer", "--password-stdin"],
                    cwd=ROOT, env=env, check=True, capture_output=True, input=(PASSWORD + "\n").encode())
-    print(f"gunicorn {args.worker_class}, {args.workers} worker(s) x {args.threads} threads"
+    print(f"gunicorn {args.worker_class or 'gevent (gunicorn.conf.py)'}, {args.workers} worker(s)"
+          f"{f' x {args.threads} threads' if args.threads else ''}"
           f"{' on CPUs ' + args.server_cpus if args.server_cpus else ''}; "
           f"{args.connections} load connections for {args.seconds:.0f}s; db {database_url.split(':')[0]}")
 
@@ -363,9 +367,10 @@ def _spent(start, end, requests: int) -> tuple[float, float] | None:
 
 
 def sse_phase(args, env: dict) -> None:
-    """Ack-to-browser latency: every SSE stream holds a thread, so this server gets
-    viewers + threads threads (size gunicorn's --threads the same way in production)."""
-    sized = argparse.Namespace(**{**vars(args), "threads": args.threads + args.viewers})
+    """Ack-to-browser latency. With --threads every SSE stream holds a thread, so this server
+    then gets viewers + threads threads (size gunicorn's --threads the same way in production)."""
+    sized = argparse.Namespace(**{**vars(args), "threads": args.threads + args.viewers}) \
+        if args.threads else args
     console = Gunicorn(os.environ.get("BENCH_CONSOLE_APP", "wsgi:app"), env, sized)
     try:
         cookie = _session_cookie(console.port, "bench")

@@ -160,3 +160,60 @@ def test_flush_and_the_idle_thread_share_the_commit_turn_with_requests(app):
     assert len(results) == 320 and all(r is not None and r.duplicate_of is None for r in results)
     assert flushes and all(flushes)
     assert len(stored_events(app)) == 320
+
+
+# ---- under gevent (as gunicorn.conf.py deploys it) ----------------------------------------------
+# In a subprocess: monkey-patching must not reach the test process.
+GEVENT_WRITER = r"""
+from gevent import monkey; monkey.patch_all()
+import json, sys, time
+import gevent
+from sqlalchemy.pool import NullPool
+sys.path[:0] = [sys.argv[2], sys.argv[3]]
+from test_events_writer import _row
+from console import db
+from console.events import writer as writer_module
+from console.events.writer import GroupWriter
+
+url = sys.argv[1]
+out = {}
+w = GroupWriter(db.make_engine(url, poolclass=NullPool))
+out["green_wake"] = w._wake is writer_module._GreenWake
+results = gevent.joinall([gevent.spawn(w.store, _row(n), 5.0) for n in range(64)])
+out["stored"] = sum(1 for g in results if g.value is not None)
+out["groups"] = w.groups
+
+# A leader stuck in a (cooperative) commit: followers give up after their timeout, with None;
+# the leader's own row is stored all the same.
+slow = GroupWriter(db.make_engine(url, poolclass=NullPool))
+commit = slow._commit
+def stuck(pendings, refusals):
+    gevent.sleep(0.5)
+    return commit(pendings, refusals)
+slow._commit = stuck
+leader = gevent.spawn(slow.store, _row(100), 5.0)
+gevent.sleep(0)
+followers = [gevent.spawn(slow.store, _row(101 + n), 0.1) for n in range(3)]
+gevent.joinall([leader] + followers)
+out["leader"] = leader.value is not None
+out["followers"] = [f.value for f in followers]
+print(json.dumps(out))
+"""
+
+
+def test_under_gevent_the_writer_groups_rows_and_followers_time_out(app, database_url):
+    import os
+    import subprocess
+    import sys
+
+    here = os.path.dirname(__file__)
+    root = os.path.abspath(os.path.join(here, "..", ".."))
+    done = subprocess.run([sys.executable, "-c", GEVENT_WRITER, database_url, here, root],
+                          capture_output=True, text=True, timeout=60, cwd=root)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["green_wake"]
+    assert out["stored"] == 64 and out["groups"] < 64  # 64 greenlets, fewer commits
+    assert out["leader"] and out["followers"] == [None, None, None]
+    stored = {e.event_time for e in stored_events(app)}
+    assert len(stored) == 65 and 1717000000100 in stored  # the followers' rows were withdrawn
