@@ -250,6 +250,15 @@ def _dig(node: Any, path: str | tuple | list) -> Any:
     return nodes
 
 
+def _found(node: Any, paths: tuple) -> Any:
+    """The value at the first of the compiled `paths` present, else _MISSING."""
+    for path in paths:
+        raw = _dig(node, path)
+        if raw is not _MISSING:
+            return raw
+    return _MISSING
+
+
 def fld(*paths: str, conv: Callable[[Any], Any] = _text, account: bool = False,
         default: Any = None):
     """A dataclass field read from the body at the first of `paths` present.
@@ -272,11 +281,9 @@ class _Record:
     def from_json(cls, obj: dict):
         values = {}
         for name, paths, conv in _readers(cls):
-            for path in paths:
-                raw = _dig(obj, path)
-                if raw is not _MISSING:
-                    values[name] = conv(raw)
-                    break
+            raw = _found(obj, paths)
+            if raw is not _MISSING:
+                values[name] = conv(raw)
         return cls(**values)
 
     def accounts(self) -> list[str]:
@@ -956,11 +963,8 @@ def summarize(query: Mapping | None, body: dict) -> Summary:
 def _read(body: dict, reader: tuple) -> Any:
     """One field as `from_json` reads it: (compiled paths, converter, default factory)."""
     paths, conv, default = reader
-    for path in paths:
-        raw = _dig(body, path)
-        if raw is not _MISSING:
-            return conv(raw)
-    return default()
+    raw = _found(body, paths)
+    return default() if raw is _MISSING else conv(raw)
 
 
 def _same(value: Any) -> Any:
