@@ -11,7 +11,8 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from flask import current_app, has_app_context
 from sqlalchemy import MetaData, create_engine, event
@@ -80,6 +81,20 @@ def gevent_patched() -> bool:
     waits yield to the event loop, and a blocked SQLite call blocks the whole worker."""
     monkey = sys.modules.get("gevent.monkey")
     return monkey is not None and monkey.is_module_patched("threading")
+
+
+T = TypeVar("T")
+
+
+def run_native(fn: Callable[[], T]) -> T:
+    """`fn()` in a native thread when gevent patched the process (gevent's thread pool; the calling
+    greenlet waits, the event loop goes on), else right here: for blocking C calls that must not
+    stall a gevent worker."""
+    if gevent_patched():
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(fn)
+    return fn()
 
 
 def make_engine(url: str, **options) -> Engine:

@@ -18,6 +18,11 @@ One small background thread takes the commit turn now and then (at least every `
 seconds) for work nobody waits for: refusal counters, the directory feed (`on_idle`), closing the
 connections after a quiet spell. Everything that writes holds the turn, so on SQLite nothing here
 fights over the write lock.
+
+On SQLite the writer's commits never checkpoint the WAL themselves: a checkpoint copies pages into
+the database file and syncs it, milliseconds that every callback of the group (and, under gevent,
+the whole worker) would wait out. The background thread checkpoints after its turn instead
+(PASSIVE: it neither waits for nor blocks readers and the next commit), in a native thread.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ import functools
 import logging
 import operator
 import os
+import sqlite3
 import threading
 import time
 from _thread import allocate_lock as _allocate_lock
@@ -32,10 +38,10 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 
-from sqlalchemy import insert, update
+from sqlalchemy import event, insert, update
 from sqlalchemy.engine import Connection, Engine
 
-from console.db import gevent_patched
+from console.db import gevent_patched, run_native
 from console.models_events import CallbackEvent, CallbackRefusal
 
 log = logging.getLogger(__name__)
@@ -166,6 +172,10 @@ class GroupWriter:
         self._tx: Connection | None = None
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._sqlite_path = _sqlite_file(engine)
+        self._checkpointed = 0.0  # _last_commit at the last checkpoint
+        if self._sqlite_path:
+            event.listen(engine, "connect", _no_autocheckpoint)
 
     # ---- the request side ---------------------------------------------------------------------
     def store(self, row: dict, timeout: float) -> Stored | None:
@@ -300,6 +310,17 @@ class GroupWriter:
                 log.exception("%s: idle work failed", self.name)
             finally:
                 self._release()
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        """(outside the turn) Copy what was committed since the last time into the database."""
+        if self._sqlite_path is None or self._checkpointed >= self._last_commit:
+            return
+        self._checkpointed = self._last_commit
+        try:
+            run_native(functools.partial(_checkpoint_wal, self._sqlite_path))
+        except Exception:  # noqa: BLE001 - the next pass tries again; SQLite's WAL stays valid
+            log.exception("%s: WAL checkpoint failed", self.name)
 
     def _idle(self) -> None:
         if self.on_idle is not None:
@@ -492,6 +513,27 @@ def _insert(cursor, sql: _DriverSql, pendings: list[Pending]) -> None:
         for pending in chunk:
             params += values(pending.row)
         cursor.execute(sql.insert_rows(len(chunk)), params)
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    """The database file of an SQLite engine (not in memory), else None."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    return path if path and path != ":memory:" else None
+
+
+def _no_autocheckpoint(dbapi_conn, _record) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+
+
+def _checkpoint_wal(path: str) -> None:
+    """One PASSIVE checkpoint on a connection of its own (this runs in a native thread)."""
+    conn = sqlite3.connect(path, timeout=5, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        conn.close()
 
 
 def _count(conn: Connection, refusal: _Refusal) -> None:

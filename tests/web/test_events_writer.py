@@ -162,6 +162,31 @@ def test_flush_and_the_idle_thread_share_the_commit_turn_with_requests(app):
     assert len(stored_events(app)) == 320
 
 
+def test_on_sqlite_commits_leave_the_checkpoint_to_the_idle_thread(app, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write-ahead log")
+    import os
+    import time
+
+    path = database_url.split("///", 1)[1]
+    initial = os.path.getsize(path)
+    writer = GroupWriter(db.make_engine(database_url, poolclass=NullPool), idle_every=3600)
+    for n in range(400):  # 400 commits: thousands of WAL pages, past SQLite's autocheckpoint
+        assert writer.store(_row(1000 + n), 5.0) is not None
+    assert writer._connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    assert os.path.getsize(path) == initial  # the rows are in the WAL only
+    writer._checkpoint()
+    assert os.path.getsize(path) > initial
+
+    idle = GroupWriter(db.make_engine(database_url, poolclass=NullPool), idle_every=0.02)
+    assert idle.store(_row(2000), 5.0) is not None
+    deadline = time.monotonic() + 10
+    while idle._checkpointed < idle._last_commit and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert idle._checkpointed == idle._last_commit  # the idle thread's pass checkpointed
+    assert len(stored_events(app)) == 401
+
+
 # ---- under gevent (as gunicorn.conf.py deploys it) ----------------------------------------------
 # In a subprocess: monkey-patching must not reach the test process.
 GEVENT_WRITER = r"""
@@ -182,6 +207,14 @@ out["green_wake"] = w._wake is writer_module._GreenWake
 results = gevent.joinall([gevent.spawn(w.store, _row(n), 5.0) for n in range(64)])
 out["stored"] = sum(1 for g in results if g.value is not None)
 out["groups"] = w.groups
+if w._sqlite_path:  # the checkpoint runs in a native thread while the loop goes on
+    import os
+    before = os.path.getsize(w._sqlite_path)
+    ticks = []
+    ticker = gevent.spawn(lambda: [ticks.append(gevent.sleep(0.001)) for _ in range(1000)])
+    w._checkpoint()
+    ticker.kill()
+    out["checkpointed"] = os.path.getsize(w._sqlite_path) > before
 
 # A leader stuck in a (cooperative) commit: followers give up after their timeout, with None;
 # the leader's own row is stored all the same.
@@ -215,5 +248,6 @@ def test_under_gevent_the_writer_groups_rows_and_followers_time_out(app, databas
     assert out["green_wake"]
     assert out["stored"] == 64 and out["groups"] < 64  # 64 greenlets, fewer commits
     assert out["leader"] and out["followers"] == [None, None, None]
+    assert out.get("checkpointed", True)
     stored = {e.event_time for e in stored_events(app)}
     assert len(stored) == 65 and 1717000000100 in stored  # the followers' rows were withdrawn
