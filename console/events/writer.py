@@ -316,11 +316,13 @@ class GroupWriter:
         """(outside the turn) Copy what was committed since the last time into the database."""
         if self._sqlite_path is None or self._checkpointed >= self._last_commit:
             return
-        self._checkpointed = self._last_commit
+        upto = self._last_commit
         try:
             run_native(functools.partial(_checkpoint_wal, self._sqlite_path))
         except Exception:  # noqa: BLE001 - the next pass tries again; SQLite's WAL stays valid
             log.exception("%s: WAL checkpoint failed", self.name)
+        else:
+            self._checkpointed = upto
 
     def _idle(self) -> None:
         if self.on_idle is not None:
