@@ -122,10 +122,9 @@ def online_change(row: dict) -> tuple[str, str] | None:
     if row["command"] != "State.StateChange":
         return None
     try:
-        body = json.loads(row["payload"])
-        return _online_of(callbacks.summarize({"CallbackCommand": row["command"]}, body).state) \
-            if isinstance(body, dict) else None
-    except (ValueError, RecursionError):
+        return _online_of(callbacks.summarize({"CallbackCommand": row["command"]},
+                                              row["payload"]).state)
+    except callbacks.CallbackParseError:
         return None
 
 

@@ -934,10 +934,11 @@ class Summary(NamedTuple):
     state: tuple[str | None, str | None] | None = None
 
 
-def summarize(query: Mapping | None, body: dict) -> Summary:
+def summarize(query: Mapping | None, body: dict | bytes | str) -> Summary:
     """`parse`'s command, category, accounts(), group_id, event_time (and a state change's
-    account and action) for a decoded body, without building the whole typed event: this runs
-    for every callback received, and most of the event would be thrown away."""
+    account and action), without building the whole typed event: this runs for every callback
+    received, and most of the event would be thrown away. `body` as `parse` takes it."""
+    body = _load_body(body)
     command, cls = _command_of(query, body)
     plan = _summary_plan(cls)
     if plan is None:
@@ -967,10 +968,6 @@ def _read(body: dict, reader: tuple) -> Any:
     return default() if raw is _MISSING else conv(raw)
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 @functools.cache
 def _summary_plan(cls: type) -> tuple | None:
     """The readers `summarize` needs for `cls`; None for classes whose accounts or times are not
@@ -978,12 +975,13 @@ def _summary_plan(cls: type) -> tuple | None:
     if not cls.plain_fields:
         return None
     fields = {f.name: f for f in dataclasses.fields(cls)}
+    readers = {name: (paths, conv) for name, paths, conv in _readers(cls)}
 
     def reader(name: str) -> tuple:
         f = fields[name]
         default = f.default_factory if f.default_factory is not dataclasses.MISSING \
-            else functools.partial(_same, f.default)
-        return tuple(_compile(p) for p in f.metadata["paths"]), f.metadata["conv"], default
+            else (lambda value=f.default: value)
+        return (*readers[name], default)
     accounts = tuple(reader(name) for name in _account_fields(cls))
     state = (reader("account"), reader("action")) if cls is StateChangeEvent else ()
     return accounts, reader("group_id"), state

@@ -127,6 +127,11 @@ def test_summary_of_a_state_change_carries_account_and_action():
     summary = cb.summarize({"CallbackCommand": "State.StateChange"}, body)
     assert summary.state == ("u1", "Login") and summary.accounts == ["u1"]
     assert summary.event_time == 1700000000123 and summary.category is cb.Category.STATE
+    raw = json.dumps(body)  # the body as stored, as parse takes it too
+    assert cb.summarize({"CallbackCommand": "State.StateChange"}, raw) == summary
+    assert cb.summarize({"CallbackCommand": "State.StateChange"}, raw.encode()) == summary
+    with pytest.raises(cb.CallbackParseError):
+        cb.summarize({"CallbackCommand": "State.StateChange"}, "[1]")
     other = cb.summarize({"CallbackCommand": "Group.CallbackAfterGroupDestroyed"},
                          {"GroupId": "@TGS#1", "Owner_Account": "o"})
     assert other.state is None and other.group_id == "@TGS#1" and other.accounts == ["o"]

@@ -41,6 +41,20 @@ def test_the_key_is_time_ordered_and_repeats_with_the_body():
     assert ingest.dedup_key("A", raw, 1) != ingest.dedup_key("B", raw, 1)
 
 
+def test_a_stored_row_gives_its_online_change_again():
+    """Replay feeds the directory from rows read back from the table (no "_online" then)."""
+    body = {"CallbackCommand": "State.StateChange", "Info": {"Action": "Logout", "To_Account": "u9"}}
+    raw = json.dumps(body).encode()
+    described = ingest.describe({"CallbackCommand": "State.StateChange"}, body)
+    row = ingest.build_row(query={}, raw=raw, text=raw.decode(), described=described, decision=None,
+                           ack="{}", sign_status="verified", received_ms=1, handling_ms=0.1,
+                           app_id=1400000001)
+    stored = {k: v for k, v in row.items() if not k.startswith("_")}
+    assert ingest.online_change(row) == ingest.online_change(stored) == ("u9", "Offline")
+    assert ingest.online_change({**stored, "payload": "not json"}) is None
+    assert ingest.online_change({**stored, "command": "C2C.CallbackAfterSendMsg"}) is None
+
+
 def test_the_database_refuses_a_second_first_delivery(app):
     row = {k: v for k, v in _row(7).items() if not k.startswith("_")}
     engine = app.extensions["db_engine"]
