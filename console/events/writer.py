@@ -59,19 +59,15 @@ EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
 
 
-def _linger_for(linger: float) -> Callable[[], None]:
-    """How a leader waits for the rest of its group. Under gevent, requests join only while the
+def _until_idle(at_most: float) -> None:
+    """How a leader waits for the rest of its group under gevent. Requests join only while the
     leader yields, and all of them at once when the loop runs dry: waiting for the loop to be idle
-    gathers every request already received, without sleeping past the last one. With threads,
-    others parse in parallel: sleep."""
-    if not gevent_patched():
-        return functools.partial(time.sleep, linger)
+    gathers every request already received, without sleeping past the last one. (With threads,
+    others parse in parallel: the leader sleeps.)"""
     import gevent
 
-    def until_idle() -> None:
-        with gevent.Timeout(linger, False):
-            gevent.idle()
-    return until_idle
+    with gevent.Timeout(at_most, False):
+        gevent.idle()
 
 
 @dataclass
@@ -155,8 +151,9 @@ class GroupWriter:
         self.on_idle = on_idle
         self.idle_every = idle_every
         self.linger = linger
-        self._linger = _linger_for(linger)
-        self._wake = _GreenWake if gevent_patched() else _thread_wake
+        green = gevent_patched()
+        self._gather = _until_idle if green else time.sleep
+        self._wake = _GreenWake if green else _thread_wake
         self.groups = 0
         self.rows = 0
         self._lock = threading.Lock()  # guards the fields below, never held across a commit
@@ -225,7 +222,7 @@ class GroupWriter:
     def _lead(self, me: Pending) -> None:
         """With the turn held: commit the open group (with `me` in it), hand the turn on."""
         if self.linger and time.monotonic() - self._last_commit < BUSY:
-            self._linger()  # busy times: let the requests being parsed join this group
+            self._gather(self.linger)  # busy times: let the requests being parsed join
         stored: list[dict] = []
         try:
             stored = self._commit_open(me)
