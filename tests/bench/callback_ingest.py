@@ -320,7 +320,7 @@ def main() -> None:
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["operators", "create", "bench", "--role", "viewer", "--password-stdin"],
                    cwd=ROOT, env=env, check=True, capture_output=True, input=(PASSWORD + "\n").encode())
-    print(f"gunicorn {args.worker_class or 'gevent (gunicorn.conf.py)'}, {args.workers} worker(s)"
+    print(f"gunicorn {args.worker_class or 'worker class of gunicorn.conf.py'}, {args.workers} worker(s)"
           f"{f' x {args.threads} threads' if args.threads else ''}"
           f"{' on CPUs ' + args.server_cpus if args.server_cpus else ''}; "
           f"{args.connections} load connections for {args.seconds:.0f}s; db {database_url.split(':')[0]}")
