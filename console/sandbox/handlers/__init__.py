@@ -2,6 +2,8 @@
 import importlib
 
 from . import account, c2c, conversation, mute, ops, profile, push, sns  # noqa: F401
+# issue 16, api-social: follow, official accounts, moderation services
+from . import follow, moderation, official_account  # noqa: F401
 
 try:  # the group endpoints come from another module that may not exist yet
     importlib.import_module(f"{__name__}.group")
