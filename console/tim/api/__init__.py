@@ -9,6 +9,10 @@ from console.tim.api.operation import OperationAPI
 from console.tim.api.profile import ProfileAPI
 from console.tim.api.push import PushAPI
 from console.tim.api.sns import SnsAPI
+# issue 16, api-social
+from console.tim.api.follow import FollowAPI
+from console.tim.api.moderation import ModerationAPI
+from console.tim.api.official_account import OfficialAccountAPI
 
 NAMESPACES: dict[str, type] = {
     "account": AccountAPI,
@@ -20,4 +24,8 @@ NAMESPACES: dict[str, type] = {
     "operation": OperationAPI,
     "group": GroupAPI,
     "conversation": ConversationAPI,
+    # issue 16, api-social
+    "follow": FollowAPI,
+    "official_account": OfficialAccountAPI,
+    "moderation": ModerationAPI,
 }

@@ -253,3 +253,20 @@ def paginate(fetch: Callable[[Any], Any], first_cursor: Any, items_of: Callable[
         cursor = next_cursor(page)
         if cursor is None:
             return
+
+
+def in_batches(ids: Sequence[Any], size: int, call: Callable[[list], BatchResult]) -> BatchResult:
+    """Run `call` on consecutive slices of at most `size` ids and merge the per-item results.
+
+    For endpoints that cap the items of one call: the caller gets one BatchResult in request
+    order whatever the number of calls made. `raw` is the answer itself for a single call, else
+    {"batches": [answer, ...]}; `code`/`info` are the first non-zero envelope (0 when all passed).
+    A call that raises stops the loop: the items of earlier slices have been applied.
+    """
+    results = [call(list(ids[start:start + size])) for start in range(0, len(ids), size)]
+    if len(results) == 1:
+        return results[0]
+    failed = next((r for r in results if r.code), None)
+    return BatchResult(items=[item for r in results for item in r.items],
+                       raw={"batches": [r.raw for r in results]},
+                       code=failed.code if failed else 0, info=failed.info if failed else "")
