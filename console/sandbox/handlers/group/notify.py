@@ -19,16 +19,10 @@ def _payload(ctx, group: Group | None = None, *, typed: bool = True, **fields) -
     return payload
 
 
-def _sender(ctx):
-    return getattr(ctx.sandbox, "callbacks", None)
-
-
 def _after(ctx, command: str, group: Group, *, forbid: bool = False, typed: bool = True,
            **fields) -> None:
     """Queue an after-callback about `group` (the sender never blocks)."""
-    sender = _sender(ctx)
-    if sender is not None and hasattr(sender, "after"):
-        sender.after(command, _payload(ctx, group, typed=typed, **fields), forbid=forbid)
+    ctx.callbacks.after(command, _payload(ctx, group, typed=typed, **fields), forbid=forbid)
 
 
 def _report_if_full(ctx, group: Group) -> None:
@@ -42,10 +36,7 @@ def _before(ctx, command: str, payload: dict, *, forbid: bool = False,
             may_drop: bool = False) -> dict | None:
     """Ask the app backend. None = no answer (proceed); the ack when it allows (or, for
     messages, asks for a silent drop: ErrorCode 2); raises the documented refusal."""
-    sender = _sender(ctx)
-    if sender is None or not hasattr(sender, "before"):
-        return None
-    ack = sender.before(command, payload, forbid=forbid)
+    ack = ctx.callbacks.before(command, payload, forbid=forbid)
     if not isinstance(ack, dict):
         return None
     try:
