@@ -53,24 +53,33 @@ def _event(ctx) -> int:
     return int(ctx.now * 1000)
 
 
-@endpoint("follow/follow_add", rate=200, display=True)
-def follow_add(ctx, body):
-    entries = _targets(body, "FollowItem", MAX_CHANGE)
-    results, followed = [], []
+def _change_each(ctx, body, targets: list, refuse, apply) -> tuple[str, list, list]:
+    """Follow or unfollow each target: `refuse(social, owner, target)` names the per-item error
+    (or None), `apply(social, owner, target)` makes the change. -> (owner, ResultItem, changed)."""
+    results, changed = [], []
     with ctx.state.lock:
         owner = _owner(ctx, body)
         social = ctx.state.social
-        for entry in entries:
-            target = entry.get("To_Account") if isinstance(entry, dict) else None
-            error = _target_error(ctx, owner, target)
-            if error is None and social.is_following(owner, target):
-                error = ApiError(BAD_PARAM, "Err_Follow_Already_Followed")
+        for target in targets:
+            error = _target_error(ctx, owner, target) or refuse(social, owner, target)
             if error is not None:
                 results.append(item(str(target), error.code, error.info))
                 continue
-            social.follow(owner, target, ctx.now)
-            followed.append(target)
+            apply(social, owner, target)
+            changed.append(target)
             results.append(item(target))
+    return owner, results, changed
+
+
+@endpoint("follow/follow_add", rate=200, display=True)
+def follow_add(ctx, body):
+    entries = _targets(body, "FollowItem", MAX_CHANGE)
+    targets = [e.get("To_Account") if isinstance(e, dict) else None for e in entries]
+    owner, results, followed = _change_each(
+        ctx, body, targets,
+        lambda social, owner, target: ApiError(BAD_PARAM, "Err_Follow_Already_Followed")
+        if social.is_following(owner, target) else None,
+        lambda social, owner, target: social.follow(owner, target, ctx.now))
     if followed:
         ctx.callbacks.after("Follow.CallbackAfterFollowAdd", {
             "CallbackCommand": "Follow.CallbackAfterFollowAdd", "From_Account": owner,
@@ -80,21 +89,11 @@ def follow_add(ctx, body):
 
 @endpoint("follow/follow_delete", rate=200, display=True)
 def follow_delete(ctx, body):
-    targets = _targets(body, "To_Account", MAX_CHANGE)
-    results, dropped = [], []
-    with ctx.state.lock:
-        owner = _owner(ctx, body)
-        social = ctx.state.social
-        for target in targets:
-            error = _target_error(ctx, owner, target)
-            if error is None and not social.is_following(owner, target):
-                error = ApiError(BAD_PARAM, "Err_Follow_Not_Followed")
-            if error is not None:
-                results.append(item(str(target), error.code, error.info))
-                continue
-            social.unfollow(owner, target)
-            dropped.append(target)
-            results.append(item(target))
+    owner, results, dropped = _change_each(
+        ctx, body, _targets(body, "To_Account", MAX_CHANGE),
+        lambda social, owner, target: None if social.is_following(owner, target)
+        else ApiError(BAD_PARAM, "Err_Follow_Not_Followed"),
+        lambda social, owner, target: social.unfollow(owner, target))
     if dropped:
         ctx.callbacks.after("Follow.CallbackAfterFollowDelete", {
             "CallbackCommand": "Follow.CallbackAfterFollowDelete", "From_Account": owner,

@@ -155,6 +155,16 @@ def offline_push(value: Any) -> dict | None:
     return value
 
 
+def delivery_options(*, forbid_callbacks: Iterable[str] | None = None, offline_push_info: Any = None,
+                     cloud_custom_data: str | None = None) -> dict:
+    """ForbidCallbackControl, OfflinePushInfo and CloudCustomData of a message, checked (absent
+    when not given)."""
+    return drop_none({"ForbidCallbackControl": check_forbid_callbacks(forbid_callbacks),
+                      "OfflinePushInfo": offline_push(offline_push_info),
+                      "CloudCustomData": None if cloud_custom_data is None else
+                      check_str("cloud_custom_data", cloud_custom_data, allow_empty=True)})
+
+
 def check_message_size(name: str, payload: dict) -> None:
     """The JSON of a message request is capped at 12 KB (93000 / 80002 on the service)."""
     from console.tim import messages
@@ -186,6 +196,18 @@ def result_items(raw: dict, key: str, ids: Sequence[Any], cls: type[ItemResult] 
         found[entry.get(id_key)] = cls(id=entry.get(id_key), ok=code == 0, code=code,
                                        info=entry.get(info_key) or "", raw=entry,
                                        **{name: fn(entry) for name, fn in fields.items()})
+    return items_in_order(ids, found, not_returned(cls))
+
+
+def outcome_items(raw: dict, key: str, id_key: str, ids: Sequence[Any], cls: type[ItemResult],
+                  meanings: dict[int, str]) -> list:
+    """Items of a list whose entries carry a `Result` number (0 = failed, other values say what
+    was done, e.g. add_group_member or add_subscriber), one per requested id in request order."""
+    found = {}
+    for entry in raw.get(key) or []:
+        result = int(entry.get("Result") or 0)
+        found[entry.get(id_key)] = cls(id=entry.get(id_key), ok=result != 0, code=None if result == 0 else 0,
+                                       info=meanings.get(result, f"result {result}"), result=result, raw=entry)
     return items_in_order(ids, found, not_returned(cls))
 
 

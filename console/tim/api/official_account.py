@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from console.tim.api._base import (
-    Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size, check_str,
-    check_user_id, check_user_ids, drop_none, envelope, in_batches, invalid, items_in_order, msg_body,
-    new_random, not_returned, offline_push, paginate,
+    Namespace, check_enum, check_int, check_list, check_message_size, check_str, check_user_id, check_user_ids,
+    delivery_options, drop_none, envelope, in_batches, invalid, items_in_order, msg_body, new_random,
+    not_returned, outcome_items, paginate,
 )
-from console.tim.results import BatchResult, ItemResult, Result
+from console.tim.results import BatchResult, GroupMessage, ItemResult, MemberAdd, Result
 
 SVC = "official_account_open_http_svc/"
 CREATE, DESTROY, MODIFY = SVC + "create_official_account", SVC + "destroy_official_account", \
@@ -74,10 +74,9 @@ class OfficialAccountCreated(Result):
 
 
 @dataclass(kw_only=True)
-class SubscriberResult(ItemResult):
+class SubscriberResult(MemberAdd):
     """`result` as sent: add 0 failed / 1 subscribed / 2 already; delete 0 failed / 1 removed /
     2 was not subscribed. `ok` is False only for 0."""
-    result: int = 0
 
 
 @dataclass(kw_only=True)
@@ -118,19 +117,10 @@ class OfficialRecall(ItemResult):
 
 
 @dataclass(kw_only=True)
-class OfficialMessage(Result):
-    sender: str = ""
+class OfficialMessage(GroupMessage):
+    """A message of an official account's history (`sender` is the account's ID)."""
     msg_key: str = ""
-    msg_seq: int = 0
-    msg_random: int = 0
-    msg_time: int = 0
-    body: list[dict] = field(default_factory=list)
     cloud_custom_data: str = ""
-    place: int = 0                        # IsPlaceMsg: 0 normal, 1 gone, 2 recalled
-
-    @property
-    def recalled(self) -> bool:
-        return self.place == 2
 
 
 @dataclass(kw_only=True)
@@ -259,14 +249,8 @@ class OfficialAccountAPI(Namespace):
     def _subscribers(self, endpoint: str, op: str, body: dict, ids: list[str],
                      meanings: dict[int, str]) -> BatchResult[SubscriberResult]:
         raw = self._call(endpoint, body, op=op)
-        found = {}
-        for entry in raw.get("SubscriberList") or []:
-            result = int(entry.get("Result") or 0)
-            found[entry.get("Subscriber_Account")] = SubscriberResult(
-                id=entry.get("Subscriber_Account"), ok=result != 0, code=None if result == 0 else 0,
-                info=meanings.get(result, f"result {result}"), result=result, raw=entry)
-        return BatchResult(items=items_in_order(ids, found, not_returned(SubscriberResult)), raw=raw,
-                           **envelope(raw))
+        items = outcome_items(raw, "SubscriberList", "Subscriber_Account", ids, SubscriberResult, meanings)
+        return BatchResult(items=items, raw=raw, **envelope(raw))
 
     def update_subscriber(self, account_id: str, user_id: str, custom: str) -> Result:
         """Set a subscriber's custom string."""
@@ -333,13 +317,8 @@ class OfficialAccountAPI(Namespace):
             payload["OnlineOnlyFlag"] = 1
         if no_last_msg:
             payload["SendMsgControl"] = ["NoLastMsg"]
-        forbid = check_forbid_callbacks(forbid_callbacks)
-        if forbid:
-            payload["ForbidCallbackControl"] = forbid
-        if offline_push_info is not None:
-            payload["OfflinePushInfo"] = offline_push(offline_push_info)
-        if cloud_custom_data is not None:
-            payload["CloudCustomData"] = check_str("cloud_custom_data", cloud_custom_data, allow_empty=True)
+        payload.update(delivery_options(forbid_callbacks=forbid_callbacks, offline_push_info=offline_push_info,
+                                        cloud_custom_data=cloud_custom_data))
         check_message_size("message", payload)
         raw = self._call(SEND, payload, op="send_message")
         return OfficialMessageSent(msg_key=raw.get("MsgKey") or "", msg_time=int(raw.get("MsgTime") or 0), raw=raw)
@@ -382,7 +361,8 @@ class OfficialAccountAPI(Namespace):
                                     msg_seq=int(e.get("MsgSeq") or 0), msg_random=int(e.get("MsgRandom") or 0),
                                     msg_time=int(e.get("MsgTimeStamp") or 0), body=list(e.get("MsgBody") or []),
                                     cloud_custom_data=e.get("CloudCustomData") or "",
-                                    place=int(e.get("IsPlaceMsg") or 0), raw=e)
+                                    priority=int(e.get("MsgPriority") or 0), place=int(e.get("IsPlaceMsg") or 0),
+                                    system=bool(e.get("IsSystemMsg")), raw=e)
                     for e in raw.get("RspMsgList") or []]
         finished = int(raw.get("IsFinished") if raw.get("IsFinished") is not None else 1)
         last = str(raw.get("LastMsgKey") or "")
