@@ -87,13 +87,20 @@ class Sandbox:
         self._alert_lock = threading.Lock()
         if state_file:
             self.state.load_file(state_file)
-        if seed and not self.state.accounts:
+        if seed and not set(self.state.accounts) - self.admins:
             self.load_seed(seed)
+        self._import_admins()
 
     def __repr__(self) -> str:
         return f"Sandbox(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"
 
     # ---- lifecycle ---------------------------------------------------------------------
+    def _import_admins(self) -> None:
+        """The App admins are accounts from the start, as the ones created in Tencent's console
+        are: they may own groups, send messages and be members without an import."""
+        for uid in sorted(self.admins):
+            self.state.ensure_account(uid)
+
     def load_seed(self, name: str) -> bool:
         if name != "demo":
             raise ValueError(f"unknown seed {name!r} (known: demo)")
@@ -137,8 +144,10 @@ class Sandbox:
                 log.exception("could not save the sandbox state")
 
     def reset(self) -> None:
-        """Empty state, no faults, no callback target, full rate buckets."""
+        """Empty state (but for the App admins' accounts), no faults, no callback target, full
+        rate buckets."""
         self.state.reset()
+        self._import_admins()
         self.history_files.clear()
         self.faults.clear()
         self.limiter.reset()

@@ -135,6 +135,14 @@ class State:
                 self.profiles[uid]["Tag_Profile_IM_Image"] = face
             return new
 
+    def ensure_account(self, uid: str, now: float | None = None) -> None:
+        """An account that exists from the start (the App admin): created when missing, not
+        counted as a registration, never refreshed."""
+        with self.lock:
+            if uid not in self.accounts:
+                self.accounts[uid] = {"created": int(now or time.time()), "kicked_at": 0}
+                self.profiles.setdefault(uid, {})
+
     def delete_account(self, uid: str) -> None:
         """Remove an account with its profile, relations, conversations and memberships."""
         with self.lock:

@@ -1,0 +1,49 @@
+"""Where the sandbox answers as IM does although a stricter reading was once used (issue #22):
+the App admin is an account from the start, zero means "absent" where an SDK sends it so,
+options apply only where they take effect, and app-defined field keys are configured."""
+from __future__ import annotations
+
+from group_helpers import call, code
+
+from console.sandbox import Sandbox
+
+
+# ---- the App admin exists ------------------------------------------------------------------
+
+def test_the_app_admin_is_an_account_on_an_empty_sandbox(tim, sandbox):
+    admin = sandbox.admin
+    check = tim.call("im_open_login_svc/account_check", {"CheckItem": [{"UserID": admin}]})
+    assert check["ResultItem"][0]["AccountStatus"] == "Imported"
+    group_id = call(tim, "create_group", {"Type": "Public", "Name": "admin's",
+                                          "Owner_Account": admin})["GroupId"]
+    listed = call(tim, "get_group_member_info", {"GroupId": group_id})["MemberList"]
+    assert [(m["Member_Account"], m["Role"]) for m in listed] == [(admin, "Owner")]
+    sent = call(tim, "send_group_msg", {"GroupId": group_id, "From_Account": admin, "Random": 1,
+                                        "MsgBody": [{"MsgType": "TIMTextElem",
+                                                     "MsgContent": {"Text": "hello"}}]})
+    assert sent["MsgSeq"] >= 1
+
+
+def test_the_app_admin_may_be_a_member_and_send_one_to_one(tim, sandbox, users):
+    admin = sandbox.admin
+    users("owner", "reader")
+    group_id = call(tim, "create_group", {"Type": "Private", "Name": "g", "Owner_Account": "owner",
+                                          "MemberList": [{"Member_Account": admin}]})["GroupId"]
+    members = call(tim, "get_group_member_info", {"GroupId": group_id})["MemberList"]
+    assert admin in {m["Member_Account"] for m in members}
+    sent = tim.call("openim/sendmsg", {"From_Account": admin, "To_Account": "reader", "MsgRandom": 7,
+                                       "MsgBody": [{"MsgType": "TIMTextElem",
+                                                    "MsgContent": {"Text": "hi"}}]})
+    assert sent["MsgKey"]
+
+
+def test_every_admin_exists_after_a_reset_and_the_seed_still_loads():
+    sandbox = Sandbox(secret="k" * 16, admin="root", admins=["ops"], seed="demo")
+    try:
+        assert {"root", "ops"} <= set(sandbox.state.accounts)
+        assert len(sandbox.state.accounts) > 100          # the demo loaded besides the admins
+        sandbox.reset()
+        assert set(sandbox.state.accounts) == {"root", "ops"}
+        assert sandbox.state.profiles["root"] == {}
+    finally:
+        sandbox.stop()
