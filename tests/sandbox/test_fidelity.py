@@ -47,3 +47,23 @@ def test_every_admin_exists_after_a_reset_and_the_seed_still_loads():
         assert sandbox.state.profiles["root"] == {}
     finally:
         sandbox.stop()
+
+
+# ---- zero as "absent" ------------------------------------------------------------------------
+
+def test_group_history_from_seq_zero_starts_at_the_latest(tim, sandbox, users):
+    users("owner")
+    group_id = call(tim, "create_group", {"Type": "Public", "Name": "g", "Owner_Account": "owner"})["GroupId"]
+    for n in range(3):
+        call(tim, "send_group_msg", {"GroupId": group_id, "From_Account": "owner", "Random": n,
+                                     "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": str(n)}}]})
+
+    def seqs(**extra) -> list[int]:
+        answer = call(tim, "group_msg_get_simple", {"GroupId": group_id, "ReqMsgNumber": 5, **extra})
+        return [m["MsgSeq"] for m in answer["RspMsgList"]]
+    latest = seqs()
+    assert len(latest) == 3 and latest == sorted(latest, reverse=True)
+    assert seqs(ReqMsgSeq=0) == seqs(ReqMsgSeq=None) == latest
+    assert seqs(ReqMsgSeq=latest[1]) == latest[1:]       # a real seq still bounds the page
+    assert code(tim, "group_msg_get_simple", {"GroupId": group_id, "ReqMsgNumber": 5,
+                                              "ReqMsgSeq": -1}) == 10004
