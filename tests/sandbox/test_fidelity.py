@@ -67,3 +67,26 @@ def test_group_history_from_seq_zero_starts_at_the_latest(tim, sandbox, users):
     assert seqs(ReqMsgSeq=latest[1]) == latest[1:]       # a real seq still bounds the page
     assert code(tim, "group_msg_get_simple", {"GroupId": group_id, "ReqMsgNumber": 5,
                                               "ReqMsgSeq": -1}) == 10004
+
+
+# ---- options that apply to some types --------------------------------------------------------
+
+def test_support_topic_filters_communities_only_with_or_without_group_type(tim, sandbox, users):
+    users("me")
+
+    def create(kind: str, **extra) -> str:
+        return call(tim, "create_group", {"Type": kind, "Name": kind, "Owner_Account": "me",
+                                          **extra})["GroupId"]
+    public = create("Public")
+    topics = create("Community", SupportTopic=1)
+    plain = create("Community")
+
+    def joined(**body) -> dict:
+        answer = call(tim, "get_joined_group_list", {"Member_Account": "me", **body})
+        return {g["GroupId"]: g.get("SupportTopic") for g in answer["GroupIdList"]}
+    assert joined(SupportTopic=1) == {public: None, topics: 1}       # no GroupType: not refused
+    assert joined(SupportTopic=0) == {public: None, plain: 0}
+    assert joined(SupportTopic=1, GroupType="Community") == {topics: 1}
+    assert joined(SupportTopic=1, GroupType="Public") == {public: None}   # takes no effect there
+    assert joined() == {public: None, topics: None, plain: None}
+    assert code(tim, "get_joined_group_list", {"Member_Account": "me", "SupportTopic": 2}) == 10004
