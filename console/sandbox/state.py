@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 
+from . import appconfig
 from .groups import GroupState
 
 PLATFORMS = ("iPhone", "Android", "Web", "PC", "iPad", "Mac")
@@ -33,7 +34,7 @@ IP_LISTS = {
 # the plain-dict sections saved in the state file (groups are saved by GroupState)
 SECTIONS = ("accounts", "online", "profiles", "friends", "friend_groups", "sns_seq", "blacklist",
             "black_seq", "messages", "conversations", "push_attr_names", "push_attr_types",
-            "user_attrs", "user_tags", "push_tasks", "nospeaking", "counters")
+            "user_attrs", "user_tags", "push_tasks", "nospeaking", "counters", "app_config")
 
 
 def conv_id(a: str, b: str) -> str:
@@ -71,6 +72,7 @@ class State:
             self.push_tasks: list[dict] = []
             self.nospeaking: dict[str, dict] = {}      # uid -> {"c2c": until, "group": until}
             self.counters: dict[str, dict] = {}        # "YYYYMMDD" -> {metric: n}
+            self.app_config: dict = dict(appconfig.DEFAULT)  # console settings (appconfig.py)
             self.c2c_peers: dict[str, set] = {}        # derived: uid -> peers with C2C history
             self.groups.reset()
 
@@ -84,8 +86,9 @@ class State:
         with self.lock:
             self.reset()
             for name in SECTIONS:
-                if name in data:
+                if name in data and name != "app_config":
                     setattr(self, name, data[name])
+            self.configure(data.get("app_config") or {})
             for cid in self.messages:
                 a, b = cid.split("\x1f")
                 self.c2c_peers.setdefault(a, set()).add(b)
@@ -111,6 +114,13 @@ class State:
         with open(path, encoding="utf-8") as fh:
             self.load(json.load(fh))
         return True
+
+    def configure(self, changes: dict) -> dict:
+        """Change the app's console settings (see appconfig.py); ValueError when invalid."""
+        changes = appconfig.checked(changes)
+        with self.lock:
+            self.app_config.update(changes)
+            return dict(self.app_config)
 
     # ---- accounts ----------------------------------------------------------------------
     def account_exists(self, uid) -> bool:

@@ -90,3 +90,78 @@ def test_support_topic_filters_communities_only_with_or_without_group_type(tim, 
     assert joined(SupportTopic=1, GroupType="Public") == {public: None}   # takes no effect there
     assert joined() == {public: None, topics: None, plain: None}
     assert code(tim, "get_joined_group_list", {"Member_Account": "me", "SupportTopic": 2}) == 10004
+
+
+# ---- configured app-defined data keys --------------------------------------------------------
+
+def _data(*keys: str) -> list[dict]:
+    return [{"Key": k, "Value": f"v-{k}"} for k in keys]
+
+
+def test_configured_data_keys_are_the_only_ones_accepted(tim, sandbox, users):
+    users("owner", "peer")
+    # unconfigured (a bare sandbox): any well-formed key
+    call(tim, "create_group", {"Type": "Public", "Name": "free", "Owner_Account": "owner",
+                               "AppDefinedData": _data("Anything")})
+    sandbox.configure(group_data_keys=["Level"], member_data_keys=["Seat"])
+    group_id = call(tim, "create_group", {
+        "Type": "Public", "Name": "g", "Owner_Account": "owner", "AppDefinedData": _data("Level"),
+        "MemberList": [{"Member_Account": "peer", "AppMemberDefinedData": _data("Seat")}]})["GroupId"]
+    info = call(tim, "get_group_info", {"GroupIdList": [group_id]})["GroupInfo"][0]
+    assert info["AppDefinedData"] == _data("Level")
+    assert {m["Member_Account"]: m["AppMemberDefinedData"] for m in info["MemberList"]}["peer"] == _data("Seat")
+    refused = [
+        ("create_group", {"Type": "Public", "Name": "x", "Owner_Account": "owner",
+                          "AppDefinedData": _data("Level", "Other")}),
+        ("create_group", {"Type": "Public", "Name": "x", "Owner_Account": "owner",
+                          "MemberList": [{"Member_Account": "peer", "AppMemberDefinedData": _data("Row")}]}),
+        ("modify_group_base_info", {"GroupId": group_id, "AppDefinedData": _data("Other")}),
+        ("modify_group_member_info", {"GroupId": group_id, "Member_Account": "peer",
+                                      "AppMemberDefinedData": _data("Level")}),   # a group-level key
+    ]
+    for command, body in refused:
+        assert code(tim, command, body) == 10004, command
+    call(tim, "modify_group_member_info", {"GroupId": group_id, "Member_Account": "peer",
+                                           "AppMemberDefinedData": [{"Key": "Seat", "Value": "B2"}]})
+    sandbox.reset()                                       # back to the sandbox's own configuration
+    assert sandbox.state.app_config == {"group_data_keys": None, "member_data_keys": None}
+
+
+def test_config_control_endpoint(sandbox):
+    import requests
+    url = f"{sandbox.base_url}/sandbox/config"
+    answer = requests.post(url, json={"group_data_keys": ["A", "B", "A"]}, timeout=5).json()
+    assert answer == {"ok": True, "config": {"group_data_keys": ["A", "B"], "member_data_keys": None}}
+    assert requests.get(url, timeout=5).json()["config"]["group_data_keys"] == ["A", "B"]
+    for bad in ({"group_data_keys": ["x" * 16]}, {"member_data_keys": [f"k{i}" for i in range(6)]},
+                {"group_data_keys": "A"}, {"colour": ["A"]}, ["A"]):
+        refused = requests.post(url, json=bad, timeout=5)
+        assert refused.status_code == 400 and not refused.json()["ok"], bad
+    assert requests.post(url, data=b"{not json", timeout=5).status_code == 400
+    assert requests.post(url, json={"group_data_keys": None}, timeout=5).json()["config"] == {
+        "group_data_keys": None, "member_data_keys": None}
+
+
+def test_data_keys_live_in_the_state_file_and_the_given_ones_win(tmp_path):
+    path = str(tmp_path / "state.json")
+    first = Sandbox(secret="k" * 16, state_file=path,
+                    app_config={"group_data_keys": ["Level"], "member_data_keys": ["Seat"]})
+    first.stop()                                          # saves the state file
+    again = Sandbox(secret="k" * 16, state_file=path)
+    assert again.state.app_config == {"group_data_keys": ["Level"], "member_data_keys": ["Seat"]}
+    again.stop()
+    given = Sandbox(secret="k" * 16, state_file=path, app_config={"member_data_keys": ["Row"]})
+    assert given.state.app_config == {"group_data_keys": ["Level"], "member_data_keys": ["Row"]}
+    given.stop()
+
+
+def test_the_demo_seed_configures_keys_and_uses_them():
+    sandbox = Sandbox(secret="k" * 16, seed="demo")
+    try:
+        config = sandbox.state.app_config
+        assert "GroupTestData1" in config["group_data_keys"] and "Lang" in config["group_data_keys"]
+        assert "MemberDefined1" in config["member_data_keys"]
+        info = sandbox.invoke("group_open_http_svc/get_group_info", {"GroupIdList": ["book-club"]})
+        assert info["GroupInfo"][0]["AppDefinedData"] == [{"Key": "Lang", "Value": "en"}]
+    finally:
+        sandbox.stop()
