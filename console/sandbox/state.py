@@ -14,6 +14,7 @@ import threading
 import time
 
 from .groups import GroupState
+from .messaging import MessagingState
 
 PLATFORMS = ("iPhone", "Android", "Web", "PC", "iPad", "Mac")
 MOBILE_PLATFORMS = ("iPhone", "Android", "iPad")
@@ -49,6 +50,7 @@ class State:
     def __init__(self):
         self.lock = threading.RLock()
         self.groups = GroupState(self)
+        self.messaging = MessagingState(self)   # extensions, conversation groups and marks, bots
         self.reset()
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -73,11 +75,13 @@ class State:
             self.counters: dict[str, dict] = {}        # "YYYYMMDD" -> {metric: n}
             self.c2c_peers: dict[str, set] = {}        # derived: uid -> peers with C2C history
             self.groups.reset()
+            self.messaging.reset()
 
     def to_dict(self) -> dict:
         with self.lock:
             data = {name: getattr(self, name) for name in SECTIONS}
             data["groups"] = self.groups.to_dict()
+            data["messaging"] = self.messaging.to_dict()
             return json.loads(json.dumps(data))  # a deep copy, and proof it serializes
 
     def load(self, data: dict) -> None:
@@ -91,6 +95,7 @@ class State:
                 self.c2c_peers.setdefault(a, set()).add(b)
                 self.c2c_peers.setdefault(b, set()).add(a)
             self.groups.load(data.get("groups") or {})
+            self.messaging.load(data.get("messaging") or {})
 
     def save(self, path: str) -> None:
         data = self.to_dict()
@@ -149,6 +154,7 @@ class State:
             forget = getattr(self.groups, "forget_account", None)
             if forget:
                 forget(uid)
+            self.messaging.forget_account(uid)
 
     def set_online(self, uid: str, platform: str, online: bool | str) -> None:
         """online: True/"Online", "PushOnline" (mobile in background) or False (logged out)."""
