@@ -30,7 +30,8 @@ _PATH = re.compile(r"/v4/([A-Za-z0-9_]+)/([A-Za-z0-9_]+)/?")
 # the "needs an App admin" code each service documents (0.3 of the endpoint reference)
 ADMIN_CODES = {"im_open_login_svc": 70403, "profile": 40004, "sns": 30004, "openim": 90009,
                "all_member_push": 90009, "timpush": 90009, "recentcontact": 50003,
-               "open_msg_svc": 1002}
+               "open_msg_svc": 1002,
+               "openim_robot_http_svc": 10008}  # bots: 10008 "needs App admin permissions"
 ADMIN_CODE_DEFAULT = 60010
 # services that answer an unreadable body with their own code (published samples), else 60003
 JSON_CODES = {"openim": 90001, "all_member_push": 90001, "timpush": 90001, "openconfigsvr": 130001,

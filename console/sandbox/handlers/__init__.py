@@ -2,6 +2,8 @@
 import importlib
 
 from . import account, c2c, conversation, mute, ops, profile, push, sns  # noqa: F401
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from . import c2c_history, contact_group, message_ext, robot  # noqa: F401
 
 try:  # the group endpoints come from another module that may not exist yet
     importlib.import_module(f"{__name__}.group")
