@@ -9,6 +9,8 @@ from console.tim.api.operation import OperationAPI
 from console.tim.api.profile import ProfileAPI
 from console.tim.api.push import PushAPI
 from console.tim.api.sns import SnsAPI
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from console.tim.api.message_ext import MessageExtAPI
 
 NAMESPACES: dict[str, type] = {
     "account": AccountAPI,
@@ -20,4 +22,6 @@ NAMESPACES: dict[str, type] = {
     "operation": OperationAPI,
     "group": GroupAPI,
     "conversation": ConversationAPI,
+    # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+    "message_ext": MessageExtAPI,
 }
