@@ -10,6 +10,7 @@ from console.tim.api.profile import ProfileAPI
 from console.tim.api.push import PushAPI
 from console.tim.api.sns import SnsAPI
 # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from console.tim.api.bot import BotAPI
 from console.tim.api.message_ext import MessageExtAPI
 
 NAMESPACES: dict[str, type] = {
@@ -24,4 +25,5 @@ NAMESPACES: dict[str, type] = {
     "conversation": ConversationAPI,
     # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
     "message_ext": MessageExtAPI,
+    "bot": BotAPI,
 }
