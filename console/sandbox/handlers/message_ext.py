@@ -27,7 +27,7 @@ GROUP_TYPES = ("Private", "Public", "ChatRoom")
 # ---- finding the message -------------------------------------------------------------------
 
 def _c2c_message(ctx, body: dict) -> tuple[str, dict]:
-    """(extension key, message) of the C2C message named by To_Account, MsgKey[, From_Account]."""
+    """(extension key, callback fields) of the C2C message named by To_Account, MsgKey[, From_Account]."""
     receiver = text(body, "To_Account", BAD)
     sender = text(body, "From_Account", BAD, required=False)
     key = text(body, "MsgKey", BAD)
@@ -37,12 +37,12 @@ def _c2c_message(ctx, body: dict) -> tuple[str, dict]:
         for msg in state.messages.get(conv_id(peer, receiver), []):
             if msg["MsgKey"] == key and msg["To_Account"] == receiver and msg["From_Account"] == peer \
                     and not msg["MsgFlagBits"] & RECALLED:
-                return c2c_ext_key(peer, receiver, key), msg
+                return c2c_ext_key(peer, receiver, key), {"From_Account": peer, "To_Account": receiver, "MsgKey": key}
     raise ApiError(MSG_NOT_FOUND, "the one-to-one message does not exist")
 
 
-def _group_message(ctx, body: dict) -> tuple[str, object, object]:
-    """(extension key, group, message) of the group message named by GroupId and MsgSeq."""
+def _group_message(ctx, body: dict) -> tuple[str, dict]:
+    """(extension key, callback fields) of the group message named by GroupId and MsgSeq."""
     group_id = body.get("GroupId")
     if not isinstance(group_id, str) or not group_id or size(group_id) > 96:
         raise ApiError(10015, "invalid GroupId")
@@ -55,7 +55,7 @@ def _group_message(ctx, body: dict) -> tuple[str, object, object]:
     msg = group.find_message(seq)
     if msg is None or msg.system or msg.recalled:
         raise ApiError(MSG_NOT_FOUND, "the group message does not exist")
-    return group_ext_key(group_id, seq), group, msg
+    return group_ext_key(group_id, seq), {"GroupId": group_id, "Type": group.type, "MsgSeq": seq}
 
 
 # ---- the shared halves of get and set --------------------------------------------------------
@@ -115,43 +115,39 @@ def _set(ctx, key: str, operation: int, requested: list[dict]) -> tuple[dict, li
 
 # ---- endpoints ---------------------------------------------------------------------------------
 
+def _read(ctx, body: dict, find) -> dict:
+    with ctx.state.lock:
+        key, _target = find(ctx, body)
+        return _get(ctx, body, key)
+
+
+def _write(ctx, body: dict, find, command: str) -> dict:
+    operation = _operation(body)
+    requested = _request_items(body, operation)
+    with ctx.state.lock:
+        key, target = find(ctx, body)
+        answer, changed, seq = _set(ctx, key, operation, requested)
+    if changed or operation == CLEAR:
+        ctx.callbacks.after(command, {**target, "OperateType": operation, "ExtensionList": changed, "Seq": seq,
+                                      "EventTime": int(ctx.now * 1000)})
+    return answer
+
+
 @endpoint(SVC + "get_key_values", rate=200)
 def get_key_values(ctx, body):
-    with ctx.state.lock:
-        key, _msg = _c2c_message(ctx, body)
-        return _get(ctx, body, key)
+    return _read(ctx, body, _c2c_message)
 
 
 @endpoint(SVC + "set_key_values", rate=200)
 def set_key_values(ctx, body):
-    operation = _operation(body)
-    requested = _request_items(body, operation)
-    with ctx.state.lock:
-        key, msg = _c2c_message(ctx, body)
-        answer, changed, seq = _set(ctx, key, operation, requested)
-    if changed or operation == CLEAR:
-        ctx.callbacks.after("C2C.CallbackAfterC2CMsgExtension", {
-            "From_Account": msg["From_Account"], "To_Account": msg["To_Account"], "MsgKey": msg["MsgKey"],
-            "OperateType": operation, "ExtensionList": changed, "Seq": seq, "EventTime": int(ctx.now * 1000)})
-    return answer
+    return _write(ctx, body, _c2c_message, "C2C.CallbackAfterC2CMsgExtension")
 
 
 @endpoint(SVC + "group_get_key_values", rate=200)
 def group_get_key_values(ctx, body):
-    with ctx.state.lock:
-        key, _group, _msg = _group_message(ctx, body)
-        return _get(ctx, body, key)
+    return _read(ctx, body, _group_message)
 
 
 @endpoint(SVC + "group_set_key_values", rate=200)
 def group_set_key_values(ctx, body):
-    operation = _operation(body)
-    requested = _request_items(body, operation)
-    with ctx.state.lock:
-        key, group, msg = _group_message(ctx, body)
-        answer, changed, seq = _set(ctx, key, operation, requested)
-    if changed or operation == CLEAR:
-        ctx.callbacks.after("Group.CallbackAfterGroupMsgExtension", {
-            "GroupId": group.group_id, "Type": group.type, "MsgSeq": msg.seq, "OperateType": operation,
-            "ExtensionList": changed, "Seq": seq, "EventTime": int(ctx.now * 1000)})
-    return answer
+    return _write(ctx, body, _group_message, "Group.CallbackAfterGroupMsgExtension")
