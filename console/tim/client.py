@@ -26,6 +26,9 @@ from .api.operation import OperationAPI
 from .api.profile import ProfileAPI
 from .api.push import PushAPI
 from .api.sns import SnsAPI
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from .api.bot import BotAPI
+from .api.message_ext import MessageExtAPI
 from .errors import (RATE_LIMIT_CODES, TRANSIENT_CODES, InvalidArgumentError, TimError, TransportError,
                      error_for, scrub)
 from .events import CallEvent, redact
@@ -140,6 +143,9 @@ class Client:
     operation: OperationAPI
     group: GroupAPI
     conversation: ConversationAPI
+    # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+    message_ext: MessageExtAPI
+    bot: BotAPI
 
     def __init__(self, app_id: int, secret: str, admin: str = "administrator", *,
                  region: str | None = None, base_url: str | None = None, backup_domain: bool = False,
@@ -191,6 +197,9 @@ class Client:
         self.operation = OperationAPI(self)
         self.group = GroupAPI(self)
         self.conversation = ConversationAPI(self)
+        # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+        self.message_ext = MessageExtAPI(self)
+        self.bot = BotAPI(self)
 
     def __repr__(self) -> str:
         return f"Client(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"
