@@ -163,3 +163,26 @@ def test_messaging_state_survives_a_restart(tmp_path):
         assert groups == [{"GroupName": "g", "GroupId": 1}]
     finally:
         second.stop()
+
+
+def test_every_callback_sent_parses_to_its_typed_event(api, sandbox, users, receiver, settle):
+    import console.tim.callbacks as cb
+
+    users("a", "b")
+    api("openim_robot_http_svc/create_robot", {"UserID": "@RBT#1"})
+    key = send(sandbox, SupportMessageExtension=1)
+    send(sandbox, to="@RBT#1", rnd=2)
+    api("openim/modify_c2c_msg", {"From_Account": "a", "To_Account": "b", "MsgKey": key, "CloudCustomData": "x"})
+    api("openim/c2c_msg_read_receipt", {"Operator_Account": "b", "Peer_Account": "a",
+                                        "C2CMsgInfo": [{"From_Account": "a", "To_Account": "b", "MsgKey": key}]})
+    api("openim_msg_ext_http_svc/set_key_values", {"To_Account": "b", "MsgKey": key, "OperateType": 1,
+                                                   "ExtensionList": [{"Key": "k", "Value": "v"}]})
+    settle()
+    wanted = {"C2C.CallbackAfterModifyMsg": cb.C2CModifyEvent,
+              "C2C.CallbackAfterMsgReadReceipt": cb.C2CReadReceiptEvent,
+              "C2C.CallbackAfterC2CMsgExtension": cb.MessageExtensionEvent, "Bot.OnC2CMessage": cb.C2CMessageEvent}
+    parsed = {q["CallbackCommand"]: cb.parse(q, body) for q, body in receiver.calls}
+    assert {c: type(parsed[c]) for c in wanted} == wanted
+    assert parsed["C2C.CallbackAfterMsgReadReceipt"].msg_keys == [key]
+    assert parsed["C2C.CallbackAfterC2CMsgExtension"].seq == 1
+    assert parsed["Bot.OnC2CMessage"].accounts() == ["a", "@RBT#1"]
