@@ -186,3 +186,29 @@ def test_every_callback_sent_parses_to_its_typed_event(api, sandbox, users, rece
     assert parsed["C2C.CallbackAfterMsgReadReceipt"].msg_keys == [key]
     assert parsed["C2C.CallbackAfterC2CMsgExtension"].seq == 1
     assert parsed["Bot.OnC2CMessage"].accounts() == ["a", "@RBT#1"]
+
+
+def test_group_message_mentioning_a_bot_and_group_extension_callbacks(api, sandbox, users, receiver, settle):
+    import console.tim.callbacks as cb
+
+    users("a", "b")
+    api("openim_robot_http_svc/create_robot", {"UserID": "@RBT#1"})
+    group_id = api("group_open_http_svc/create_group", {"Type": "Public", "Name": "g", "Owner_Account": "a",
+                                                        "MemberList": [{"Member_Account": "@RBT#1"}]})["GroupId"]
+    at = [{"GroupAtAllFlag": 0, "GroupAt_Account": "@RBT#1"}, {"GroupAtAllFlag": 0, "GroupAt_Account": "b"}]
+    sent = api("group_open_http_svc/send_group_msg", {"GroupId": group_id, "From_Account": "a", "Random": 5,
+                                                      "MsgBody": TEXT, "GroupAtInfo": at,
+                                                      "SupportMessageExtension": 1})
+    api("group_open_http_svc/send_group_msg", {"GroupId": group_id, "From_Account": "a", "Random": 6,
+                                               "MsgBody": TEXT})                      # no bot mentioned
+    api("openim_msg_ext_http_svc/group_set_key_values", {"GroupId": group_id, "MsgSeq": sent["MsgSeq"],
+                                                         "OperateType": 1, "ExtensionList": [{"Key": "k", "Value": "v"}]})
+    settle()
+    (query, body), = [(q, b) for q, b in receiver.calls if q["CallbackCommand"] == "Bot.OnGroupMessage"]
+    assert body["AtRobots_Account"] == ["@RBT#1"] and body["MsgSeq"] == sent["MsgSeq"]
+    assert (body["GroupId"], body["From_Account"], body["MsgBody"]) == (group_id, "a", TEXT)
+    event = cb.parse(query, body)
+    assert isinstance(event, cb.GroupMessageEvent) and event.at_robots == ["@RBT#1"]
+    (ext,) = receiver.bodies("Group.CallbackAfterGroupMsgExtension")
+    assert (ext["GroupId"], ext["MsgSeq"], ext["Seq"], ext["ExtensionList"]) == (
+        group_id, sent["MsgSeq"], 1, [{"Key": "k", "Value": "v", "Seq": 1}])

@@ -80,3 +80,37 @@ def test_message_ext_arguments_checked(tim):
         tim.message_ext.set_group_extensions("@TGS#1", 1, {"k" * 101: "v"})
     with pytest.raises(InvalidArgumentError, match="twice"):
         tim.message_ext.delete_c2c_extensions("ben", "1_2_3", ["a", Extension("a")])
+
+
+@pytest.fixture
+def group_msg(tim):
+    tim.account.import_accounts(["amy", "ben"])
+    group_id = tim.group.create_group("Public", "polls", owner="amy", members=["ben"]).group_id
+    seq = tim.group.send_message(group_id, "lunch?", sender="amy", support_extension=True).msg_seq
+    return group_id, seq
+
+
+def test_set_get_delete_clear_group_extensions(tim, group_msg):
+    group_id, seq = group_msg
+    written = tim.message_ext.set_group_extensions(group_id, seq, {"pizza": "2", "sushi": "1"})
+    assert written.ok and {i.seq for i in written} == {1}
+    tim.message_ext.set_group_extensions(group_id, seq, [Extension("pizza", "3", seq=1)])
+    page = tim.message_ext.get_group_extensions(group_id, seq)
+    assert page.as_dict() == {"pizza": "3", "sushi": "1"} and page.latest_seq == 2
+    tim.message_ext.delete_group_extensions(group_id, seq, [Extension("sushi", seq=1)])
+    assert [(v.key, v.seq) for v in tim.message_ext.iter_group_extensions(group_id, seq)] == [("pizza", 2)]
+    tim.message_ext.clear_group_extensions(group_id, seq)
+    cleared = tim.message_ext.get_group_extensions(group_id, seq)
+    assert cleared.values == [] and cleared.clear_seq == 4
+
+
+def test_group_extensions_refusals(tim, group_msg):
+    group_id, seq = group_msg
+    plain = tim.group.send_message(group_id, "no extensions", sender="amy").msg_seq
+    live = tim.group.create_group("AVChatRoom", "live", owner="amy").group_id
+    live_seq = tim.group.send_message(live, "hi", support_extension=True).msg_seq
+    for target, code in (((group_id, plain), 23002), ((group_id, seq + 5), 23004), (("@TGS#2NONE", 1), 10010),
+                         ((live, live_seq), 10004)):
+        with pytest.raises(TimError) as err:
+            tim.message_ext.set_group_extensions(*target, {"a": "1"})
+        assert err.value.code == code, target

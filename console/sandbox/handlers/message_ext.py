@@ -58,6 +58,14 @@ def _group_message(ctx, body: dict) -> tuple[str, dict]:
     return group_ext_key(group_id, seq), {"GroupId": group_id, "Type": group.type, "MsgSeq": seq}
 
 
+def note_group_message(state, group, msg, body: dict) -> None:
+    """Called by send_group_msg: a stored message sent with SupportMessageExtension 1, in a group
+    type that has extensions, takes them."""
+    if body.get("SupportMessageExtension") == 1 and group.type in GROUP_TYPES \
+            and group.messages and group.messages[-1] is msg:
+        state.messaging.enable_extensions(group_ext_key(group.group_id, msg.seq))
+
+
 # ---- the shared halves of get and set --------------------------------------------------------
 
 def _get(ctx, body: dict, key: str) -> dict:

@@ -96,6 +96,15 @@ def send_stream_msg(ctx, body):
         return {"MsgKey": key}
 
 
+def notify_mentioned_bots(ctx, payload: dict, at_info: list) -> None:
+    """Called by send_group_msg: a group message that @-mentions active bots also goes to
+    `Bot.OnGroupMessage`, with the bots in `AtRobots_Account` (as the published body shows)."""
+    bots = [a.get("GroupAt_Account") for a in at_info
+            if isinstance(a, dict) and ctx.state.messaging.is_robot(a.get("GroupAt_Account"))]
+    if bots:
+        ctx.callbacks.after("Bot.OnGroupMessage", {**payload, "AtRobots_Account": list(dict.fromkeys(bots))})
+
+
 def _check_size(elems: list) -> None:
     if size(json.dumps(elems, ensure_ascii=False)) > MAX_BODY_BYTES:
         raise ApiError(93000, "the streamed message is larger than 12 KB")
