@@ -223,8 +223,10 @@ class ConversationGroupsMixin:
             ref = ConversationRef.of(change.conversation)
             item = {"ContactItem": ref.to_json()}
             standard = bool(change.set_bits or change.clear_bits)
-            if standard:
-                item["SetMark"], item["ClearMark"] = _bits("set", change.set_bits), _bits("clear", change.clear_bits)
+            if change.set_bits:
+                item["SetMark"] = _bits("set", change.set_bits)
+            if change.clear_bits:
+                item["ClearMark"] = _bits("clear", change.clear_bits)
             if change.custom is not None:
                 item["CustomMark"] = check_str("custom", change.custom, max_bytes=MAX_CUSTOM_MARK_BYTES,
                                                allow_empty=True)
