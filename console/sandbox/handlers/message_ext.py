@@ -15,7 +15,6 @@ from ..messaging import (
     MSG_NOT_FOUND, SET, c2c_ext_key, group_ext_key,
 )
 from ..registry import ApiError, endpoint
-from ..state import conv_id
 from .c2c import RECALLED
 from .common import integer, items, size, text
 
@@ -34,10 +33,9 @@ def _c2c_message(ctx, body: dict) -> tuple[str, dict]:
     state = ctx.state
     peers = [sender] if sender is not None else sorted(state.c2c_peers.get(receiver, ()))
     for peer in peers:
-        for msg in state.messages.get(conv_id(peer, receiver), []):
-            if msg["MsgKey"] == key and msg["To_Account"] == receiver and msg["From_Account"] == peer \
-                    and not msg["MsgFlagBits"] & RECALLED:
-                return c2c_ext_key(peer, receiver, key), {"From_Account": peer, "To_Account": receiver, "MsgKey": key}
+        msg = state.find_c2c(peer, receiver, key)
+        if msg is not None and not msg["MsgFlagBits"] & RECALLED:
+            return c2c_ext_key(peer, receiver, key), {"From_Account": peer, "To_Account": receiver, "MsgKey": key}
     raise ApiError(MSG_NOT_FOUND, "the one-to-one message does not exist")
 
 
