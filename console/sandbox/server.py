@@ -31,7 +31,8 @@ ADMIN_CODES = {"im_open_login_svc": 70403, "profile": 40004, "sns": 30004, "open
                "open_msg_svc": 1002,
                # issue 16, api-social
                "follow": 30004, "official_account_open_http_svc": 130002,
-               "im_msg_audit_mgr": 2004, "im_msg_audit": 2004}
+               "im_msg_audit_mgr": 2004, "im_msg_audit": 2004,
+               "openim_robot_http_svc": 10008}  # bots: 10008 "needs App admin permissions"
 ADMIN_CODE_DEFAULT = 60010
 # services that answer an unreadable body with their own code (published samples), else 60003
 JSON_CODES = {"openim": 90001, "all_member_push": 90001, "timpush": 90001, "openconfigsvr": 130001,

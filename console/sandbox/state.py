@@ -16,6 +16,7 @@ import time
 from . import appconfig
 from .groups import GroupState
 from .social import SocialState  # follow, official accounts, moderation (issue 16, api-social)
+from .messaging import MessagingState
 
 PLATFORMS = ("iPhone", "Android", "Web", "PC", "iPad", "Mac")
 MOBILE_PLATFORMS = ("iPhone", "Android", "iPad")
@@ -52,6 +53,7 @@ class State:
         self.lock = threading.RLock()
         self.groups = GroupState(self)
         self.social = SocialState(self)
+        self.messaging = MessagingState(self)   # extensions, conversation groups and marks, bots
         self.reset()
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -78,12 +80,14 @@ class State:
             self.c2c_peers: dict[str, set] = {}        # derived: uid -> peers with C2C history
             self.groups.reset()
             self.social.reset()
+            self.messaging.reset()
 
     def to_dict(self) -> dict:
         with self.lock:
             data = {name: getattr(self, name) for name in SECTIONS}
             data["groups"] = self.groups.to_dict()
             data["social"] = self.social.to_dict()
+            data["messaging"] = self.messaging.to_dict()
             return json.loads(json.dumps(data))  # a deep copy, and proof it serializes
 
     def load(self, data: dict) -> None:
@@ -99,6 +103,7 @@ class State:
                 self.c2c_peers.setdefault(b, set()).add(a)
             self.groups.load(data.get("groups") or {})
             self.social.load(data.get("social") or {})
+            self.messaging.load(data.get("messaging") or {})
 
     def save(self, path: str) -> None:
         data = self.to_dict()
@@ -173,6 +178,7 @@ class State:
             if forget:
                 forget(uid)
             self.social.forget_account(uid)
+            self.messaging.forget_account(uid)
 
     def set_online(self, uid: str, platform: str, online: bool | str) -> None:
         """online: True/"Online", "PushOnline" (mobile in background) or False (logged out)."""

@@ -30,6 +30,9 @@ from .api.sns import SnsAPI
 from .api.follow import FollowAPI
 from .api.moderation import ModerationAPI
 from .api.official_account import OfficialAccountAPI
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from .api.bot import BotAPI
+from .api.message_ext import MessageExtAPI
 from .errors import (RATE_LIMIT_CODES, TRANSIENT_CODES, InvalidArgumentError, TimError, TransportError,
                      error_for, scrub)
 from .events import CallEvent, redact
@@ -148,6 +151,9 @@ class Client:
     follow: FollowAPI
     official_account: OfficialAccountAPI
     moderation: ModerationAPI
+    # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+    message_ext: MessageExtAPI
+    bot: BotAPI
 
     def __init__(self, app_id: int, secret: str, admin: str = "administrator", *,
                  region: str | None = None, base_url: str | None = None, backup_domain: bool = False,
@@ -203,6 +209,9 @@ class Client:
         self.follow = FollowAPI(self)
         self.official_account = OfficialAccountAPI(self)
         self.moderation = ModerationAPI(self)
+        # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+        self.message_ext = MessageExtAPI(self)
+        self.bot = BotAPI(self)
 
     def __repr__(self) -> str:
         return f"Client(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"

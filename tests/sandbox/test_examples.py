@@ -10,6 +10,8 @@ import os
 import time
 
 import pytest
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from examples_messages import PREPARE as MESSAGES_PREPARE
 
 SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "spec", "seed-endpoints.txt")
 
@@ -28,6 +30,10 @@ DATA_MAPS = {"Attrs", "AttrNames", "AttrTypes"}
 ON_FAILURE_ONLY = {"ErrorList"}
 # app-defined group/member data: listed only for keys that hold a value, and the test sets none
 CUSTOM_DATA_ONLY = {"AppDefinedData", "AppMemberDefinedData"}
+# endpoint -> prepare(sandbox, request, published) returning the request to send, by area
+AREA_PREPARE = {
+    **MESSAGES_PREPARE,
+}
 # group examples whose named accounts must already be members of the group
 MEMBERS_FIRST = {"modify_group_member_info", "set_unread_msg_num", "get_role_in_group", "forbid_send_msg",
                  "change_group_owner", "delete_group_member", "delete_group_msg_by_sender"}
@@ -160,6 +166,9 @@ def test_published_example(name, examples_dir, sandbox, api):
         if account not in skip:
             assert sandbox.invoke("im_open_login_svc/account_import", {"UserID": account})["ErrorCode"] == 0
     request = _prepare(sandbox, endpoint, request)
+    # what the requests of issue #16's areas presuppose (the published answer shows what to stage)
+    if endpoint in AREA_PREPARE:
+        request = AREA_PREPARE[endpoint](sandbox, request, published or {})
     query = {"nettype": 0} if endpoint == "ConfigSvc/GetIPList" else {}
     ours = api(endpoint, request, **query)
     assert ours.get("ErrorCode") == 0, ours

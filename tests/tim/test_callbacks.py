@@ -54,8 +54,15 @@ def _named_accounts(node) -> set[str]:
 # the command table
 
 
+# commands documented since the spec's list of 57, by the issue #16 area that added them
+ADDED = {
+    # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+    "C2C.CallbackAfterModifyMsg", "C2C.CallbackAfterMsgReadReceipt",
+}
+
+
 def test_table_has_the_57_documented_commands_with_their_categories():
-    assert len(cb.COMMANDS) == 57
+    assert ADDED <= set(cb.COMMANDS) and len(cb.COMMANDS) == 57 + len(ADDED)
     for name, info in cb.COMMANDS.items():
         assert info.command == name
         assert info.category.value == name.split(".")[0]
@@ -78,9 +85,10 @@ def test_before_commands_are_exactly_those_whose_answer_decides():
 def test_published_examples_cover_all_but_two_commands(examples_dir):
     published = {_example(p)["command"] for p in CALLBACK_EXAMPLES}
     assert published <= set(cb.COMMANDS)
-    # ContentCallback.ResultNotify and Chatbot.OnC2CSignalMessage have no published body
-    assert set(cb.COMMANDS) - published == {"ContentCallback.ResultNotify",
-                                            "Chatbot.OnC2CSignalMessage"}
+    # ContentCallback.ResultNotify and Chatbot.OnC2CSignalMessage have no published body; the
+    # commands documented since (ADDED) have their own tests with the documented bodies
+    assert set(cb.COMMANDS) - published - ADDED == {"ContentCallback.ResultNotify",
+                                                    "Chatbot.OnC2CSignalMessage"}
 
 
 # --------------------------------------------------------------------------------------------

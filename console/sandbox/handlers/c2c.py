@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import zlib
 
+from ..messaging import c2c_ext_key
 from ..registry import ApiError, endpoint
 from ..state import conv_id, msg_key
 from .common import account, integer, is_int, items, size, text
@@ -153,13 +154,18 @@ def sendmsg(ctx, body):
     if not _before_send(ctx, payload, FORBID_BEFORE in forbid, m):
         return {"MsgTime": ts, "MsgKey": key, "MsgId": mid}
     with ctx.state.lock:
-        _deliver(ctx.state, sender, receiver, m, ts, key)
+        stored = _deliver(ctx.state, sender, receiver, m, ts, key)
+        if stored is not None and body.get("SupportMessageExtension") == 1:
+            ctx.state.messaging.enable_extensions(c2c_ext_key(sender, receiver, key))
         ctx.state.count("C2CDownMsgNum")
         unread = ctx.state.unread_count(receiver)
-    ctx.callbacks.after("C2C.CallbackAfterSendMsg", {
-        **payload, "CallbackCommand": "C2C.CallbackAfterSendMsg", "MsgBody": m["elems"],
-        "CloudCustomData": m["custom"], "SendMsgResult": 0, "ErrorInfo": "send msg succeed",
-        "UnreadMsgNum": unread}, forbid=FORBID_AFTER in forbid)
+        to_bot = ctx.state.messaging.is_robot(receiver)
+    after = {**payload, "MsgBody": m["elems"], "CloudCustomData": m["custom"], "SendMsgResult": 0,
+             "ErrorInfo": "send msg succeed", "UnreadMsgNum": unread}
+    ctx.callbacks.after("C2C.CallbackAfterSendMsg", {**after, "CallbackCommand": "C2C.CallbackAfterSendMsg"},
+                        forbid=FORBID_AFTER in forbid)
+    if to_bot:  # a message to a bot also goes to the bot's own callback
+        ctx.callbacks.after("Bot.OnC2CMessage", {**after, "CallbackCommand": "Bot.OnC2CMessage"})
     return {"MsgTime": ts, "MsgKey": key, "MsgId": mid}
 
 

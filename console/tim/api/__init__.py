@@ -15,6 +15,9 @@ from console.tim.api.sns import SnsAPI
 from console.tim.api.follow import FollowAPI
 from console.tim.api.moderation import ModerationAPI
 from console.tim.api.official_account import OfficialAccountAPI
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from console.tim.api.bot import BotAPI
+from console.tim.api.message_ext import MessageExtAPI
 
 NAMESPACES: dict[str, type] = {
     "account": AccountAPI,
@@ -30,4 +33,7 @@ NAMESPACES: dict[str, type] = {
     "follow": FollowAPI,
     "official_account": OfficialAccountAPI,
     "moderation": ModerationAPI,
+    # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+    "message_ext": MessageExtAPI,
+    "bot": BotAPI,
 }

@@ -9,6 +9,7 @@ from console.tim.api._base import (
     check_str, check_user_id, check_user_ids, drop_none, envelope, error_list, flag, invalid, items_in_order, msg_body,
     new_random, offline_push, paginate,
 )
+from console.tim.api.c2c_history import C2CHistoryMixin
 from console.tim.results import (
     BatchSendResult, C2CMessage, C2CMessagePage, ItemResult, Result, SendResult, UnreadCount, UnreadResult,
 )
@@ -60,7 +61,7 @@ def _message(entry: dict) -> C2CMessage:
                       raw=entry)
 
 
-class C2CAPI(Namespace):
+class C2CAPI(C2CHistoryMixin, Namespace):
     name = "c2c"
 
     def send_message(self, to: str, body: Any, *, sender: str | None = None, lifetime: int | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from console.tim.api._base import Namespace, check_int, check_str, check_user_id, invalid, paginate
+from console.tim.api.conversation_groups import ConversationGroupsMixin
 from console.tim.results import Result, Session, SessionPage
 
 GET_LIST, DELETE = "recentcontact/get_list", "recentcontact/delete"
@@ -14,7 +15,7 @@ ALLOW_TOP, RETURN_EMPTY, TOP_PAGING = 1, 2, 4
 DEFAULT_FLAGS = ALLOW_TOP | TOP_PAGING
 
 
-class ConversationAPI(Namespace):
+class ConversationAPI(ConversationGroupsMixin, Namespace):
     name = "conversation"
 
     def fetch_sessions(self, user_id: str, timestamp: int = 0, start_index: int = 0, top_timestamp: int = 0,

@@ -6,8 +6,8 @@ body. This package, which needs nothing but the standard library, covers the rec
 
 * `sign` / `verify_sign` / `verify_query`: `Sign = sha256_hex(token + RequestTime)`, checked in
   constant time and within a time window in both directions (replay protection).
-* `parse(query, body)`: one typed event per documented `CallbackCommand` (all 57 of the spec's
-  list), built declaratively from `COMMANDS`. Unknown commands give a `GenericEvent`; malformed
+* `parse(query, body)`: one typed event per documented `CallbackCommand` (the 57 of the spec's
+  list and those issue #16 added), built declaratively from `COMMANDS`. Unknown commands give a `GenericEvent`; malformed
   field values give the field's empty default. Only a body that is not a JSON object raises
   (`CallbackParseError`). Every event lists the UserIDs it names with `accounts()`.
   `summarize(query, body)` gives what an event index needs without building the whole event.
@@ -17,8 +17,9 @@ body. This package, which needs nothing but the standard library, covers the rec
 
 Modules, each importing only the ones listed before it: `errors`, `readers` (tolerant value
 converters, compiled body paths, query values), `signing`, `records` (`fld`, the record base and
-nested records), `events` (the event classes), `commands` (the command table), `parsing`
-(`parse`, `summarize`), `acks` (building and reading answers). Import from this package.
+nested records), `events` (the event classes), `message_events` (C2C edits and read receipts),
+`commands` (the command table), `parsing` (`parse`, `summarize`), `acks` (building and reading
+answers). Import from this package.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from .acks import AckDecision, ResultItem, ack_deny, ack_drop, ack_modify, ack_o
 from .commands import BEFORE_COMMANDS, COMMANDS, FRIEND_RESULT_RANGE, MESSAGE_BEFORE_COMMANDS, \
     CommandInfo
 from .errors import CallbackAuthError, CallbackError, CallbackParseError
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from .message_events import C2CModifyEvent, C2CReadReceiptEvent, C2CReceiptItem
 from .events import AlertEvent, C2CMessageEvent, C2CReadEvent, CallbackEvent, Category, \
     FollowEvent, FriendRequestEvent, GenericEvent, GroupEvent, GroupMemberEvent, \
     GroupMessageEvent, GroupQuotaEvent, MessageExtensionEvent, ModerationEvent, \
@@ -48,4 +51,6 @@ __all__ = [
     "CommandInfo", "COMMANDS", "BEFORE_COMMANDS", "MESSAGE_BEFORE_COMMANDS",
     "ack_ok", "ack_deny", "ack_drop", "ack_modify", "ack_refuse", "ack_results", "ResultItem",
     "AckDecision", "read_ack", "FRIEND_RESULT_RANGE",
+    # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+    "C2CModifyEvent", "C2CReadReceiptEvent", "C2CReceiptItem",
 ]

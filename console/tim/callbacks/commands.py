@@ -8,6 +8,8 @@ from .events import (AlertEvent, C2CMessageEvent, C2CReadEvent, CallbackEvent, C
                      GroupMessageEvent, GroupQuotaEvent, MessageExtensionEvent, ModerationEvent,
                      OfficialAccountEvent, ProfileEvent, PushEvent, RelationEvent,
                      StateChangeEvent)
+# messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+from .message_events import C2CModifyEvent, C2CReadReceiptEvent
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ _TABLE: dict[str, tuple[type[CallbackEvent], dict]] = {
     "C2C.CallbackAfterMsgReport": (C2CReadEvent, {}),
     "C2C.CallbackAfterMsgWithDraw": (C2CMessageEvent, {}),
     "C2C.CallbackAfterC2CMsgExtension": (MessageExtensionEvent, {}),
+    # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
+    "C2C.CallbackAfterModifyMsg": (C2CModifyEvent, {}),
+    "C2C.CallbackAfterMsgReadReceipt": (C2CReadReceiptEvent, {}),
     "Group.CallbackBeforeCreateGroup": (GroupEvent, _GROUP_BEFORE),
     "Group.CallbackAfterCreateGroup": (GroupEvent, {}),
     "Group.CallbackBeforeApplyJoinGroup": (GroupMemberEvent, _GROUP_BEFORE),

@@ -8,6 +8,9 @@ from .base import (ACCOUNTS_MAX, AT_MAX, DEDUP_WINDOW, HISTORY_MAX, IMPORT_MSG_T
                    IMPORT_MSGS_MAX, RECALL_MAX, SVC, TO_ACCOUNT_MAX, _bad, _group, _int, _msg_body,
                    _objects, _strings, _text, _too_long)
 from .notify import _after, _before, _payload
+# message extensions and bots (issue #16 items 3, 7)
+from ..message_ext import note_group_message
+from ..robot import notify_mentioned_bots
 
 
 # ---- messages ---------------------------------------------------------------------------
@@ -35,8 +38,12 @@ def send_group_msg(ctx, body):
                 and plan["sender"] not in group.members:
             raise ApiError(10007, "From_Account is not a member of the group")
         msg = _deliver(ctx, group, plan)
+        fields = _message_fields(ctx, plan, msg)
         _after(ctx, "Group.CallbackAfterSendMsg", group,
-               forbid="ForbidAfterSendMsgCallback" in forbid, **_message_fields(ctx, plan, msg))
+               forbid="ForbidAfterSendMsgCallback" in forbid, **fields)
+        # message extensions and bots (issue #16 items 3, 7)
+        note_group_message(ctx.state, group, msg, body)
+        notify_mentioned_bots(ctx, _payload(ctx, group, **fields), plan["at_info"])
         return {"MsgSeq": msg.seq, "MsgTime": msg.time, "MsgDropReason": ""}
 
 
