@@ -1,6 +1,7 @@
 """The client's namespaces, one module per seed module. Client attaches each as an attribute:
 `setattr(client, name, cls(client))`; every namespace calls back through `client.call`."""
 from console.tim.api.account import AccountAPI
+from console.tim.api.avchatroom import AVChatRoomAPI
 from console.tim.api.c2c import C2CAPI
 from console.tim.api.conversation import ConversationAPI
 from console.tim.api.group import GroupAPI
@@ -20,4 +21,6 @@ NAMESPACES: dict[str, type] = {
     "operation": OperationAPI,
     "group": GroupAPI,
     "conversation": ConversationAPI,
+    # group depth (issue #16): the AVChatRoom service
+    "avchatroom": AVChatRoomAPI,
 }

@@ -5,10 +5,13 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from console.tim.api._base import (
-    UINT32_MAX, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size,
-    check_str, check_user_id, check_user_ids, custom_data, drop_none, envelope, flag, invalid, items_in_order,
-    key_values, msg_body, new_random, not_returned, offline_push, paginate,
+    UINT32_MAX, Namespace, check_enum, check_forbid_callbacks, check_group_id, check_int, check_list,
+    check_message_size, check_str, check_user_id, check_user_ids, custom_data, drop_none, envelope, flag, invalid,
+    items_in_order, key_values, msg_body, new_random, not_returned, offline_push, paginate,
 )
+from console.tim.api.group_attrs import GroupAttrsMixin
+from console.tim.api.group_members import GroupMembersMixin
+from console.tim.api.group_messages import GroupMessagesMixin
 from console.tim.results import (
     BatchResult, Group, GroupCreated, GroupIdPage, GroupMessage, GroupMessagePage, GroupPage, GroupSendResult,
     ImportedGroupMessage, JoinedGroupPage, Member, MemberAdd, MemberPage, MemberRole, MutedMember, RecallItem,
@@ -86,8 +89,7 @@ class ImportMessage:
     random: int | None = None
 
 
-def _gid(name: str, value: Any) -> str:
-    return check_str(name, value, max_bytes=96)   # topic IDs are the longest form (<= 96 bytes)
+_gid = check_group_id
 
 
 def _custom_group_id(value: Any, group_type: str) -> str:
@@ -182,7 +184,9 @@ def _response_filter(filter: Mapping[str, Any] | None) -> dict | None:
     return out
 
 
-class GroupAPI(Namespace):
+class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace):
+    """`client.group`: this module's methods, plus attributes and counters (group_attrs.py), bans and
+    named members (group_members.py), read receipts, edits and broadcasts (group_messages.py)."""
     name = "group"
 
     # --- listing and reading -------------------------------------------------------------------
