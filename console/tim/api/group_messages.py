@@ -111,9 +111,9 @@ class GroupMessagesMixin:
     def fetch_read_receipt_members(self, group_id: str, msg_seq: int, *, read: bool = True, cursor: str = "",
                                    count: int = 100) -> ReceiptMemberPage:
         """One page of the members who have read (`read=True`) or not yet read one message."""
-        body = {"GroupId": check_group_id("group_id", group_id), "MsgSeq": check_int("msg_seq", msg_seq, lo=1,
-                                                                                     hi=SEQ_MAX),
-                "Filter": 0 if read else 1, "Cursor": check_str("cursor", cursor, allow_empty=True),
+        body = {"GroupId": check_group_id("group_id", group_id),
+                "MsgSeq": check_int("msg_seq", msg_seq, lo=1, hi=SEQ_MAX), "Filter": 0 if read else 1,
+                "Cursor": check_str("cursor", cursor, allow_empty=True),
                 "Count": check_int("count", count, lo=1, hi=MAX_RECEIPT_PAGE)}
         raw = self._call(RECEIPT_DETAIL, body, op="fetch_read_receipt_members", retry_safe=True)
         if read:
