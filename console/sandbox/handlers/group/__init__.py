@@ -14,7 +14,7 @@ broadcasts); their state is `state.group_extras`. Importing this package registe
 endpoint.
 """
 from . import lifecycle, messages, reading  # noqa: F401  (registers their endpoints)
-from . import attrs, member_depth  # noqa: F401  (group depth, issue #16)
+from . import attrs, member_depth, message_depth, receipts  # noqa: F401  (group depth, issue #16)
 from .members import apply_join, quit_group
 
 __all__ = ["apply_join", "quit_group"]

@@ -8,6 +8,7 @@ from .base import (ACCOUNTS_MAX, AT_MAX, DEDUP_WINDOW, HISTORY_MAX, IMPORT_MSG_T
                    IMPORT_MSGS_MAX, RECALL_MAX, SVC, TO_ACCOUNT_MAX, _bad, _group, _int, _msg_body,
                    _objects, _strings, _text, _too_long)
 from .notify import _after, _before, _payload
+from .receipts import expect_receipts
 
 
 # ---- messages ---------------------------------------------------------------------------
@@ -35,6 +36,8 @@ def send_group_msg(ctx, body):
                 and plan["sender"] not in group.members:
             raise ApiError(10007, "From_Account is not a member of the group")
         msg = _deliver(ctx, group, plan)
+        if body.get("NeedReadReceipt") == 1 and not plan["online_only"]:
+            expect_receipts(ctx, group, msg)         # group depth: receipts (receipts.py)
         _after(ctx, "Group.CallbackAfterSendMsg", group,
                forbid="ForbidAfterSendMsgCallback" in forbid, **_message_fields(ctx, plan, msg))
         return {"MsgSeq": msg.seq, "MsgTime": msg.time, "MsgDropReason": ""}
