@@ -5,8 +5,8 @@ the sandbox's presence call, as the traffic simulator does."""
 import time
 
 import pytest
+from api_checks import code_of, refused_before_sending
 
-from console.tim.errors import InvalidArgumentError, TimError
 
 USERS = ["vhost", "va", "vb", "vc"]
 
@@ -19,12 +19,6 @@ def room(tim, sandbox):
     for user in ("va", "vb"):
         sandbox.state.groups.join_online(gid, user)
     return gid
-
-
-def code_of(call) -> int:
-    with pytest.raises(TimError) as err:
-        call()
-    return err.value.code
 
 
 def test_fetch_members_lists_who_is_online(tim, room, sandbox):
@@ -112,8 +106,4 @@ def test_other_group_types_are_refused(tim, room):
     lambda t: t.avchatroom.check_members("g", []),
 ])
 def test_avchatroom_arguments_checked_before_sending(tim, call):
-    seen = []
-    tim.add_observer(seen.append)
-    with pytest.raises(InvalidArgumentError):
-        call(tim)
-    assert seen == []
+    refused_before_sending(tim, call)

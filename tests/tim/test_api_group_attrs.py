@@ -1,7 +1,7 @@
 """client.group custom attributes and counters against the sandbox, each effect read back."""
 import pytest
+from api_checks import code_of, refused_before_sending
 
-from console.tim.errors import InvalidArgumentError, TimError
 
 USERS = ["aowner", "amember"]
 
@@ -16,12 +16,6 @@ def group(tim):
 def community(tim):
     tim.account.import_accounts(USERS)
     return tim.group.create_group("Community", "Town", owner="aowner").group_id
-
-
-def code_of(call) -> int:
-    with pytest.raises(TimError) as err:
-        call()
-    return err.value.code
 
 
 def test_modify_group_attrs_adds_and_changes(tim, group):
@@ -120,8 +114,4 @@ def test_attrs_and_counters_go_with_their_group(tim):
     lambda t: t.group.delete_group_counters("g", ["k" * 129]),
 ])
 def test_attrs_and_counters_arguments_checked_before_sending(tim, call):
-    seen = []
-    tim.add_observer(seen.append)
-    with pytest.raises(InvalidArgumentError):
-        call(tim)
-    assert seen == []
+    refused_before_sending(tim, call)

@@ -2,9 +2,10 @@
 import time
 
 import pytest
+from api_checks import code_of, refused_before_sending
 
 from console.tim.api.group import MemberSpec
-from console.tim.errors import InvalidArgumentError, TimError
+from console.tim.errors import TimError
 
 USERS = ["bowner", "badmin", "bm1", "bm2", "bm3"]
 
@@ -14,12 +15,6 @@ def public(tim):
     tim.account.import_accounts(USERS)
     return tim.group.create_group("Public", "Club", owner="bowner",
                                   members=[MemberSpec("badmin", role="Admin"), "bm1", "bm2"]).group_id
-
-
-def code_of(call) -> int:
-    with pytest.raises(TimError) as err:
-        call()
-    return err.value.code
 
 
 def roles(tim, gid, ids):
@@ -133,8 +128,4 @@ def test_get_specified_members_refuses_avchatroom(tim):
     lambda t: t.group.get_specified_members("g", []),
 ])
 def test_member_depth_arguments_checked_before_sending(tim, call):
-    seen = []
-    tim.add_observer(seen.append)
-    with pytest.raises(InvalidArgumentError):
-        call(tim)
-    assert seen == []
+    refused_before_sending(tim, call)

@@ -10,7 +10,7 @@ from console.tim.api._base import (
     items_in_order, key_values, msg_body, new_random, not_returned, offline_push, paginate,
 )
 from console.tim.api.group_attrs import GroupAttrsMixin
-from console.tim.api.group_members import GroupMembersMixin
+from console.tim.api.group_members import GroupMembersMixin, member_filters
 from console.tim.api.group_messages import GroupMessagesMixin
 from console.tim.results import (
     BatchResult, Group, GroupCreated, GroupIdPage, GroupMessage, GroupMessagePage, GroupPage, GroupSendResult,
@@ -36,7 +36,6 @@ IMPORT_TYPES = ("Private", "Public", "ChatRoom", "Community")
 APPLY_OPTIONS = ("FreeAccess", "NeedPermission", "DisableApply")
 INVITE_OPTIONS = ("FreeAccess", "NeedPermission", "DisableInvite")
 MEMBER_ROLES = ("Admin", "Member")
-ROLE_FILTER = ("Owner", "Admin", "Member")
 MSG_FLAGS = ("AcceptAndNotify", "AcceptNotNotify", "Discard")
 PRIORITIES = ("High", "Normal", "Low")
 SEND_CONTROLS = ("NoLastMsg", "NoUnread")
@@ -244,13 +243,7 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
             body["Next"] = check_str("next", next or "", allow_empty=True)
         else:
             body["Offset"] = check_int("offset", offset)
-        if fields is not None:
-            body["MemberInfoFilter"] = [check_str("fields item", f) for f in check_list("fields", fields)]
-        if roles is not None:
-            body["MemberRoleFilter"] = [check_enum("roles item", r, ROLE_FILTER) for r in check_list("roles", roles)]
-        if custom_keys is not None:
-            body["AppDefinedDataFilter_GroupMember"] = [check_str("custom_keys item", k)
-                                                        for k in check_list("custom_keys", custom_keys)]
+        body.update(member_filters(fields, roles, custom_keys))
         raw = self._call(MEMBERS, body, op="fetch_members", retry_safe=True)
         members = [_member(m) for m in raw.get("MemberList") or []]
         total = int(raw.get("MemberNum") or 0)

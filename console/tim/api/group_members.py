@@ -59,6 +59,20 @@ class BannedMemberPage(Result):
     has_more: bool = False
 
 
+def member_filters(fields: Iterable[str] | None, roles: Iterable[str] | None,
+                   custom_keys: Iterable[str] | None) -> dict:
+    """The member filters get_group_member_info and get_specified_group_member_info share, checked."""
+    filters = {}
+    if fields is not None:
+        filters["MemberInfoFilter"] = [check_str("fields item", f) for f in check_list("fields", fields)]
+    if roles is not None:
+        filters["MemberRoleFilter"] = [check_enum("roles item", r, ROLE_FILTER) for r in check_list("roles", roles)]
+    if custom_keys is not None:
+        filters["AppDefinedDataFilter_GroupMember"] = [check_str("custom_keys item", k)
+                                                       for k in check_list("custom_keys", custom_keys)]
+    return filters
+
+
 def _not_a_member(user_id: str) -> MemberInfo:
     return MemberInfo(id=user_id, ok=False, code=None, info="not a member (or filtered out)")
 
@@ -118,14 +132,7 @@ class GroupMembersMixin:
 
         gid = check_group_id("group_id", group_id)
         ids = check_user_ids("user_ids", user_ids)
-        filters = {}
-        if fields is not None:
-            filters["MemberInfoFilter"] = [check_str("fields item", f) for f in check_list("fields", fields)]
-        if roles is not None:
-            filters["MemberRoleFilter"] = [check_enum("roles item", r, ROLE_FILTER) for r in check_list("roles", roles)]
-        if custom_keys is not None:
-            filters["AppDefinedDataFilter_GroupMember"] = [check_str("custom_keys item", k)
-                                                           for k in check_list("custom_keys", custom_keys)]
+        filters = member_filters(fields, roles, custom_keys)
         found, raws = {}, []
         for part in chunks(ids, MAX_SPECIFIED_USERS):
             raw = self._call(SPECIFIED, {"GroupId": gid, "Member_List_Account": part, **filters},

@@ -118,6 +118,11 @@ def _counter_list(counters: dict, keys=None) -> list[dict]:
     return [{"Key": k, "Value": v} for k, v in counters.items() if keys is None or k in keys]
 
 
+def _counter_extras(ctx, body: dict):
+    """The extras of the group named by GroupId; Community groups have no counters (10007)."""
+    return ctx.state.group_extras.of(_group(ctx, body, refuse=("Community",)))
+
+
 def _wanted_keys(body: dict) -> list[str] | None:
     """GroupCounterKeys: absent or empty means every key."""
     keys = _strings(body, "GroupCounterKeys", limit=COUNTER_KEYS_MAX, limit_code=10063)
@@ -128,9 +133,7 @@ def _wanted_keys(body: dict) -> list[str] | None:
 def get_group_counter(ctx, body):
     keys = _wanted_keys(body)
     with ctx.state.lock:
-        group = _group(ctx, body, refuse=("Community",))
-        extras = ctx.state.group_extras.peek(group)
-        return {"GroupCounter": _counter_list(extras.counters if extras else {}, keys)}
+        return {"GroupCounter": _counter_list(_counter_extras(ctx, body).counters, keys)}
 
 
 @endpoint(SVC + "update_group_counter")
@@ -145,8 +148,7 @@ def update_group_counter(ctx, body):
             raise _bad("GroupCounter[].Value must be a signed 64-bit integer")
         updates[_counter_key(item.get("Key"))] = value
     with ctx.state.lock:
-        group = _group(ctx, body, refuse=("Community",))
-        extras = ctx.state.group_extras.of(group)
+        extras = _counter_extras(ctx, body)
         counters = dict(extras.counters)
         for key, value in updates.items():
             if mode == "Increase":
@@ -166,7 +168,6 @@ def update_group_counter(ctx, body):
 def delete_group_counter(ctx, body):
     keys = _wanted_keys(body)
     with ctx.state.lock:
-        group = _group(ctx, body, refuse=("Community",))
-        extras = ctx.state.group_extras.of(group)
+        extras = _counter_extras(ctx, body)
         extras.counters = {} if keys is None else {k: v for k, v in extras.counters.items() if k not in keys}
         return {}
