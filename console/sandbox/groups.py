@@ -301,9 +301,12 @@ class GroupState:
                 group.owner = ""
 
     def join_online(self, group_id: str, account: str, present: bool = True) -> bool:
-        """AVChatRoom presence (the client SDK's join/quit); False for other types."""
+        """AVChatRoom presence (the client SDK's join/quit); False for other types, and for a
+        user banned from the room (state.group_extras)."""
         group = self.get(group_id)
         if group is None or group.stores_members:
+            return False
+        if present and self.state.group_extras.is_banned(group, account):
             return False
         if present and account not in group.online:
             group.online.append(account)

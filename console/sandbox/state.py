@@ -1,8 +1,9 @@
 """Everything the sandbox remembers, in plain JSON-ready dicts behind one re-entrant lock.
 
 Handlers hold `state.lock` while they read or change state. The group part lives in
-`state.groups` (console/sandbox/groups.py); the rest is here. `to_dict()`/`load()` give the
-`--state FILE` persistence; `save(path)` writes atomically.
+`state.groups` (console/sandbox/groups.py) and `state.group_extras` (attributes, counters, bans,
+receipts, AVChatRoom admins and marks: console/sandbox/group_extras.py); the rest is here.
+`to_dict()`/`load()` give the `--state FILE` persistence; `save(path)` writes atomically.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import threading
 import time
 
 from . import appconfig
+from .group_extras import GroupExtrasState
 from .groups import GroupState
 from .social import SocialState  # follow, official accounts, moderation (issue 16, api-social)
 from .messaging import MessagingState
@@ -54,6 +56,7 @@ class State:
         self.groups = GroupState(self)
         self.social = SocialState(self)
         self.messaging = MessagingState(self)   # extensions, conversation groups and marks, bots
+        self.group_extras = GroupExtrasState(self)   # group depth (issue #16)
         self.reset()
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -81,6 +84,7 @@ class State:
             self.groups.reset()
             self.social.reset()
             self.messaging.reset()
+            self.group_extras.reset()
 
     def to_dict(self) -> dict:
         with self.lock:
@@ -88,6 +92,7 @@ class State:
             data["groups"] = self.groups.to_dict()
             data["social"] = self.social.to_dict()
             data["messaging"] = self.messaging.to_dict()
+            data["group_extras"] = self.group_extras.to_dict()
             return json.loads(json.dumps(data))  # a deep copy, and proof it serializes
 
     def load(self, data: dict) -> None:
@@ -104,6 +109,7 @@ class State:
             self.groups.load(data.get("groups") or {})
             self.social.load(data.get("social") or {})
             self.messaging.load(data.get("messaging") or {})
+            self.group_extras.load(data.get("group_extras") or {})
 
     def save(self, path: str) -> None:
         data = self.to_dict()

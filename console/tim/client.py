@@ -18,6 +18,7 @@ from urllib3.exceptions import NewConnectionError
 
 from . import regions
 from .api.account import AccountAPI
+from .api.avchatroom import AVChatRoomAPI
 from .api.c2c import C2CAPI
 from .api.conversation import ConversationAPI
 from .api.group import GroupAPI
@@ -154,6 +155,8 @@ class Client:
     # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
     message_ext: MessageExtAPI
     bot: BotAPI
+    # group depth (issue #16): the AVChatRoom service
+    avchatroom: AVChatRoomAPI
 
     def __init__(self, app_id: int, secret: str, admin: str = "administrator", *,
                  region: str | None = None, base_url: str | None = None, backup_domain: bool = False,
@@ -212,6 +215,7 @@ class Client:
         # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
         self.message_ext = MessageExtAPI(self)
         self.bot = BotAPI(self)
+        self.avchatroom = AVChatRoomAPI(self)
 
     def __repr__(self) -> str:
         return f"Client(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"

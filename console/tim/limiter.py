@@ -22,6 +22,7 @@ RATES: dict[str, float] = {
     "im_open_login_svc/account_check": 100,
     "open_msg_svc/get_history": 10,
     "group_open_http_svc/get_appid_group_list": 1,
+    "group_open_http_svc/send_broadcast_msg": 1,   # to every AVChatRoom (group depth, issue #16)
     # all-user pushes: 100 a day, at least 1 s apart (the daily quota is the server's business)
     "all_member_push/im_push": 1,
     "timpush/push": 1,

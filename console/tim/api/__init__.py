@@ -3,6 +3,7 @@ attribute (`account: AccountAPI`) and creates it in `__init__`; every namespace 
 through `client.call`. NAMESPACES maps the attribute names to the classes (a test keeps the two
 lists equal)."""
 from console.tim.api.account import AccountAPI
+from console.tim.api.avchatroom import AVChatRoomAPI
 from console.tim.api.c2c import C2CAPI
 from console.tim.api.conversation import ConversationAPI
 from console.tim.api.group import GroupAPI
@@ -36,4 +37,6 @@ NAMESPACES: dict[str, type] = {
     # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
     "message_ext": MessageExtAPI,
     "bot": BotAPI,
+    # group depth (issue #16): the AVChatRoom service
+    "avchatroom": AVChatRoomAPI,
 }

@@ -12,6 +12,7 @@ from console.tim.errors import InvalidArgumentError, TimError, error_for
 from console.tim.results import BatchResult, ItemResult
 
 MAX_USER_ID_BYTES = 32
+MAX_GROUP_ID_BYTES = 96              # topic IDs, the longest group-scoped IDs, are <= 96 bytes
 UINT32_MAX = 4294967295
 MAX_MSG_LIFETIME = 604800            # 7 days, sendmsg / batchsendmsg / im_push
 
@@ -32,6 +33,11 @@ def check_user_id(name: str, value: Any) -> str:
     if nbytes(value) > MAX_USER_ID_BYTES:
         raise invalid(f"{name} {value!r} is longer than {MAX_USER_ID_BYTES} bytes")
     return value
+
+
+def check_group_id(name: str, value: Any) -> str:
+    """A group (or topic) ID argument: a non-empty string of at most 96 bytes."""
+    return check_str(name, value, max_bytes=MAX_GROUP_ID_BYTES)
 
 
 def check_str(name: str, value: Any, *, max_bytes: int | None = None, allow_empty: bool = False) -> str:
@@ -77,6 +83,19 @@ def check_user_ids(name: str, values: Any, *, max_items: int | None = None, min_
     if len(set(values)) != len(values):
         raise invalid(f"{name} contains duplicate user IDs")
     return values
+
+
+def chunks(values: list, size: int) -> Iterator[list]:
+    """`values` in consecutive slices of at most `size` items (for APIs that cap a call)."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def merged(raws: list[dict], key: str) -> dict:
+    """The raw answer of a call split into chunks: the only answer, or `key`'s items of all of them."""
+    if len(raws) == 1:
+        return raws[0]
+    return {key: [item for raw in raws for item in raw.get(key) or []]}
 
 
 def flag(value: bool) -> int:

@@ -5,10 +5,13 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from console.tim.api._base import (
-    UINT32_MAX, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size,
-    check_str, check_user_id, check_user_ids, custom_data, drop_none, envelope, flag, invalid, items_in_order,
-    key_values, msg_body, new_random, not_returned, offline_push, paginate,
+    UINT32_MAX, Namespace, check_enum, check_forbid_callbacks, check_group_id, check_int, check_list,
+    check_message_size, check_str, check_user_id, check_user_ids, custom_data, drop_none, envelope, flag, invalid,
+    items_in_order, key_values, msg_body, new_random, not_returned, offline_push, paginate,
 )
+from console.tim.api.group_attrs import GroupAttrsMixin
+from console.tim.api.group_members import GroupMembersMixin, member_filters
+from console.tim.api.group_messages import GroupMessagesMixin
 from console.tim.results import (
     BatchResult, Group, GroupCreated, GroupIdPage, GroupMessage, GroupMessagePage, GroupPage, GroupSendResult,
     ImportedGroupMessage, JoinedGroupPage, Member, MemberAdd, MemberPage, MemberRole, MutedMember, RecallItem,
@@ -33,7 +36,6 @@ IMPORT_TYPES = ("Private", "Public", "ChatRoom", "Community")
 APPLY_OPTIONS = ("FreeAccess", "NeedPermission", "DisableApply")
 INVITE_OPTIONS = ("FreeAccess", "NeedPermission", "DisableInvite")
 MEMBER_ROLES = ("Admin", "Member")
-ROLE_FILTER = ("Owner", "Admin", "Member")
 MSG_FLAGS = ("AcceptAndNotify", "AcceptNotNotify", "Discard")
 PRIORITIES = ("High", "Normal", "Low")
 SEND_CONTROLS = ("NoLastMsg", "NoUnread")
@@ -86,8 +88,7 @@ class ImportMessage:
     random: int | None = None
 
 
-def _gid(name: str, value: Any) -> str:
-    return check_str(name, value, max_bytes=96)   # topic IDs are the longest form (<= 96 bytes)
+_gid = check_group_id
 
 
 def _custom_group_id(value: Any, group_type: str) -> str:
@@ -182,7 +183,9 @@ def _response_filter(filter: Mapping[str, Any] | None) -> dict | None:
     return out
 
 
-class GroupAPI(Namespace):
+class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace):
+    """`client.group`: this module's methods, plus attributes and counters (group_attrs.py), bans and
+    named members (group_members.py), read receipts, edits and broadcasts (group_messages.py)."""
     name = "group"
 
     # --- listing and reading -------------------------------------------------------------------
@@ -240,13 +243,7 @@ class GroupAPI(Namespace):
             body["Next"] = check_str("next", next or "", allow_empty=True)
         else:
             body["Offset"] = check_int("offset", offset)
-        if fields is not None:
-            body["MemberInfoFilter"] = [check_str("fields item", f) for f in check_list("fields", fields)]
-        if roles is not None:
-            body["MemberRoleFilter"] = [check_enum("roles item", r, ROLE_FILTER) for r in check_list("roles", roles)]
-        if custom_keys is not None:
-            body["AppDefinedDataFilter_GroupMember"] = [check_str("custom_keys item", k)
-                                                        for k in check_list("custom_keys", custom_keys)]
+        body.update(member_filters(fields, roles, custom_keys))
         raw = self._call(MEMBERS, body, op="fetch_members", retry_safe=True)
         members = [_member(m) for m in raw.get("MemberList") or []]
         total = int(raw.get("MemberNum") or 0)

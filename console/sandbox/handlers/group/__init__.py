@@ -8,9 +8,13 @@ Modules: `base` (documented limits, reading the request, shaping the answer), `n
 (callbacks and tips), then the endpoints: `lifecycle` (list, create, import, destroy, change
 a group), `reading` (group and member info, joined groups, roles), `members` (add, remove,
 member fields, mutes, imports; `apply_join` / `quit_group` for the traffic simulator) and
-`messages`. Importing this package registers every group endpoint.
+`messages`. Group depth (issue #16): `attrs` (custom attributes, counters), `member_depth`
+(bans, named members), `receipts` (read receipts), `message_depth` (edits, clearing,
+broadcasts); their state is `state.group_extras`. Importing this package registers every group
+endpoint.
 """
 from . import lifecycle, messages, reading  # noqa: F401  (registers their endpoints)
+from . import attrs, member_depth, message_depth, receipts  # noqa: F401  (group depth, issue #16)
 from .members import apply_join, quit_group
 
 __all__ = ["apply_join", "quit_group"]

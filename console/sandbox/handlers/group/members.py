@@ -6,6 +6,7 @@ from ...registry import ApiError, endpoint
 from .base import (ACCOUNTS_MAX, ADD_MEMBERS_MAX, DELETE_MEMBERS_MAX, IMPORT_MEMBERS_MAX,
                    MEMBER_DATA, SVC, _accounts, _bad, _custom_data, _group, _int, _member_of,
                    _merge_custom, _objects, _require_accounts, _strings, _text)
+from .member_depth import refuses
 from .notify import _after, _before, _payload, _report_if_full, _tip
 
 
@@ -25,13 +26,14 @@ def add_group_member(ctx, body):
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
         _require_accounts(ctx, accounts)
-        newcomers = [a for a in accounts if a not in group.members]
+        banned = {a for a in accounts if a not in group.members and refuses(ctx, group, a)}
+        newcomers = [a for a in accounts if a not in group.members and a not in banned]
         ask = _payload(ctx, group,
                        Operator_Account=ctx.identifier, DestinationMembers=_accounts(newcomers))
-    refused = set()
+    refused = set(banned)                            # a ban keeps them out (member_depth.py)
     if newcomers:
         ack = _before(ctx, "Group.CallbackBeforeInviteJoinGroup", ask)
-        refused = set((ack or {}).get("RefusedMembers_Account") or ())
+        refused |= set((ack or {}).get("RefusedMembers_Account") or ())
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
         joining = [a for a in accounts if a not in group.members and a not in refused]
@@ -67,7 +69,8 @@ def apply_join(ctx, group_id: str, account: str) -> bool:
     before-apply callback may refuse; AVChatRoom joins are presence only. True if joined."""
     with ctx.state.lock:
         group = ctx.state.groups.get(group_id)
-        if group is None or group.apply_join == "DisableApply" or account in group.members:
+        if (group is None or group.apply_join == "DisableApply" or account in group.members
+                or refuses(ctx, group, account)):
             return False
         ask = _payload(ctx, group, Requestor_Account=account)
     try:
@@ -239,7 +242,8 @@ def _import_member(ctx, group: Group, item: dict, account: str) -> int:
     role = item.get("Role") or "Member"
     join_time = item.get("JoinTime")
     unread = item.get("UnreadMsgNum", 0)
-    if (not ctx.state.account_exists(account) or role not in ("Admin", "Member")
+    if (not ctx.state.account_exists(account) or refuses(ctx, group, account)
+            or role not in ("Admin", "Member")
             or (role == "Admin" and group.type in WITHOUT_ADMINS)
             or (join_time is not None and (not isinstance(join_time, int)
                                            or not group.create_time < join_time < ctx.now))

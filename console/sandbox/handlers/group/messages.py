@@ -11,6 +11,7 @@ from .notify import _after, _before, _payload
 # message extensions and bots (issue #16 items 3, 7)
 from ..message_ext import note_group_message
 from ..robot import notify_mentioned_bots
+from .receipts import expect_receipts
 
 
 # ---- messages ---------------------------------------------------------------------------
@@ -39,6 +40,8 @@ def send_group_msg(ctx, body):
             raise ApiError(10007, "From_Account is not a member of the group")
         msg = _deliver(ctx, group, plan)
         fields = _message_fields(ctx, plan, msg)
+        if body.get("NeedReadReceipt") == 1 and not plan["online_only"]:
+            expect_receipts(ctx, group, msg)         # group depth: receipts (receipts.py)
         _after(ctx, "Group.CallbackAfterSendMsg", group,
                forbid="ForbidAfterSendMsgCallback" in forbid, **fields)
         # message extensions and bots (issue #16 items 3, 7)
