@@ -1,7 +1,8 @@
 """Everything the sandbox remembers, in plain JSON-ready dicts behind one re-entrant lock.
 
 Handlers hold `state.lock` while they read or change state. The group part lives in
-`state.groups` (console/sandbox/groups.py); the rest is here. `to_dict()`/`load()` give the
+`state.groups` (console/sandbox/groups.py), community topics and permission groups in
+`state.communities` (console/sandbox/community.py); the rest is here. `to_dict()`/`load()` give the
 `--state FILE` persistence; `save(path)` writes atomically.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tempfile
 import threading
 import time
 
+from .community import CommunityState
 from .groups import GroupState
 
 PLATFORMS = ("iPhone", "Android", "Web", "PC", "iPad", "Mac")
@@ -49,6 +51,7 @@ class State:
     def __init__(self):
         self.lock = threading.RLock()
         self.groups = GroupState(self)
+        self.communities = CommunityState(self)     # topics and permission groups of communities
         self.reset()
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -73,11 +76,13 @@ class State:
             self.counters: dict[str, dict] = {}        # "YYYYMMDD" -> {metric: n}
             self.c2c_peers: dict[str, set] = {}        # derived: uid -> peers with C2C history
             self.groups.reset()
+            self.communities.reset()
 
     def to_dict(self) -> dict:
         with self.lock:
             data = {name: getattr(self, name) for name in SECTIONS}
             data["groups"] = self.groups.to_dict()
+            data["communities"] = self.communities.to_dict()
             return json.loads(json.dumps(data))  # a deep copy, and proof it serializes
 
     def load(self, data: dict) -> None:
@@ -91,6 +96,7 @@ class State:
                 self.c2c_peers.setdefault(a, set()).add(b)
                 self.c2c_peers.setdefault(b, set()).add(a)
             self.groups.load(data.get("groups") or {})
+            self.communities.load(data.get("communities") or {})
 
     def save(self, path: str) -> None:
         data = self.to_dict()

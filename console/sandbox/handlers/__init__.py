@@ -8,3 +8,6 @@ try:  # the group endpoints come from another module that may not exist yet
 except ImportError as exc:  # pragma: no cover - only while the group module is missing
     if exc.name != f"{__name__}.group":
         raise
+
+# communities: topics and permission groups (uses the group module's helpers)
+from . import community  # noqa: E402,F401
