@@ -2,6 +2,7 @@
 `setattr(client, name, cls(client))`; every namespace calls back through `client.call`."""
 from console.tim.api.account import AccountAPI
 from console.tim.api.c2c import C2CAPI
+from console.tim.api.community import CommunityAPI
 from console.tim.api.conversation import ConversationAPI
 from console.tim.api.group import GroupAPI
 from console.tim.api.mute import MuteAPI
@@ -20,4 +21,6 @@ NAMESPACES: dict[str, type] = {
     "operation": OperationAPI,
     "group": GroupAPI,
     "conversation": ConversationAPI,
+    # communities: topics and permission groups (issue 16, item 1)
+    "community": CommunityAPI,
 }
