@@ -48,8 +48,8 @@ def test_create_topic_refusals(tim, sandbox, community):
         tim.community.create_topic(community, "two", topic_id=topic_id)
     assert err.value.code == 10021
     with pytest.raises(TimError) as err:
-        tim.community.create_topic(community, "three", creator="outsider")
-    assert err.value.code == 10007
+        tim.community.create_topic(community, "three", creator="ghost")     # never imported
+    assert err.value.code == 10004
     plain = tim.group.create_group("Community", "no topics", owner="owner").group_id
     with pytest.raises(TimError) as err:
         tim.community.create_topic(plain, "t")
