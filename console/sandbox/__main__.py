@@ -6,6 +6,7 @@ import signal
 import sys
 import threading
 
+from . import simulate
 from .server import Sandbox
 
 
@@ -71,12 +72,7 @@ def main(argv=None) -> int:
     sandbox.start(args.host, args.port)
     simulator = None
     if args.simulate:
-        try:
-            from . import simulate
-        except ImportError:
-            print("--simulate ignored: console/sandbox/simulate.py is absent", file=sys.stderr)
-        else:
-            simulator = simulate.start(sandbox, args.simulate)
+        simulator = simulate.start(sandbox, args.simulate)
     print(f"IM sandbox for app {args.app_id} listening on {sandbox.base_url}", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
@@ -86,9 +82,8 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        stop = getattr(simulator, "stop", None)
-        if stop:
-            stop()
+        if simulator is not None:
+            simulator.stop()
         sandbox.stop()
     return 0
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import time
-from contextlib import nullcontext
 from urllib.parse import quote
 
 SEED = 20261125
@@ -307,8 +306,7 @@ def load(sandbox, *, seed: int = SEED, now: int | None = None) -> dict:
     rng = random.Random(seed)
     now = int(now or time.time())
     people = _people(rng)
-    paused = getattr(sandbox.callbacks, "paused", None)
-    with paused() if paused else nullcontext():
+    with sandbox.callbacks.paused():
         _load_accounts(sandbox, rng, people)
         friends = _load_friends(sandbox, rng, people, now)
         _load_blacklists(sandbox, rng, people, friends)

@@ -1,7 +1,7 @@
 """Group state of the sandbox: groups of every type, their members, messages and notices.
 
 Plain data plus the rules that belong to the data (type capabilities, ID formats, sequence
-numbers, unread counts). The REST handlers in `handlers/group.py` validate requests, call
+numbers, unread counts). The REST handlers in `handlers/group/` validate requests, call
 these methods under `state.lock` and shape the answers. Times are Unix seconds.
 """
 from __future__ import annotations

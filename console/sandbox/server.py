@@ -1,4 +1,4 @@
-"""The sandbox: a WSGI app speaking the IM REST protocol, run by werkzeug's threaded server.
+"""The sandbox: the IM REST protocol over HTTP (served by `httpd`, the standard library's server).
 
 Request path (`_api`): URL -> fault injection -> sdkappid -> identifier/UserSig -> App admin ->
 JSON body -> rate limit -> handler -> envelope. `invoke()` runs the handler part in-process.
@@ -8,17 +8,15 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
 import threading
 import time
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-from werkzeug.wrappers import Request, Response
-
 from console.tim import usersig
 
-from . import handlers  # noqa: F401  (registers every endpoint)
+from . import demo, handlers  # noqa: F401  (handlers: registers every endpoint)
+from .callbacks import CallbackSender
 from .faults import Faults
+from .httpd import Reply, Request, serve
 from .ratelimit import RateLimiter
 from .registry import REGISTRY, ApiError, Ctx
 from .state import State
@@ -50,33 +48,6 @@ MAX_HISTORY_FILES = 100  # get_history downloads kept in memory
 ALERT_INTERVAL = 60.0    # seconds between two Alert.RequestOverLimit callbacks for one endpoint
 
 
-class NullCallbacks:
-    """Stands in for the callback sender when console/sandbox/callbacks.py is absent."""
-
-    def configure(self, url=None, token=None) -> None:
-        pass
-
-    def before(self, command, payload, forbid=False):
-        return None
-
-    def after(self, command, payload, forbid=False) -> None:
-        pass
-
-    def reset(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _make_callbacks(app_id: int):
-    try:
-        from .callbacks import CallbackSender
-    except ImportError:
-        return NullCallbacks()
-    return CallbackSender(app_id)
-
-
 def envelope(code: int = 0, info: str = "", display: bool = False) -> dict:
     out = {"ActionStatus": "OK" if code == 0 else "FAIL", "ErrorCode": code, "ErrorInfo": info}
     if display:
@@ -84,19 +55,9 @@ def envelope(code: int = 0, info: str = "", display: bool = False) -> dict:
     return out
 
 
-def _json(data: dict, status: int = 200) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False), status=status,
-                    content_type="application/json; charset=utf-8")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No access log: request URLs carry the UserSig."""
-
-    def log_request(self, code="-", size="-") -> None:
-        pass
-
-    def log_error(self, format, *args) -> None:  # noqa: A002 - stdlib signature
-        log.debug("sandbox server: " + format, *args)
+def _json(data: dict, status: int = 200) -> Reply:
+    return Reply(status, "application/json; charset=utf-8",
+                 json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 class Sandbox:
@@ -112,7 +73,7 @@ class Sandbox:
         self.state = State()
         self.faults = Faults()
         self.limiter = RateLimiter(rate_limits)
-        self.callbacks = _make_callbacks(self.app_id)
+        self.callbacks = CallbackSender(self.app_id)
         self.callbacks.configure(callback_url, callback_token)
         self.state_file = state_file
         self.seed = seed
@@ -136,16 +97,11 @@ class Sandbox:
     def load_seed(self, name: str) -> bool:
         if name != "demo":
             raise ValueError(f"unknown seed {name!r} (known: demo)")
-        try:
-            from . import demo
-        except ImportError:
-            log.warning("seed 'demo' requested but console/sandbox/demo.py is absent")
-            return False
         demo.load(self)
         return True
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> "Sandbox":
-        self._server = make_server(host, port, self.wsgi, threaded=True, request_handler=_QuietHandler)
+        self._server = serve(host, port, self.respond)
         self.base_url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.1,),
                                         name="sandbox-http", daemon=True)
@@ -167,9 +123,7 @@ class Sandbox:
             self._saver.join(timeout=5)
             self._saver = None
         self.save()
-        close = getattr(self.callbacks, "close", None)
-        if close:
-            close()
+        self.callbacks.close()
 
     def save(self) -> None:
         if self.state_file:
@@ -224,26 +178,15 @@ class Sandbox:
         return out
 
     # ---- HTTP --------------------------------------------------------------------------
-    def wsgi(self, environ, start_response):
-        request = Request(environ)
+    def respond(self, request: Request) -> Reply | None:
+        """The answer to one HTTP request; None drops the connection without one (a fault)."""
         if request.path.startswith("/sandbox/"):
-            response = self._control(request)
-        elif request.path.startswith("/msg_history/"):
-            response = self._history_file(request.path.rsplit("/", 1)[-1])
-        else:
-            response = self._api(request)
-        if response is None:  # fault: drop the connection without an answer
-            sock = environ.get("werkzeug.socket")
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            start_response("200 OK", [])  # written to a closed socket: werkzeug gives up quietly
-            return []
-        return response(environ, start_response)
+            return self._control(request)
+        if request.path.startswith("/msg_history/"):
+            return self._history_file(request.path.rsplit("/", 1)[-1])
+        return self._api(request)
 
-    def _api(self, request: Request) -> Response | None:
+    def _api(self, request: Request) -> Reply | None:
         match = _PATH.fullmatch(request.path)
         if request.method != "POST" or not match:
             return _json(envelope(60002, "HTTP parse error: POST /v4/<servicename>/<command> expected"))
@@ -258,17 +201,17 @@ class Sandbox:
         if decision.action == "drop":
             return None
         if decision.action == "http":
-            return Response("<html><body>injected fault</body></html>", status=decision.http_status,
-                            content_type="text/html")
+            return Reply(decision.http_status, "text/html",
+                         b"<html><body>injected fault</body></html>")
         if decision.action == "error":
             return _json(envelope(decision.error_code, "injected fault", ep.display))
 
-        query = request.args
+        query = request.query
         failure = self._check_caller(query, match.group(1))
         if failure:
             return _json(envelope(*failure, ep.display))
         try:
-            body = json.loads(request.get_data(cache=False) or b"")
+            body = json.loads(request.body or b"")
         except ValueError:
             body = None
         if not isinstance(body, dict):
@@ -278,7 +221,7 @@ class Sandbox:
         if not self.limiter.allow(name, ep.rate, ep.per_minute, units):
             self._alert_over_limit(ep)
             return _json(envelope(60007, "REST API call rate over limit", ep.display))
-        return _json(self._dispatch(ep, query["identifier"], body, query.to_dict()))
+        return _json(self._dispatch(ep, query["identifier"], body, dict(query)))
 
     def _alert_over_limit(self, ep) -> None:
         """Alert.RequestOverLimit, at most once a minute per endpoint."""
@@ -323,13 +266,13 @@ class Sandbox:
         while len(self.history_files) > MAX_HISTORY_FILES:
             self.history_files.pop(next(iter(self.history_files)))
 
-    def _history_file(self, name: str) -> Response:
+    def _history_file(self, name: str) -> Reply:
         packed = self.history_files.get(name)
         if packed is None:
-            return Response("not found", status=404)
-        return Response(packed, content_type="application/gzip")
+            return Reply(404, "text/plain", b"not found")
+        return Reply(200, "application/gzip", packed)
 
-    def _control(self, request: Request) -> Response:
+    def _control(self, request: Request) -> Reply:
         path = request.path.rstrip("/")
         if path == "/sandbox/health" and request.method == "GET":
             with self.state.lock:
@@ -341,7 +284,7 @@ class Sandbox:
             return _json({"ok": True})
         if path == "/sandbox/faults" and request.method == "POST":
             try:
-                options = json.loads(request.get_data() or b"{}")
+                options = json.loads(request.body or b"{}")
                 if not isinstance(options, dict):
                     raise ValueError("a JSON object is expected")
                 config = self.faults.set(**options)

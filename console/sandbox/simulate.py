@@ -14,7 +14,6 @@ import threading
 import time
 import zlib
 from collections import Counter
-from contextlib import nullcontext
 
 from .demo import CN_LINES, EN_LINES, GROUP_LINES_CN, GROUP_LINES_EN
 from .handlers.group import apply_join, quit_group
@@ -139,13 +138,10 @@ class Simulator:
 
     def _as_user(self, uid: str):
         """The user's device as the origin of the callbacks their action causes."""
-        origin = getattr(self.sandbox.callbacks, "origin", None)
-        if origin is None:
-            return nullcontext()
         with self.sandbox.state.lock:
             devices = sorted(self.sandbox.state.online.get(uid, {}))
         platform = devices[0] if devices else MOBILE[zlib.crc32(uid.encode()) % 2]
-        return origin(client_ip=client_ip(uid), platform=OPT_PLATFORM[platform])
+        return self.sandbox.callbacks.origin(client_ip=client_ip(uid), platform=OPT_PLATFORM[platform])
 
     def _line(self, uid: str, lines_cn: list[str], lines_en: list[str]) -> str:
         with self.sandbox.state.lock:

@@ -17,6 +17,15 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
 from . import regions
+from .api.account import AccountAPI
+from .api.c2c import C2CAPI
+from .api.conversation import ConversationAPI
+from .api.group import GroupAPI
+from .api.mute import MuteAPI
+from .api.operation import OperationAPI
+from .api.profile import ProfileAPI
+from .api.push import PushAPI
+from .api.sns import SnsAPI
 from .errors import (RATE_LIMIT_CODES, TRANSIENT_CODES, InvalidArgumentError, TimError, TransportError,
                      error_for, scrub)
 from .events import CallEvent, redact
@@ -116,7 +125,21 @@ class Client:
 
     >>> client = Client(app_id=1400000001, secret="...", region="singapore")
     >>> client.call("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "alice"}]})
+    >>> client.account.check_accounts(["alice"])
+
+    One namespace per part of the API (console/tim/api/, listed in `api.NAMESPACES`), each
+    calling back through `call`.
     """
+
+    account: AccountAPI
+    profile: ProfileAPI
+    sns: SnsAPI
+    c2c: C2CAPI
+    push: PushAPI
+    mute: MuteAPI
+    operation: OperationAPI
+    group: GroupAPI
+    conversation: ConversationAPI
 
     def __init__(self, app_id: int, secret: str, admin: str = "administrator", *,
                  region: str | None = None, base_url: str | None = None, backup_domain: bool = False,
@@ -159,9 +182,15 @@ class Client:
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
-        from .api import NAMESPACES  # late: the namespaces import this package's modules
-        for name, cls in NAMESPACES.items():
-            setattr(self, name, cls(self))
+        self.account = AccountAPI(self)
+        self.profile = ProfileAPI(self)
+        self.sns = SnsAPI(self)
+        self.c2c = C2CAPI(self)
+        self.push = PushAPI(self)
+        self.mute = MuteAPI(self)
+        self.operation = OperationAPI(self)
+        self.group = GroupAPI(self)
+        self.conversation = ConversationAPI(self)
 
     def __repr__(self) -> str:
         return f"Client(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"

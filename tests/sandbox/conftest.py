@@ -107,7 +107,5 @@ def receiver(sandbox):
 def settle(sandbox):
     """settle() waits until the queued after-callbacks went out."""
     def wait() -> None:
-        flush = getattr(sandbox.callbacks, "flush", None)
-        if flush:
-            assert flush(5.0)
+        assert sandbox.callbacks.flush(5.0)
     return wait

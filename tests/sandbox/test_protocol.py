@@ -218,3 +218,31 @@ def test_a_handler_crash_is_an_internal_error_answer(api, sandbox, monkeypatch):
     response = api.post(*("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]}))
     assert response.status_code == 200 and response.json()["ErrorCode"] == 70500
     assert sandbox.invoke("im_open_login_svc/account_check", ["not", "an", "object"])["ErrorCode"] == 60003
+
+
+def test_a_chunked_body_is_read_like_a_sized_one(api, sandbox):
+    chunks = iter([b'{"UserID": ', b'"chunky"}'])  # a generator body: requests sends it chunked
+    response = requests.post(f"{sandbox.base_url}/v4/im_open_login_svc/account_import",
+                             params=api.query(), data=chunks, timeout=5)
+    assert response.request.headers.get("Transfer-Encoding") == "chunked"
+    assert response.json()["ErrorCode"] == 0 and sandbox.state.account_exists("chunky")
+
+
+def test_one_connection_carries_many_requests(api, sandbox):
+    """HTTP/1.1 keep-alive: the answers are sized, so a client reuses its connection."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+    url = urlsplit(sandbox.base_url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    try:
+        for name in ("kept1", "kept2", "kept3"):
+            conn.request("POST", f"/v4/im_open_login_svc/account_import?{urlencode(api.query())}",
+                         body=json.dumps({"UserID": name}))
+            answer = conn.getresponse()
+            assert answer.getheader("Content-Length") and json.loads(answer.read())["ErrorCode"] == 0
+        conn.request("POST", "/v4/im_open_login_svc/account_import", body=b"{}",
+                     headers={"Content-Length": "-3"})
+        assert conn.getresponse().status == 400
+    finally:
+        conn.close()
+    assert all(sandbox.state.account_exists(n) for n in ("kept1", "kept2", "kept3"))

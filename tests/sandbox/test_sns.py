@@ -21,7 +21,7 @@ def test_friend_add_both_ways_to_allow_any(tim, sandbox, users):
     answer = tim.call("sns/friend_add", {"From_Account": "a", "AddFriendItem": [
         {"To_Account": "b", "AddSource": "AddSource_Type_Web", "Remark": "Bee", "GroupName": "work",
          "AddWording": "hi"}]})
-    assert results(answer) == {"b": 0} and "Fail_Account" not in answer
+    assert results(answer) == {"b": 0} and answer["Fail_Account"] == []  # present, empty
     assert sandbox.state.is_friend("a", "b") and sandbox.state.is_friend("b", "a")
     rel = sandbox.state.friends["a"]["b"]
     assert (rel["Remark"], rel["Groups"], rel["AddSource"], rel["AddWording"]) == ("Bee", ["work"], "AddSource_Type_Web", "hi")
@@ -148,6 +148,31 @@ def test_blocklist_add_dissolves_friendship(tim, sandbox, users):
     removed = tim.call("sns/black_list_delete", {"From_Account": "a", "To_Account": ["b", "c"]})
     assert results(removed) == {"b": 0, "c": 30001}
     assert not sandbox.state.is_friend("a", "b")  # unblocking does not restore the friendship
+
+
+def test_fail_account_is_sent_empty_when_nothing_failed(tim, sandbox, users):
+    """Every sns command that documents Fail_Account sends it, [] when all items succeeded."""
+    users("me", "pal", "foe")
+    allow_any(sandbox, "pal")
+    calls = [
+        ("sns/friend_add", {"From_Account": "me", "AddFriendItem": [
+            {"To_Account": "pal", "AddSource": "AddSource_Type_Web"}]}),
+        ("sns/friend_import", {"From_Account": "pal", "AddFriendItem": [
+            {"To_Account": "foe", "AddSource": "AddSource_Type_Web"}]}),
+        ("sns/friend_update", {"From_Account": "me", "UpdateItem": [{"To_Account": "pal", "SnsItem": [
+            {"Tag": "Tag_SNS_IM_Remark", "Value": "old pal"}]}]}),
+        ("sns/friend_check", {"From_Account": "me", "To_Account": ["pal", "foe"],
+                              "CheckType": "CheckResult_Type_Both"}),
+        ("sns/friend_get_list", {"From_Account": "me", "To_Account": ["pal"],
+                                 "TagList": ["Tag_SNS_IM_Remark"]}),
+        ("sns/group_add", {"From_Account": "me", "GroupName": ["close"], "To_Account": ["pal"]}),
+        ("sns/black_list_add", {"From_Account": "me", "To_Account": ["foe"]}),
+        ("sns/black_list_check", {"From_Account": "me", "To_Account": ["foe", "pal"],
+                                  "CheckType": "BlackCheckResult_Type_Both"}),
+        ("sns/black_list_delete", {"From_Account": "me", "To_Account": ["foe"]}),
+    ]
+    for endpoint, body in calls:
+        assert tim.call(endpoint, body)["Fail_Account"] == [], endpoint
 
 
 def test_black_list_get_pages(tim, sandbox, users):

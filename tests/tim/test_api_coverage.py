@@ -245,6 +245,25 @@ def test_every_seed_method_exists_under_its_name():
         assert callable(getattr(NAMESPACES[ns], method, None)), f"{seed} -> client.{py} is missing"
 
 
+def test_client_declares_every_namespace_as_a_typed_attribute():
+    """Editors and type checkers see the namespaces: each is a class-level annotation of Client
+    and an instance attribute of that class, and none is missing from NAMESPACES."""
+    from typing import get_type_hints
+
+    from console.tim import Client
+    from console.tim.api._base import Namespace
+    declared = {name: hint for name, hint in get_type_hints(Client).items()
+                if isinstance(hint, type) and issubclass(hint, Namespace)}
+    assert declared == NAMESPACES
+    client = Client(app_id=1400000001, secret="k", base_url="http://127.0.0.1:9")
+    try:
+        for name, cls in NAMESPACES.items():
+            assert type(getattr(client, name)) is cls
+            assert name in vars(client)
+    finally:
+        client.close()
+
+
 def test_iter_methods_are_generators_of_items():
     for _, py in seed_methods():
         ns, method = py.split(".")

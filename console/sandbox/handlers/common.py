@@ -64,13 +64,10 @@ def account(state, body: dict, field: str, missing_code: int, unknown_code: int 
     return uid
 
 
-def per_item(results: list, key: str = "To_Account", failed_field: str = "Fail_Account") -> dict:
-    """The sns-style answer: the item list plus the failed names, only when something failed."""
-    out = {"ResultItem": results}
-    failed = [r[key] for r in results if r["ResultCode"]]
-    if failed:
-        out[failed_field] = failed
-    return out
+def per_item(results: list, field: str = "ResultItem", key: str = "To_Account") -> dict:
+    """The sns-style answer: the item list and `Fail_Account`, the names that failed. IM sends
+    `Fail_Account` even when it is empty (its published answers and SDKs read it so)."""
+    return {field: results, "Fail_Account": [r[key] for r in results if r["ResultCode"]]}
 
 
 def item(target: str, code: int = 0, info: str = "", key: str = "To_Account", **extra) -> dict:

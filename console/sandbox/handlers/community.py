@@ -36,7 +36,8 @@ from ..community import CommunityState, permission_group_id_problem, topic_id_pr
 from ..groups import Group
 from ..registry import ApiError, endpoint
 from .common import integer, is_int, items, text
-from .group import _after, _bad, _before, _member_info, _payload
+from .group.base import _bad, _member_info
+from .group.notify import _after, _before, _payload
 
 TOPIC_SVC = "million_group_open_http_svc/"
 SVC = "group_open_http_svc/"

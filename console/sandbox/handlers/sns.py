@@ -250,7 +250,7 @@ def friend_delete(ctx, body):
                 removed.append((peer, owner))
             results.append(item(peer))
     _notify(ctx, "Sns.CallbackFriendDelete", _pairs(removed))
-    return {"ResultItem": results}
+    return {"ResultItem": results}  # no Fail_Account: none is documented for friend_delete
 
 
 @endpoint("sns/friend_delete_all", rate=200, display=True)
@@ -282,7 +282,7 @@ def _check(ctx, body, test, relations: dict, single: str, both: str, field: str)
         results = [item(peer, Relation=relations[(test(owner, peer),
                                                   kind == both and test(peer, owner))])
                    for peer in peers]
-    return {field: results}
+    return per_item(results, field)
 
 
 @endpoint("sns/friend_check", rate=200, display=True)
@@ -343,11 +343,7 @@ def friend_get_list(ctx, body):
             values.update({k: v for k, v in ctx.state.profiles.get(peer, {}).items()})
             results.append({"To_Account": peer, "SnsProfileItem": profile_values(values, tags),
                             "ResultCode": 0, "ResultInfo": ""})
-    out = {"InfoItem": results}
-    failed = [r["To_Account"] for r in results if r["ResultCode"]]
-    if failed:
-        out["Fail_Account"] = failed
-    return out
+    return per_item(results, "InfoItem")
 
 
 # ---- blocklist ----------------------------------------------------------------------------

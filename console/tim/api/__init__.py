@@ -1,5 +1,7 @@
-"""The client's namespaces, one module per seed module. Client attaches each as an attribute:
-`setattr(client, name, cls(client))`; every namespace calls back through `client.call`."""
+"""The client's namespaces, one module per seed module. `Client` declares each as a typed
+attribute (`account: AccountAPI`) and creates it in `__init__`; every namespace calls back
+through `client.call`. NAMESPACES maps the attribute names to the classes (a test keeps the two
+lists equal)."""
 from console.tim.api.account import AccountAPI
 from console.tim.api.c2c import C2CAPI
 from console.tim.api.community import CommunityAPI
