@@ -19,6 +19,7 @@ from urllib3.exceptions import NewConnectionError
 from . import regions
 from .api.account import AccountAPI
 from .api.c2c import C2CAPI
+from .api.community import CommunityAPI
 from .api.conversation import ConversationAPI
 from .api.group import GroupAPI
 from .api.mute import MuteAPI
@@ -140,6 +141,7 @@ class Client:
     operation: OperationAPI
     group: GroupAPI
     conversation: ConversationAPI
+    community: CommunityAPI          # communities: topics and permission groups
 
     def __init__(self, app_id: int, secret: str, admin: str = "administrator", *,
                  region: str | None = None, base_url: str | None = None, backup_domain: bool = False,
@@ -191,6 +193,7 @@ class Client:
         self.operation = OperationAPI(self)
         self.group = GroupAPI(self)
         self.conversation = ConversationAPI(self)
+        self.community = CommunityAPI(self)
 
     def __repr__(self) -> str:
         return f"Client(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"
