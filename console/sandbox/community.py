@@ -20,6 +20,7 @@ import string
 from dataclasses import asdict, dataclass, field
 
 from .groups import PERMANENT, Group, Message
+from .registry import ApiError
 
 TOPIC_MARK = "@TOPIC#_"
 PMG_PREFIX = "@PMG#_"
@@ -87,6 +88,7 @@ class TopicView:
     notices = property(lambda self: self.topic.notices)
     mutes = property(lambda self: self.topic.mutes)
     topic_id = property(lambda self: self.topic.topic_id)
+    create_time = property(lambda self: self.topic.create_time)
 
     @property
     def next_msg_seq(self) -> int:
@@ -100,9 +102,12 @@ class TopicView:
         return self.group.role_of(account)
 
     def mute_until(self, account: str, now: float) -> int:
-        return self.topic.mute_until(account, now) or self.group.mute_until(account, now)
+        """The topic's own mute (what the topic's muted list shows)."""
+        return self.topic.mute_until(account, now)
 
     def is_muted(self, account: str, now: float) -> bool:
+        """Muted in the topic, muted in the whole community, or the topic is muted for everyone
+        but the owner and admins."""
         if self.mute_until(account, now) or self.group.is_muted(account, now):
             return True
         return self.topic.mute_all and self.role_of(account) not in ("Owner", "Admin")
@@ -127,13 +132,6 @@ class TopicView:
             if self._gross is not None:
                 self._gross(self.group.group_id, msg.sender)
         return msg
-
-    def set_mute(self, account: str, seconds: int, now: float) -> None:
-        if seconds == 0:
-            self.topic.mutes.pop(account, None)
-        else:
-            self.topic.mutes[account] = (PERMANENT if seconds == PERMANENT
-                                         else min(PERMANENT, int(now) + seconds))
 
 
 def topic_id_problem(topic_id, group_id: str) -> str | None:
@@ -213,6 +211,16 @@ class CommunityState:
 
     def view(self, group: Group, topic: Topic) -> TopicView:
         return TopicView(group, topic, self._count_gross)
+
+    def scope(self, group: Group, topic_id) -> Group | TopicView:
+        """Where a group message command acts: the group itself, or (with a TopicId, already
+        checked for its format) that topic of the community; 10010 when the topic is gone."""
+        if not topic_id:
+            return group
+        topic = self.topic(group.group_id, topic_id)
+        if topic is None:
+            raise ApiError(10010, "the topic does not exist or has been deleted")
+        return self.view(group, topic)
 
     def new_topic_id(self, group_id: str) -> str:
         alphabet = string.ascii_uppercase + string.digits

@@ -186,18 +186,20 @@ def forbid_send_msg(ctx, body):
     seconds = _mute_time(body, required=True)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=tuple(WITHOUT_MUTE))
+        box = ctx.state.communities.scope(group, body.get("TopicId"))   # a topic's own mutes
         for account in accounts:
             if account in group.members or not group.stores_members:
-                _set_mute(group, account, seconds, ctx.now)
+                _set_mute(box, account, seconds, ctx.now)
         return {}
 
 
 def _muted(ctx, body):
     with ctx.state.lock:
         group = _group(ctx, body)
+        box = ctx.state.communities.scope(group, body.get("TopicId"))
         candidates = group.members if group.stores_members else group.mutes
-        return group, [(a, group.mute_until(a, ctx.now)) for a in candidates
-                       if group.mute_until(a, ctx.now)]
+        return group, [(a, box.mute_until(a, ctx.now)) for a in candidates
+                       if box.mute_until(a, ctx.now)]
 
 
 @endpoint(SVC + "get_group_muted_account")

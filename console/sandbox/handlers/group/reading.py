@@ -38,6 +38,8 @@ def _group_info(ctx, group_id, filtered: bool, filters: dict) -> dict:
         info.update(_base_info(group, None))
         info["Appid"] = getattr(ctx.sandbox, "app_id", 0)
         info["AppDefinedData"] = _custom_list(group.app_data, None)
+        if group.type == "Community":            # as the SDKs' group profile (isSupportTopic)
+            info["SupportTopic"] = group.support_topic
         if group.stores_members:
             info["MemberList"] = [_member_info(group, m, ctx.now) for m in group.members.values()]
         return info
@@ -87,7 +89,7 @@ def get_joined_group_list(ctx, body):
         raise _bad("invalid GroupType")
     group_type = normalize_type(group_type) if group_type is not None else None
     topic = _int(body, "SupportTopic", high=1)
-    if topic is not None and group_type != "Community":
+    if topic is not None and group_type not in (None, "Community"):   # alone it implies Community
         raise _bad("SupportTopic requires GroupType Community")
     rf = body.get("ResponseFilter") or {}
     if not isinstance(rf, dict):
@@ -101,7 +103,7 @@ def get_joined_group_list(ctx, body):
                   if (with_huge or g.stores_members)
                   and (with_inactive or g.activated or g.owner == account)
                   and group_type in (None, g.type)
-                  and (topic is None or g.support_topic == topic)]
+                  and (topic is None or (g.type == "Community" and g.support_topic == topic))]
         page = groups[offset:offset + limit] if limit else groups[offset:]
         listed = []
         for group in page:
@@ -111,9 +113,19 @@ def get_joined_group_list(ctx, body):
             if self_names:
                 item["SelfInfo"] = _self_info(group, account, self_names, ctx.now)
             if topic is not None:
-                item["SupportTopic"] = group.support_topic
+                _topic_summary(ctx, item, group, account)
             listed.append(item)
         return {"TotalCount": len(groups), "GroupIdList": listed}
+
+
+def _topic_summary(ctx, item: dict, group: Group, account: str) -> None:
+    """What a SupportTopic query adds (published sample): the type and, for a topic-enabled
+    community, the gross topic sequence and the user's read position in it."""
+    item.update(Type=group.type, SupportTopic=group.support_topic)
+    if group.support_topic:
+        communities = ctx.state.communities
+        item["GrossTopicNextMsgSeq"] = communities.gross_next_seq(group.group_id)
+        item.setdefault("SelfInfo", {})["GrossTopicReadSeq"] = communities.gross_read_seq(group.group_id, account)
 
 
 def _self_info(group: Group, account: str, names, now: float) -> dict:
