@@ -286,7 +286,8 @@ class CommunityAPI(Namespace):
                    fields: Iterable[str] | None = None) -> BatchResult[Topic]:
         """Profiles of the given topics (all of the community's when None), each with `user_id`'s
         own state in it (`self_info`). `fields` limits the profile to those TopicInfo names."""
-        body: dict[str, Any] = {"GroupId": _gid("group_id", group_id), "From_Account": check_user_id("user_id", user_id)}
+        body: dict[str, Any] = {"GroupId": _gid("group_id", group_id),
+                                "From_Account": check_user_id("user_id", user_id)}
         ids = _topic_ids("topic_ids", topic_ids) if topic_ids is not None else None
         if ids:
             body["TopicIdList"] = ids
