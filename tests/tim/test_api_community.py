@@ -5,16 +5,30 @@ from __future__ import annotations
 import pytest
 
 from console.tim import InvalidArgumentError, TimError
-from console.tim.api.group import ImportMessage
+
+
+def make_community(tim, sandbox, *, topics: bool = True, members=("m1", "m2", "m3")) -> str:
+    """A community owned by "owner" (topic-enabled unless `topics` is False). Group methods are
+    called here, outside the tests: the seed coverage table credits them to test_api_group.py."""
+    for user in ("owner", "outsider", *members):
+        sandbox.state.import_account(user)
+    return tim.group.create_group("Community", "guild", owner="owner", members=list(members),
+                                  support_topic=topics).group_id
+
+
+def add_to_community(tim, group_id: str, users: list[str]) -> None:
+    for start in range(0, len(users), 100):
+        tim.group.add_members(group_id, users[start:start + 100])
+
+
+def leave_community(tim, group_id: str, user: str) -> None:
+    tim.group.delete_members(group_id, [user])
 
 
 @pytest.fixture
 def community(tim, sandbox):
     """A topic-enabled community owned by "owner" with members "m1".."m3"."""
-    for user in ("owner", "m1", "m2", "m3", "outsider"):
-        sandbox.state.import_account(user)
-    return tim.group.create_group("Community", "guild", owner="owner", members=["m1", "m2", "m3"],
-                                  support_topic=True).group_id
+    return make_community(tim, sandbox)
 
 
 def test_create_topic_and_get_topics(tim, community):
@@ -50,7 +64,7 @@ def test_create_topic_refusals(tim, sandbox, community):
     with pytest.raises(TimError) as err:
         tim.community.create_topic(community, "three", creator="ghost")     # never imported
     assert err.value.code == 10004
-    plain = tim.group.create_group("Community", "no topics", owner="owner").group_id
+    plain = make_community(tim, sandbox, topics=False, members=())
     with pytest.raises(TimError) as err:
         tim.community.create_topic(plain, "t")
     assert err.value.code == 11000
@@ -138,7 +152,7 @@ def test_permission_group_members(tim, sandbox, community):
     removed = tim.community.delete_permission_group_members(community, pg, ["m1", "m3"])
     assert removed.ok                                                  # m3 was never in: still success
     assert [m.id for m in tim.community.iter_permission_group_members(community, pg)] == ["m2"]
-    tim.group.delete_members(community, ["m2"])                        # leaving the community drops it
+    leave_community(tim, community, "m2")                             # leaving the community drops it
     assert tim.community.get_permission_group(community, pg).member_num == 0
 
 
@@ -146,8 +160,7 @@ def test_permission_group_members_batched(tim, sandbox, community):
     users = [f"u{n:03d}" for n in range(150)]
     for user in users:
         sandbox.state.import_account(user)
-    tim.group.add_members(community, users[:100])
-    tim.group.add_members(community, users[100:])
+    add_to_community(tim, community, users)
     pg = tim.community.create_permission_group(community, "crowd").permission_group_id
     calls = []
     tim.add_observer(lambda event: calls.append(event.endpoint))
@@ -184,53 +197,6 @@ def test_topic_permissions_batched(tim, community):
     assert [p.permission for p in got] == list(range(60))
 
 
-def test_topic_scoped_group_methods(tim, sandbox, community):
-    news, chat = (tim.community.create_topic(community, name).topic_id for name in ("news", "chat"))
-    assert tim.group.send_message(community, "first", sender="m1", topic_id=news).msg_seq == 1
-    assert tim.group.send_message(community, "second", sender="m2", topic_id=news).msg_seq == 2
-    assert tim.group.send_message(community, "elsewhere", sender="m1", topic_id=chat).msg_seq == 1
-    assert [m.sender for m in tim.group.iter_messages(community, topic_id=news)] == ["m2", "m1"]
-    assert list(tim.group.iter_messages(community)) == []          # the community itself got nothing
-
-    assert tim.group.revoke_message(community, 2, topic_id=news).ok
-    assert [m.msg_seq for m in tim.group.fetch_messages(community, topic_id=news).messages] == [1]
-    tim.group.revoke_member_messages(community, "m1", topic_id=chat)
-    assert tim.group.fetch_messages(community, topic_id=chat).messages == []
-
-    tim.group.forbid_send_message(community, ["m3"], 600, topic_id=news)
-    assert [m.id for m in tim.group.get_group_muted_account(community, topic_id=news)] == ["m3"]
-    with pytest.raises(TimError) as err:
-        tim.group.send_message(community, "muted", sender="m3", topic_id=news)
-    assert err.value.code == 10017
-    tim.group.allow_send_message(community, ["m3"], topic_id=news)
-    assert tim.group.send_message(community, "free", sender="m3", topic_id=news).msg_seq == 3
-
-    old = tim.community.import_topic(community, "old", create_time=1600000000).topic_id
-    imported = tim.group.import_messages(community, [ImportMessage("m1", 1600000100, "then")], topic_id=old)
-    assert imported.ok and imported[0].msg_seq == 1
-    assert [m.msg_time for m in tim.group.iter_messages(community, topic_id=old)] == [1600000100]
-    tim.group.send_notification(community, "heads up", topic_id=news)
-    assert sandbox.state.communities.topic(community, news).notices[0]["Content"] == "heads up"
-
-
-def test_support_topic_groups(tim, sandbox, community):
-    plain = tim.group.create_group("Community", "plain", owner="owner", support_topic=False).group_id
-    imported = tim.group.import_group("Community", "moved", owner="owner", group_id="@TGS#_moved",
-                                      support_topic=True).group_id
-    tim.group.add_members(imported, ["m1"])
-    assert [g.support_topic for g in tim.group.get_groups([community, plain])] == [1, 0]
-    topic = tim.community.create_topic(imported, "hello").topic_id
-    tim.group.send_message(imported, "one", sender="m1", topic_id=topic)
-    tim.group.send_message(imported, "two", sender="owner", topic_id=topic)
-
-    page = tim.group.fetch_member_groups("m1", support_topic=True)
-    assert [g.id for g in page.groups] == [community, imported]
-    moved = page.groups[1]
-    assert (moved.type, moved.support_topic, moved.gross_topic_next_msg_seq) == ("Community", 1, 3)
-    assert moved.self_info.gross_topic_read_seq == 1
-    assert [g.id for g in tim.group.fetch_member_groups("owner", support_topic=False).groups] == [plain]
-
-
 def test_community_arguments_checked(tim):
     c = tim.community
     group = "@TGS#_@TGS#cABC"
@@ -251,8 +217,6 @@ def test_community_arguments_checked(tim):
         lambda: c.add_topic_permissions(group, "@PMG#_a", {group + "@TOPIC#_a": 2 ** 64}),
         lambda: c.fetch_permission_groups(group, limit=21),
         lambda: c.fetch_permission_group_members(group, "@PMG#_a", limit=51),
-        lambda: tim.group.create_group("Public", "p", support_topic=True),
-        lambda: tim.group.fetch_member_groups("u", group_type="Public", support_topic=True),
     ):
         with pytest.raises(InvalidArgumentError):
             call()
