@@ -134,16 +134,24 @@ class TopicView:
         return msg
 
 
+def _id_problem(name: str, value, max_bytes: int) -> str | None:
+    """What the two custom ID kinds share: a non-empty printable-ASCII string of bounded length."""
+    if not isinstance(value, str) or not value:
+        return f"{name} must be a non-empty string"
+    if len(value.encode()) > max_bytes:
+        return f"{name} is longer than {max_bytes} bytes"
+    if any(not 0x20 <= ord(ch) <= 0x7E for ch in value):
+        return f"{name} must be printable ASCII"
+    return None
+
+
 def topic_id_problem(topic_id, group_id: str) -> str | None:
     """Why `topic_id` is not an acceptable custom topic ID in `group_id` (None = fine):
     `<GroupId>@TOPIC#_<part>`, printable ASCII, ≤ 96 bytes, the part free of `@TGS#_` and
     `@TOPIC#_@TOPIC#` (those mark server-assigned IDs)."""
-    if not isinstance(topic_id, str) or not topic_id:
-        return "TopicId must be a non-empty string"
-    if len(topic_id.encode()) > MAX_TOPIC_ID_BYTES:
-        return f"TopicId is longer than {MAX_TOPIC_ID_BYTES} bytes"
-    if any(not 0x20 <= ord(ch) <= 0x7E for ch in topic_id):
-        return "TopicId must be printable ASCII"
+    problem = _id_problem("TopicId", topic_id, MAX_TOPIC_ID_BYTES)
+    if problem:
+        return problem
     prefix = group_id + TOPIC_MARK
     part = topic_id[len(prefix):]
     if not topic_id.startswith(prefix) or not part:
@@ -154,13 +162,12 @@ def topic_id_problem(topic_id, group_id: str) -> str | None:
 
 
 def permission_group_id_problem(pg_id) -> str | None:
-    if not isinstance(pg_id, str) or not pg_id:
-        return "PermissionGroupId must be a non-empty string"
-    if len(pg_id.encode()) > MAX_PMG_ID_BYTES:
-        return f"PermissionGroupId is longer than {MAX_PMG_ID_BYTES} bytes"
-    if any(not 0x20 <= ord(ch) <= 0x7E for ch in pg_id):
-        return "PermissionGroupId must be printable ASCII"
-    if not pg_id.startswith(PMG_PREFIX) or pg_id == PMG_PREFIX or pg_id.startswith(PMG_PREFIX + "@PMG#"):
+    """Why `pg_id` is not an acceptable custom permission-group ID: `@PMG#_<part>` (not
+    `@PMG#_@PMG#…`, the assigned form), printable ASCII."""
+    problem = _id_problem("PermissionGroupId", pg_id, MAX_PMG_ID_BYTES)
+    if problem:
+        return problem
+    if pg_id == PMG_PREFIX or not pg_id.startswith(PMG_PREFIX) or pg_id.startswith(PMG_PREFIX + "@PMG#"):
         return f"a custom PermissionGroupId must start with {PMG_PREFIX} (and not {PMG_PREFIX}@PMG#)"
     return None
 

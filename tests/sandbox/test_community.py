@@ -8,20 +8,17 @@ import pytest
 from callback_receiver import receiver, wired  # noqa: F401  (fixtures)
 from group_helpers import call, code, import_accounts
 
-from console.tim import TimError
 from console.tim import callbacks as cb
 
 TOPIC_SVC = "million_group_open_http_svc/"
 
 
 def topic_call(tim, command: str, body: dict) -> dict:
-    return tim.call(TOPIC_SVC + command, body)
+    return call(tim, command, body, TOPIC_SVC)
 
 
 def topic_code(tim, command: str, body: dict) -> int:
-    with pytest.raises(TimError) as err:
-        tim.call(TOPIC_SVC + command, body)
-    return err.value.code
+    return code(tim, command, body, TOPIC_SVC)
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from ..community import CommunityState, permission_group_id_problem, topic_id_pr
 from ..groups import Group
 from ..registry import ApiError, endpoint
 from .common import integer, is_int, items, text
-from .group.base import _bad, _member_info
+from .group.base import _bad, _member_info, _member_list
 from .group.notify import _after, _before, _payload
 
 TOPIC_SVC = "million_group_open_http_svc/"
@@ -251,12 +251,14 @@ def modify_topic(ctx, body):
 
 # ---- permission groups -----------------------------------------------------------------------
 
-def _permission_group(ctx, body: dict, group: Group):
+def _permission_group(ctx, body: dict, *, topics: bool = False):
+    """(community, permission group) named by GroupId and PermissionGroupId (10010 unknown)."""
+    group = _community(ctx, body, topics=topics)
     pg_id = _str(body, "PermissionGroupId", required=True)
     pg = ctx.state.communities.permission_group(group.group_id, pg_id)
     if pg is None:
         raise ApiError(10010, "the permission group does not exist")
-    return pg
+    return group, pg
 
 
 def _pg_info(group: Group, pg) -> dict:
@@ -308,8 +310,7 @@ def modify_permission_group(ctx, body):
     permission = _permission(body["Permission"]) if body.get("Permission") is not None else None
     custom = _str(body, "CustomString")
     with ctx.state.lock:
-        group = _community(ctx, body, topics=False)
-        pg = _permission_group(ctx, body, group)
+        _, pg = _permission_group(ctx, body)
         pg.name = pg.name if name is None else name
         pg.permission = pg.permission if permission is None else permission
         pg.custom_string = pg.custom_string if custom is None else custom
@@ -345,23 +346,11 @@ def _cursor(value) -> int:
     raise _bad("invalid Next")
 
 
-def _member_accounts(body: dict) -> list[str]:
-    entries = items(body, "MemberList", 10004, limit=PMG_MEMBERS_MAX, limit_code=10005, kind=dict)
-    accounts = []
-    for entry in entries:
-        account = entry.get("Member_Account")
-        if not isinstance(account, str) or not account:
-            raise _bad("MemberList[].Member_Account is required")
-        accounts.append(account)
-    return list(dict.fromkeys(accounts))
-
-
 @endpoint(SVC + "add_permission_group_member")
 def add_permission_group_member(ctx, body):
-    accounts = _member_accounts(body)
+    accounts = _member_list(body, PMG_MEMBERS_MAX)
     with ctx.state.lock:
-        group = _community(ctx, body, topics=False)
-        pg = _permission_group(ctx, body, group)
+        group, pg = _permission_group(ctx, body)
         members = CommunityState.current_members(group, pg)
         results = []
         for account in accounts:
@@ -380,10 +369,9 @@ def add_permission_group_member(ctx, body):
 
 @endpoint(SVC + "delete_permission_group_member")
 def delete_permission_group_member(ctx, body):
-    accounts = _member_accounts(body)
+    accounts = _member_list(body, PMG_MEMBERS_MAX)
     with ctx.state.lock:
-        group = _community(ctx, body, topics=False)
-        pg = _permission_group(ctx, body, group)
+        _, pg = _permission_group(ctx, body)
         pg.members[:] = [a for a in pg.members if a not in accounts]   # absent ones: still success
         return {"MemberList": [{"Member_Account": a, "Result": 0} for a in accounts]}
 
@@ -393,8 +381,7 @@ def get_permission_group_member_list(ctx, body):
     limit = integer(body, "Limit", 10004, required=False, low=1, high=PMG_MEMBER_PAGE_MAX) or PMG_MEMBER_PAGE_MAX
     start = _cursor(body.get("Next"))
     with ctx.state.lock:
-        group = _community(ctx, body, topics=False)
-        pg = _permission_group(ctx, body, group)
+        group, pg = _permission_group(ctx, body)
         members = CommunityState.current_members(group, pg)
         page = members[start:start + limit]
         end = start + len(page)
@@ -423,8 +410,7 @@ def _topic_result(topic_id: str, code: int = 0, info: str = "", **extra) -> dict
 def _change_topic_permissions(ctx, body: dict, *, adding: bool) -> dict:
     wanted = _topic_permissions(body)
     with ctx.state.lock:
-        group = _community(ctx, body, topics=True)
-        pg = _permission_group(ctx, body, group)
+        group, pg = _permission_group(ctx, body, topics=True)
         topics = ctx.state.communities.topics_of(group.group_id)
         results = []
         for topic_id, permission in wanted:
@@ -454,8 +440,7 @@ def set_topic_permission_group(ctx, body):
 def delete_topic_permission_group(ctx, body):
     wanted = _string_list(body, "TopicIdList", required=True, limit=TOPIC_PERMISSIONS_MAX)
     with ctx.state.lock:
-        group = _community(ctx, body, topics=True)
-        pg = _permission_group(ctx, body, group)
+        _, pg = _permission_group(ctx, body, topics=True)
         for topic_id in wanted:        # a topic without a permission here: nothing to do, success
             pg.topics.pop(topic_id, None)
         return {"TopicPermissionResultList": [_topic_result(t) for t in wanted]}
@@ -465,8 +450,7 @@ def delete_topic_permission_group(ctx, body):
 def get_topic_permission_group(ctx, body):
     wanted = _string_list(body, "TopicIdList", required=False)
     with ctx.state.lock:
-        group = _community(ctx, body, topics=True)
-        pg = _permission_group(ctx, body, group)
+        _, pg = _permission_group(ctx, body, topics=True)
         listed = []
         for topic_id in wanted or list(pg.topics):
             if topic_id in pg.topics:

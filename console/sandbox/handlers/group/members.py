@@ -5,7 +5,8 @@ from ...groups import MSG_FLAGS, PERMANENT, WITHOUT_ADMINS, WITHOUT_MUTE, Group
 from ...registry import ApiError, endpoint
 from .base import (ACCOUNTS_MAX, ADD_MEMBERS_MAX, DELETE_MEMBERS_MAX, IMPORT_MEMBERS_MAX,
                    MEMBER_KEYS_MAX, MEMBER_VALUE_MAX, SVC, _accounts, _bad, _custom_data, _group,
-                   _int, _member_of, _merge_custom, _objects, _require_accounts, _strings, _text)
+                   _int, _member_list, _member_of, _merge_custom, _objects, _require_accounts, _strings,
+                   _text)
 from .notify import _after, _before, _payload, _report_if_full, _tip
 
 
@@ -13,14 +14,7 @@ from .notify import _after, _before, _payload, _report_if_full, _tip
 
 @endpoint(SVC + "add_group_member")
 def add_group_member(ctx, body):
-    entries = _objects(body, "MemberList", required=True, limit=ADD_MEMBERS_MAX, limit_code=10005)
-    accounts = []
-    for item in entries:
-        account = item.get("Member_Account")
-        if not isinstance(account, str) or not account:
-            raise _bad("MemberList[].Member_Account is required")
-        accounts.append(account)
-    accounts = list(dict.fromkeys(accounts))
+    accounts = _member_list(body, ADD_MEMBERS_MAX)
     silence = _int(body, "Silence", high=1, default=0)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
