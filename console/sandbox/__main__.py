@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from . import simulate
+from . import appconfig, simulate
 from .server import Sandbox
 
 
@@ -28,6 +28,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--state", metavar="FILE", help="load state from FILE and save it there")
     p.add_argument("--rate-limit", action="append", default=[], metavar="ENDPOINT=RATE",
                    help="override an endpoint's requests/s (0 = unlimited; repeatable)")
+    p.add_argument("--group-data-key", action="append", metavar="KEY",
+                   help="a configured AppDefinedData key (repeatable; then only these are accepted)")
+    p.add_argument("--member-data-key", action="append", metavar="KEY",
+                   help="a configured AppMemberDefinedData key (repeatable, as above)")
     faults = p.add_argument_group("fault injection")
     faults.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
     faults.add_argument("--error-rate", type=float, default=0.0, help="share of calls that fail (0..1)")
@@ -60,12 +64,24 @@ def _rate_limits(pairs) -> dict:
     return limits
 
 
+def _app_config(args) -> dict:
+    """The console settings given on the command line (appconfig.py); the others stay as the
+    state file or the seed has them."""
+    given = {"group_data_keys": args.group_data_key, "member_data_keys": args.member_data_key}
+    config = {name: keys for name, keys in given.items() if keys is not None}
+    try:
+        return appconfig.checked(config)
+    except ValueError as exc:
+        sys.exit(f"--group-data-key / --member-data-key: {exc}")
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     sandbox = Sandbox(app_id=args.app_id, secret=_secret(args), admin=args.admin,
                       admins=args.extra_admin, callback_url=args.callback_url,
                       callback_token=args.callback_token, state_file=args.state,
-                      rate_limits=_rate_limits(args.rate_limit), seed=args.seed)
+                      rate_limits=_rate_limits(args.rate_limit), seed=args.seed,
+                      app_config=_app_config(args))
     sandbox.faults.set(latency=args.latency, error_rate=args.error_rate, error_code=args.error_code,
                        http_status=args.http_status, drop=args.drop, timeout=args.timeout,
                        endpoints=args.fault_endpoint)

@@ -15,6 +15,10 @@ from urllib.parse import quote
 
 SEED = 20261125
 DAY = 86400
+# app-defined data keys the demo app configured in "Tencent's console": its own, and those of
+# Tencent's published examples (so their requests run against a demo sandbox)
+GROUP_DATA_KEYS = ["Lang", "GroupTestData1", "GroupTestData2"]
+MEMBER_DATA_KEYS = ["Badge", "MemberDefined1", "MemberDefined2"]
 
 # ---- people ----------------------------------------------------------------------------------
 SURNAMES = [("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"),
@@ -265,7 +269,7 @@ def _load_group(sandbox, rng: random.Random, people: list[dict], spec: tuple, no
     members = _pick_members(rng, people, lang, max(size, 1))
     owner = members[0]
     body = {"GroupId": group_id, "Type": kind, "Name": name, "Owner_Account": owner,
-            "Introduction": intro}
+            "Introduction": intro, "AppDefinedData": [{"Key": "Lang", "Value": lang}]}
     if kind == "AVChatRoom":  # no member list, no history, cannot be imported
         _call(sandbox, "group_open_http_svc/create_group", body)
         return
@@ -294,6 +298,7 @@ def _load_group(sandbox, rng: random.Random, people: list[dict], spec: tuple, no
               {"GroupId": group_id, "MsgList": history[i:i + 7]})
     for m in rng.sample(members[1:], min(3, len(members) - 1)):
         card = {"Member_Account": m, "NameCard": rng.choice(["组长", "小助手", "Host", "Mod"])}
+        card["AppMemberDefinedData"] = [{"Key": "Badge", "Value": card["NameCard"]}]
         _call(sandbox, "group_open_http_svc/modify_group_member_info",
               dict(card, GroupId=group_id))
     if kind in ("Public", "Community") and len(members) > 10:
@@ -302,7 +307,11 @@ def _load_group(sandbox, rng: random.Random, people: list[dict], spec: tuple, no
 
 
 def load(sandbox, *, seed: int = SEED, now: int | None = None) -> dict:
-    """Fill `sandbox` with the demo app; returns counts of what was loaded."""
+    """Fill `sandbox` with the demo app; returns counts of what was loaded. Data keys already
+    configured (by the CLI or the state file) are kept; the demo adds its own."""
+    config = sandbox.state.app_config
+    sandbox.configure(**{name: list(dict.fromkeys((config[name] or []) + keys)) for name, keys in (
+        ("group_data_keys", GROUP_DATA_KEYS), ("member_data_keys", MEMBER_DATA_KEYS))})
     rng = random.Random(seed)
     now = int(now or time.time())
     people = _people(rng)

@@ -13,7 +13,7 @@ import time
 
 from console.tim import usersig
 
-from . import demo, handlers  # noqa: F401  (handlers: registers every endpoint)
+from . import appconfig, demo, handlers  # noqa: F401  (handlers: registers every endpoint)
 from .callbacks import CallbackSender
 from .faults import Faults
 from .httpd import Reply, Request, serve
@@ -63,9 +63,11 @@ def _json(data: dict, status: int = 200) -> Reply:
 class Sandbox:
     def __init__(self, app_id: int = 1400000001, secret: str = "", admin: str = "administrator",
                  admins=None, callback_url: str | None = None, callback_token: str | None = None,
-                 state_file: str | None = None, rate_limits: dict | None = None, seed: str | None = None):
+                 state_file: str | None = None, rate_limits: dict | None = None, seed: str | None = None,
+                 app_config: dict | None = None):
         if not secret:
             raise ValueError("the sandbox needs a secret key to check UserSigs")
+        self._app_config = appconfig.checked(app_config or {})  # given settings win over the file
         self.app_id = int(app_id)
         self._secret = secret
         self.admin = admin
@@ -87,13 +89,21 @@ class Sandbox:
         self._alert_lock = threading.Lock()
         if state_file:
             self.state.load_file(state_file)
-        if seed and not self.state.accounts:
+        if seed and not set(self.state.accounts) - self.admins:
             self.load_seed(seed)
+        self.state.configure(self._app_config)
+        self._import_admins()
 
     def __repr__(self) -> str:
         return f"Sandbox(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"
 
     # ---- lifecycle ---------------------------------------------------------------------
+    def _import_admins(self) -> None:
+        """The App admins are accounts from the start, as the ones created in Tencent's console
+        are: they may own groups, send messages and be members without an import."""
+        for uid in sorted(self.admins):
+            self.state.ensure_account(uid)
+
     def load_seed(self, name: str) -> bool:
         if name != "demo":
             raise ValueError(f"unknown seed {name!r} (known: demo)")
@@ -137,13 +147,21 @@ class Sandbox:
                 log.exception("could not save the sandbox state")
 
     def reset(self) -> None:
-        """Empty state, no faults, no callback target, full rate buckets."""
+        """Empty state (but for the App admins' accounts), no faults, no callback target, full
+        rate buckets."""
         self.state.reset()
+        self.state.configure(self._app_config)
+        self._import_admins()
         self.history_files.clear()
         self.faults.clear()
         self.limiter.reset()
         self._alerted.clear()
         self.callbacks.reset()
+
+    def configure(self, **changes) -> dict:
+        """Change the app's console settings, e.g. `configure(group_data_keys=["Level"])` (see
+        appconfig.py); returns them all. ValueError when invalid. A reset forgets the change."""
+        return self.state.configure(changes)
 
     def make_usersig(self, identifier: str, expire: int = 86400) -> str:
         """A UserSig signed with the sandbox key (tests, demos, local SDK clients)."""
@@ -272,6 +290,17 @@ class Sandbox:
             return Reply(404, "text/plain", b"not found")
         return Reply(200, "application/gzip", packed)
 
+    def _config(self, request: Request) -> Reply:
+        """GET: the app's console settings; POST {setting: value, ...}: change them."""
+        if request.method == "GET":
+            with self.state.lock:
+                return _json({"ok": True, "config": dict(self.state.app_config)})
+        try:
+            config = self.configure(**json.loads(request.body or b"{}"))
+        except (ValueError, TypeError) as exc:
+            return _json({"ok": False, "error": str(exc)}, status=400)
+        return _json({"ok": True, "config": config})
+
     def _control(self, request: Request) -> Reply:
         path = request.path.rstrip("/")
         if path == "/sandbox/health" and request.method == "GET":
@@ -282,6 +311,8 @@ class Sandbox:
         if path == "/sandbox/reset" and request.method == "POST":
             self.reset()
             return _json({"ok": True})
+        if path == "/sandbox/config" and request.method in ("GET", "POST"):
+            return self._config(request)
         if path == "/sandbox/faults" and request.method == "POST":
             try:
                 options = json.loads(request.body or b"{}")

@@ -101,13 +101,13 @@ class Simulator:
     def _accounts(self) -> list[str]:
         state = self.sandbox.state
         with state.lock:
-            accounts = sorted(state.accounts)
+            accounts = sorted(set(state.accounts) - self.sandbox.admins)  # admins are no users
         if len(accounts) >= MIN_ACCOUNTS:
             return accounts
         users = [{"UserID": f"sim_user_{i:02d}", "Nick": f"Sim {i:02d}"} for i in range(1, 13)]
         self.sandbox.invoke("im_open_login_svc/multiaccount_import", {"AccountList": users})
         with state.lock:
-            return sorted(state.accounts)
+            return sorted(set(state.accounts) - self.sandbox.admins)
 
     def _presence(self, accounts: list[str]) -> str:
         state, rng = self.sandbox.state, self._rng

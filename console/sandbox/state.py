@@ -14,6 +14,7 @@ import tempfile
 import threading
 import time
 
+from . import appconfig
 from .community import CommunityState
 from .groups import GroupState
 
@@ -35,7 +36,7 @@ IP_LISTS = {
 # the plain-dict sections saved in the state file (groups are saved by GroupState)
 SECTIONS = ("accounts", "online", "profiles", "friends", "friend_groups", "sns_seq", "blacklist",
             "black_seq", "messages", "conversations", "push_attr_names", "push_attr_types",
-            "user_attrs", "user_tags", "push_tasks", "nospeaking", "counters")
+            "user_attrs", "user_tags", "push_tasks", "nospeaking", "counters", "app_config")
 
 
 def conv_id(a: str, b: str) -> str:
@@ -74,6 +75,7 @@ class State:
             self.push_tasks: list[dict] = []
             self.nospeaking: dict[str, dict] = {}      # uid -> {"c2c": until, "group": until}
             self.counters: dict[str, dict] = {}        # "YYYYMMDD" -> {metric: n}
+            self.app_config: dict = dict(appconfig.DEFAULT)  # console settings (appconfig.py)
             self.c2c_peers: dict[str, set] = {}        # derived: uid -> peers with C2C history
             self.groups.reset()
             self.communities.reset()
@@ -89,8 +91,9 @@ class State:
         with self.lock:
             self.reset()
             for name in SECTIONS:
-                if name in data:
+                if name in data and name != "app_config":
                     setattr(self, name, data[name])
+            self.configure(data.get("app_config") or {})
             for cid in self.messages:
                 a, b = cid.split("\x1f")
                 self.c2c_peers.setdefault(a, set()).add(b)
@@ -118,6 +121,13 @@ class State:
             self.load(json.load(fh))
         return True
 
+    def configure(self, changes: dict) -> dict:
+        """Change the app's console settings (see appconfig.py); ValueError when invalid."""
+        changes = appconfig.checked(changes)
+        with self.lock:
+            self.app_config.update(changes)
+            return dict(self.app_config)
+
     # ---- accounts ----------------------------------------------------------------------
     def account_exists(self, uid) -> bool:
         return isinstance(uid, str) and uid in self.accounts
@@ -140,6 +150,14 @@ class State:
             if face is not None:
                 self.profiles[uid]["Tag_Profile_IM_Image"] = face
             return new
+
+    def ensure_account(self, uid: str, now: float | None = None) -> None:
+        """An account that exists from the start (the App admin): created when missing, not
+        counted as a registration, never refreshed."""
+        with self.lock:
+            if uid not in self.accounts:
+                self.accounts[uid] = {"created": int(now or time.time()), "kicked_at": 0}
+                self.profiles.setdefault(uid, {})
 
     def delete_account(self, uid: str) -> None:
         """Remove an account with its profile, relations, conversations and memberships."""

@@ -164,7 +164,7 @@ def test_invoke_runs_the_handler_in_process(sandbox):
 def test_control_endpoints(sandbox, api, users):
     users("gina")
     health = requests.get(f"{sandbox.base_url}/sandbox/health", timeout=5).json()
-    assert health["status"] == "ok" and health["accounts"] == 1
+    assert health["status"] == "ok" and health["accounts"] == 2  # gina and the App admin
     assert requests.post(f"{sandbox.base_url}/sandbox/reset", timeout=5).json() == {"ok": True}
     assert not sandbox.state.account_exists("gina")
     bad = requests.post(f"{sandbox.base_url}/sandbox/faults", json={"error_rate": 3}, timeout=5)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from console.tim import usersig
@@ -21,7 +22,8 @@ def test_cli_runs_answers_and_saves_on_interrupt(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "console.sandbox", "--port", "0", "--app-id", "1400000777",
          "--secret-file", str(secret_file), "--admin", "boss", "--state", str(state_file),
-         "--rate-limit", "openim/sendmsg=5"],
+         "--rate-limit", "openim/sendmsg=5", "--group-data-key", "Level",
+         "--group-data-key", "Region", "--member-data-key", "Seat"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
@@ -34,9 +36,23 @@ def test_cli_runs_answers_and_saves_on_interrupt(tmp_path):
                                json={"UserID": "from_cli"}, timeout=5).json()
         assert answer["ErrorCode"] == 0
         assert requests.get(f"{base}/sandbox/health", timeout=5).json()["app_id"] == 1400000777
+        config = requests.get(f"{base}/sandbox/config", timeout=5).json()["config"]
+        assert config == {"group_data_keys": ["Level", "Region"], "member_data_keys": ["Seat"]}
     finally:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "cli-test-key" not in out + err
-    assert "from_cli" in json.loads(state_file.read_text())["accounts"]
+    saved = json.loads(state_file.read_text())
+    assert "from_cli" in saved["accounts"]
+    assert saved["app_config"]["group_data_keys"] == ["Level", "Region"]
+
+
+def test_cli_refuses_a_malformed_data_key():
+    from console.sandbox.__main__ import _app_config, parse_args
+    assert _app_config(parse_args(["--secret", "k"])) == {}       # unconfigured: left alone
+    assert _app_config(parse_args(["--secret", "k", "--member-data-key", "Seat"])) == {
+        "member_data_keys": ["Seat"]}
+    with pytest.raises(SystemExit) as exit_:
+        _app_config(parse_args(["--secret", "k", "--group-data-key", "no-dashes"]))
+    assert "no-dashes" in str(exit_.value)

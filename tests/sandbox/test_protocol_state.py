@@ -27,7 +27,7 @@ def test_state_survives_a_restart(tmp_path):
     key = _populate(first)
     snapshot = first.state.to_dict()
     first.stop()
-    assert json.load(open(path, encoding="utf-8"))["accounts"].keys() == {"alice", "bob"}
+    assert json.load(open(path, encoding="utf-8"))["accounts"].keys() == {"administrator", "alice", "bob"}
 
     second = Sandbox(secret="k" * 16, state_file=path).start()
     try:
@@ -51,11 +51,13 @@ def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
     assert not State().load_file(str(tmp_path / "missing.json"))
 
 
-def test_reset_empties_everything(sandbox):
+def test_reset_empties_everything_but_the_admin_account(sandbox):
     _populate(sandbox)
     sandbox.reset()
-    empty = State().to_dict()
-    assert sandbox.state.to_dict() == empty
+    empty = State()
+    empty.ensure_account(sandbox.admin)
+    assert sandbox.state.to_dict() == {**empty.to_dict(), "accounts": sandbox.state.to_dict()["accounts"]}
+    assert set(sandbox.state.accounts) == {sandbox.admin}
 
 
 def test_state_is_saved_periodically_while_running(tmp_path, monkeypatch):

@@ -136,7 +136,7 @@ def test_getappinfo_thirty_days_of_string_metrics(tim, sandbox, users):
     assert len(days) == 30 and answer["ErrorInfo"] == "OK"
     assert set(days[0]) == {"ActiveUserNum", "RegistUserNumTotal", "Date"}
     assert all(isinstance(v, str) for day in days for v in day.values())
-    assert days[0]["RegistUserNumTotal"] == "2"
+    assert days[0]["RegistUserNumTotal"] == "3"  # a, b and the App admin
     assert days[0]["Date"] > days[1]["Date"]  # newest first
     full = tim.call("openconfigsvr/getappinfo", {})["Result"][0]
     assert len(full) == 32 and full["AppId"] == str(sandbox.app_id)

@@ -54,6 +54,8 @@ def test_support_topic_groups(tim, sandbox, community):
     assert (moved.type, moved.support_topic, moved.gross_topic_next_msg_seq) == ("Community", 1, 3)
     assert moved.self_info.gross_topic_read_seq == 1
     assert [g.id for g in tim.group.fetch_member_groups("owner", support_topic=False).groups] == [plain]
+    public = tim.group.create_group("Public", "pub", owner="owner").group_id     # not a community: stays
+    assert [g.id for g in tim.group.fetch_member_groups("owner", support_topic=False).groups] == [plain, public]
 
 
 def test_support_topic_arguments_checked(tim):
@@ -61,5 +63,3 @@ def test_support_topic_arguments_checked(tim):
         tim.group.create_group("Public", "p", support_topic=True)
     with pytest.raises(InvalidArgumentError):
         tim.group.import_group("Private", "p", support_topic=False)
-    with pytest.raises(InvalidArgumentError):
-        tim.group.fetch_member_groups("u", group_type="Public", support_topic=True)

@@ -287,17 +287,15 @@ class GroupAPI(Namespace):
                             with_no_active_groups: bool = False, base_fields: Iterable[str] | None = None,
                             self_fields: Iterable[str] | None = None,
                             support_topic: bool | None = None) -> JoinedGroupPage:
-        """One page of the groups `user_id` belongs to (`limit` None = all). `support_topic` lists
-        only topic-enabled (True) or plain (False) communities, with their gross topic sequences."""
+        """One page of the groups `user_id` belongs to (`limit` None = all). `support_topic` keeps
+        only the topic-enabled (True) or plain (False) communities, with their gross topic sequences."""
         body: dict[str, Any] = {"Member_Account": check_user_id("user_id", user_id)}
         if limit is not None:
             body["Limit"] = check_int("limit", limit, lo=1, hi=MAX_JOINED_LIMIT)
             body["Offset"] = check_int("offset", offset)
         if group_type is not None:
             body["GroupType"] = check_enum("group_type", group_type, TYPES)
-        if support_topic is not None:
-            if group_type not in (None, "Community"):
-                raise invalid("support_topic is only for Community groups")
+        if support_topic is not None:      # filters the communities; other groups stay listed
             body["SupportTopic"] = flag(support_topic)
         if with_huge_groups:
             body["WithHugeGroups"] = 1

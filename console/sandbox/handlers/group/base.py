@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
+
+from ...appconfig import DATA_KEY, LIMITS
 
 from ...groups import Group
 from ...registry import ApiError
@@ -25,7 +28,7 @@ IMPORT_MSGS_MAX = 7
 HISTORY_MAX = 20
 TO_ACCOUNT_MAX = 50
 AT_MAX = 30
-APP_KEYS_MAX, MEMBER_KEYS_MAX = 10, 5
+APP_KEYS_MAX, MEMBER_KEYS_MAX = LIMITS["group_data_keys"], LIMITS["member_data_keys"]
 APP_VALUE_MAX, MEMBER_VALUE_MAX = 512, 64
 TEXT_LIMITS = {"Name": 30, "Introduction": 240, "Notification": 300, "FaceUrl": 100}
 PROFILE_TEXTS = {"Name": "name", "Introduction": "introduction", "Notification": "notification",
@@ -119,36 +122,52 @@ def _check_topic(group: Group, body: dict) -> None:
         raise _bad("TopicId is only for topic-enabled communities")
 
 
-def _custom_data(value, *, name: str, key_max: int, value_max: int) -> dict:
-    """AppDefinedData / AppMemberDefinedData as an ordered dict (an empty value = delete)."""
+class DataLevel(NamedTuple):
+    """One level of app-defined data: its request field, limits and configured-keys setting."""
+    name: str
+    key_max: int
+    value_max: int
+    setting: str
+
+
+GROUP_DATA = DataLevel("AppDefinedData", APP_KEYS_MAX, APP_VALUE_MAX, "group_data_keys")
+MEMBER_DATA = DataLevel("AppMemberDefinedData", MEMBER_KEYS_MAX, MEMBER_VALUE_MAX, "member_data_keys")
+
+
+def _custom_data(ctx, value, level: DataLevel) -> dict:
+    """AppDefinedData / AppMemberDefinedData as an ordered dict (an empty value = delete). Once
+    the app's keys are configured (appconfig.py), any other key is refused, as IM refuses it."""
+    name = level.name
     if value is None:
         return {}
     if not isinstance(value, list):
         raise _bad(f"{name} must be an array of Key/Value objects")
+    configured = ctx.state.app_config[level.setting]
     data = {}
     for item in value:
         key = item.get("Key") if isinstance(item, dict) else None
         val = item.get("Value") if isinstance(item, dict) else None
-        if (not isinstance(key, str) or not key or len(key.encode()) >= 16
-                or not all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in key)):
+        if not isinstance(key, str) or not DATA_KEY.fullmatch(key):
             raise _bad(f"{name}: invalid Key")
-        if not isinstance(val, str) or len(val.encode()) > value_max:
-            raise _bad(f"{name}: Value of {key} must be a string of at most {value_max} bytes")
+        if configured is not None and key not in configured:
+            raise _bad(f"{name}: the key {key} is not configured for this app")
+        if not isinstance(val, str) or len(val.encode()) > level.value_max:
+            raise _bad(f"{name}: Value of {key} must be a string of at most {level.value_max} bytes")
         data[key] = val
-    if len(data) > key_max:
-        raise _bad(f"{name}: more than {key_max} keys")
+    if len(data) > level.key_max:
+        raise _bad(f"{name}: more than {level.key_max} keys")
     return data
 
 
-def _merge_custom(current: dict, changes: dict, key_max: int, name: str) -> dict:
+def _merge_custom(current: dict, changes: dict, level: DataLevel) -> dict:
     merged = dict(current)
     for key, val in changes.items():
         if val == "":
             merged.pop(key, None)
         else:
             merged[key] = val
-    if len(merged) > key_max:
-        raise _bad(f"{name}: more than {key_max} keys")
+    if len(merged) > level.key_max:
+        raise _bad(f"{level.name}: more than {level.key_max} keys")
     return merged
 
 

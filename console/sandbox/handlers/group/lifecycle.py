@@ -4,10 +4,9 @@ from __future__ import annotations
 from ...groups import (CAP_MAX, INVITE_OPTIONS, JOIN_OPTIONS, TYPES, WITHOUT_ADMINS, Group,
                        custom_id_problem, normalize_type)
 from ...registry import ApiError, endpoint
-from .base import (APP_KEYS_MAX, APP_VALUE_MAX, CREATE_MEMBERS_MAX, MEMBER_KEYS_MAX,
-                   MEMBER_VALUE_MAX, PROFILE_TEXTS, SVC, TEXT_LIMITS, _accounts, _bad,
-                   _custom_data, _custom_list, _group, _int, _member_of, _merge_custom, _objects,
-                   _require_accounts, _text)
+from .base import (CREATE_MEMBERS_MAX, GROUP_DATA, MEMBER_DATA, PROFILE_TEXTS, SVC, TEXT_LIMITS,
+                   _accounts, _bad, _custom_data, _custom_list, _group, _int, _member_of,
+                   _merge_custom, _objects, _require_accounts, _text)
 from .notify import _after, _before, _payload, _report_if_full, _tip
 
 
@@ -79,8 +78,7 @@ def _plan_group(ctx, body: dict, *, importing: bool) -> dict:
         if invite not in INVITE_OPTIONS or group_type == "AVChatRoom":
             raise _bad("invalid InviteJoinOption")
         profile["invite_join"] = invite
-    profile["app_data"] = _custom_data(body.get("AppDefinedData"), name="AppDefinedData",
-                                       key_max=APP_KEYS_MAX, value_max=APP_VALUE_MAX)
+    profile["app_data"] = _custom_data(ctx, body.get("AppDefinedData"), GROUP_DATA)
     topic = _int(body, "SupportTopic", high=1)
     if topic:
         if group_type != "Community":
@@ -111,9 +109,7 @@ def _plan_members(ctx, body: dict, group_type: str, owner: str, limit: int) -> t
             raise _bad(f"invalid Role for {account}")
         if account != owner and account not in custom:
             members.append((account, role))
-            custom[account] = _custom_data(item.get("AppMemberDefinedData"),
-                                           name="AppMemberDefinedData",
-                                           key_max=MEMBER_KEYS_MAX, value_max=MEMBER_VALUE_MAX)
+            custom[account] = _custom_data(ctx, item.get("AppMemberDefinedData"), MEMBER_DATA)
     _require_accounts(ctx, [a for a, _ in members])
     if limit and len(members) + (1 if owner else 0) > limit:
         raise ApiError(10038, "too many members for the group's MaxMemberNum")
@@ -181,7 +177,7 @@ def modify_group_base_info(ctx, body):
         operator = _text(body, "From_Account") or ctx.identifier
         if operator != ctx.identifier and not ctx.state.account_exists(operator):
             raise _bad("From_Account is not an imported account")
-        changes = _plan_modify(group, body)
+        changes = _plan_modify(ctx, group, body)
         for attr, value in changes.items():
             setattr(group, attr, value)
         texts = {key: body[key] for key in PROFILE_TEXTS if key in body}
@@ -194,7 +190,7 @@ def modify_group_base_info(ctx, body):
         return {}
 
 
-def _plan_modify(group: Group, body: dict) -> dict:
+def _plan_modify(ctx, group: Group, body: dict) -> dict:
     changes = {}
     name = _text(body, "Name", max_bytes=TEXT_LIMITS["Name"], allow_empty=False)
     if name is not None:
@@ -223,9 +219,8 @@ def _plan_modify(group: Group, body: dict) -> dict:
             raise _bad("MuteAllMember must be On or Off")
         changes["mute_all"] = mute_all == "On"
     if "AppDefinedData" in body:
-        data = _custom_data(body["AppDefinedData"], name="AppDefinedData",
-                            key_max=APP_KEYS_MAX, value_max=APP_VALUE_MAX)
-        changes["app_data"] = _merge_custom(group.app_data, data, APP_KEYS_MAX, "AppDefinedData")
+        data = _custom_data(ctx, body["AppDefinedData"], GROUP_DATA)
+        changes["app_data"] = _merge_custom(group.app_data, data, GROUP_DATA)
     return changes
 
 

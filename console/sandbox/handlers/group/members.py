@@ -4,9 +4,8 @@ from __future__ import annotations
 from ...groups import MSG_FLAGS, PERMANENT, WITHOUT_ADMINS, WITHOUT_MUTE, Group
 from ...registry import ApiError, endpoint
 from .base import (ACCOUNTS_MAX, ADD_MEMBERS_MAX, DELETE_MEMBERS_MAX, IMPORT_MEMBERS_MAX,
-                   MEMBER_KEYS_MAX, MEMBER_VALUE_MAX, SVC, _accounts, _bad, _custom_data, _group,
-                   _int, _member_list, _member_of, _merge_custom, _objects, _require_accounts, _strings,
-                   _text)
+                   MEMBER_DATA, SVC, _accounts, _bad, _custom_data, _group, _int, _member_list,
+                   _member_of, _merge_custom, _objects, _require_accounts, _strings, _text)
 from .notify import _after, _before, _payload, _report_if_full, _tip
 
 
@@ -142,9 +141,7 @@ def modify_group_member_info(ctx, body):
         data = None
         if "AppMemberDefinedData" in body:
             data = _merge_custom(member.app_data, _custom_data(
-                body["AppMemberDefinedData"], name="AppMemberDefinedData",
-                key_max=MEMBER_KEYS_MAX, value_max=MEMBER_VALUE_MAX),
-                MEMBER_KEYS_MAX, "AppMemberDefinedData")
+                ctx, body["AppMemberDefinedData"], MEMBER_DATA), MEMBER_DATA)
         mute = _mute_time(body, required=False)
         if mute is not None and group.type in WITHOUT_MUTE:
             raise ApiError(10007, f"{group.type} groups do not support muting")

@@ -184,7 +184,7 @@ def delete_group_msg_by_sender(ctx, body):
 @endpoint(SVC + "group_msg_get_simple")
 def group_msg_get_simple(ctx, body):
     wanted = _int(body, "ReqMsgNumber", required=True, low=1)
-    top = _int(body, "ReqMsgSeq")
+    top = _int(body, "ReqMsgSeq") or None  # absent, null or 0 (as SDKs send it): the latest
     with_recalled = _int(body, "WithRecalledMsg", high=1, default=0)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))

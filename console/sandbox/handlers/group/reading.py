@@ -88,9 +88,8 @@ def get_joined_group_list(ctx, body):
     if group_type is not None and normalize_type(group_type) is None:
         raise _bad("invalid GroupType")
     group_type = normalize_type(group_type) if group_type is not None else None
+    # SupportTopic takes effect on communities (whatever GroupType asks for); other groups pass
     topic = _int(body, "SupportTopic", high=1)
-    if topic is not None and group_type not in (None, "Community"):   # alone it implies Community
-        raise _bad("SupportTopic requires GroupType Community")
     rf = body.get("ResponseFilter") or {}
     if not isinstance(rf, dict):
         raise _bad("ResponseFilter must be an object")
@@ -103,7 +102,7 @@ def get_joined_group_list(ctx, body):
                   if (with_huge or g.stores_members)
                   and (with_inactive or g.activated or g.owner == account)
                   and group_type in (None, g.type)
-                  and (topic is None or (g.type == "Community" and g.support_topic == topic))]
+                  and (topic is None or g.type != "Community" or g.support_topic == topic)]
         page = groups[offset:offset + limit] if limit else groups[offset:]
         listed = []
         for group in page:
@@ -112,7 +111,7 @@ def get_joined_group_list(ctx, body):
                 item.update(_base_info(group, base))
             if self_names:
                 item["SelfInfo"] = _self_info(group, account, self_names, ctx.now)
-            if topic is not None:
+            if topic is not None and group.type == "Community":
                 _topic_summary(ctx, item, group, account)
             listed.append(item)
         return {"TotalCount": len(groups), "GroupIdList": listed}
