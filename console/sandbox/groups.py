@@ -288,6 +288,9 @@ class GroupState:
         return group
 
     def destroy(self, group_id: str) -> Group | None:
+        communities = getattr(self.state, "communities", None)
+        if communities is not None:          # a community's topics and permission groups go too
+            communities.forget_group(group_id)
         return self.groups.pop(group_id, None)
 
     def forget_account(self, account: str) -> None:

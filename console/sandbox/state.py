@@ -1,8 +1,9 @@
 """Everything the sandbox remembers, in plain JSON-ready dicts behind one re-entrant lock.
 
 Handlers hold `state.lock` while they read or change state. The group part lives in
-`state.groups` (console/sandbox/groups.py) and `state.group_extras` (attributes, counters, bans,
-receipts, AVChatRoom admins and marks: console/sandbox/group_extras.py); the rest is here.
+`state.groups` (console/sandbox/groups.py), `state.group_extras` (attributes, counters, bans,
+receipts, AVChatRoom admins and marks: console/sandbox/group_extras.py), community topics and
+permission groups in `state.communities` (console/sandbox/community.py); the rest is here.
 `to_dict()`/`load()` give the `--state FILE` persistence; `save(path)` writes atomically.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 
 from . import appconfig
 from .group_extras import GroupExtrasState
+from .community import CommunityState
 from .groups import GroupState
 from .social import SocialState  # follow, official accounts, moderation (issue 16, api-social)
 from .messaging import MessagingState
@@ -57,6 +59,7 @@ class State:
         self.social = SocialState(self)
         self.messaging = MessagingState(self)   # extensions, conversation groups and marks, bots
         self.group_extras = GroupExtrasState(self)   # group depth (issue #16)
+        self.communities = CommunityState(self)     # topics and permission groups of communities
         self.reset()
 
     # ---- lifecycle -------------------------------------------------------------------
@@ -85,6 +88,7 @@ class State:
             self.social.reset()
             self.messaging.reset()
             self.group_extras.reset()
+            self.communities.reset()
 
     def to_dict(self) -> dict:
         with self.lock:
@@ -93,6 +97,7 @@ class State:
             data["social"] = self.social.to_dict()
             data["messaging"] = self.messaging.to_dict()
             data["group_extras"] = self.group_extras.to_dict()
+            data["communities"] = self.communities.to_dict()
             return json.loads(json.dumps(data))  # a deep copy, and proof it serializes
 
     def load(self, data: dict) -> None:
@@ -110,6 +115,7 @@ class State:
             self.social.load(data.get("social") or {})
             self.messaging.load(data.get("messaging") or {})
             self.group_extras.load(data.get("group_extras") or {})
+            self.communities.load(data.get("communities") or {})
 
     def save(self, path: str) -> None:
         data = self.to_dict()

@@ -20,6 +20,7 @@ from . import regions
 from .api.account import AccountAPI
 from .api.avchatroom import AVChatRoomAPI
 from .api.c2c import C2CAPI
+from .api.community import CommunityAPI
 from .api.conversation import ConversationAPI
 from .api.group import GroupAPI
 from .api.mute import MuteAPI
@@ -157,6 +158,7 @@ class Client:
     bot: BotAPI
     # group depth (issue #16): the AVChatRoom service
     avchatroom: AVChatRoomAPI
+    community: CommunityAPI          # communities: topics and permission groups
 
     def __init__(self, app_id: int, secret: str, admin: str = "administrator", *,
                  region: str | None = None, base_url: str | None = None, backup_domain: bool = False,
@@ -216,6 +218,7 @@ class Client:
         self.message_ext = MessageExtAPI(self)
         self.bot = BotAPI(self)
         self.avchatroom = AVChatRoomAPI(self)
+        self.community = CommunityAPI(self)
 
     def __repr__(self) -> str:
         return f"Client(app_id={self.app_id}, admin={self.admin!r}, base_url={self.base_url!r})"

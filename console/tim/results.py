@@ -272,6 +272,7 @@ class Member(ItemResult):
     name_card: str = ""
     mute_until: int = 0
     custom: dict[str, str] = field(default_factory=dict)
+    gross_topic_read_seq: int = 0         # topic-enabled community, get_joined_group_list SupportTopic
 
 
 @dataclass(kw_only=True)
@@ -295,6 +296,8 @@ class Group(ItemResult):
     custom: dict[str, str] = field(default_factory=dict)
     members: list[Member] = field(default_factory=list)
     self_info: Member | None = None       # get_joined_group_list only
+    support_topic: int | None = None      # Community: 1 topic-enabled, 0 plain (None: not said)
+    gross_topic_next_msg_seq: int = 0     # topic-enabled community, get_joined_group_list SupportTopic
 
 
 @dataclass(kw_only=True)

@@ -8,15 +8,15 @@ from console.tim import TimError
 SVC = "group_open_http_svc/"
 
 
-def call(tim, command: str, body: dict) -> dict:
-    """A group command that must succeed; its answer."""
-    return tim.call(SVC + command, body)
+def call(tim, command: str, body: dict, service: str = SVC) -> dict:
+    """A group command (or one of `service`) that must succeed; its answer."""
+    return tim.call(service + command, body)
 
 
-def code(tim, command: str, body: dict) -> int:
-    """The ErrorCode of a group command that must fail."""
+def code(tim, command: str, body: dict, service: str = SVC) -> int:
+    """The ErrorCode of a group command (or one of `service`) that must fail."""
     with pytest.raises(TimError) as err:
-        tim.call(SVC + command, body)
+        tim.call(service + command, body)
     return err.value.code
 
 

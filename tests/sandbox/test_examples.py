@@ -139,6 +139,10 @@ def _prepare(sandbox, endpoint: str, request: dict, published: dict | None = Non
         sandbox.invoke("im_open_login_svc/account_import", {"UserID": "hist_b"})
         state.store_c2c("hist_a", "hist_b", seq=1, rnd=1, ts=start + 60,
                         body=[{"MsgType": "TIMTextElem", "MsgContent": {"Text": "x"}}])
+    # communities: a topic-enabled community with the topics the request names
+    if service == "million_group_open_http_svc" or command == "import_topic":
+        _make_community(sandbox, command, request)
+        return request
     if service == "group_open_http_svc":
         for group_id in request.get("GroupIdList") or [request.get("GroupId")] * ("GroupId" in request):
             _make_group(sandbox, command, {**request, "GroupId": group_id})
@@ -157,6 +161,19 @@ def _make_group(sandbox, command: str, request: dict) -> None:
         added = sandbox.invoke("group_open_http_svc/add_group_member", {
             "GroupId": request["GroupId"], "MemberList": [{"Member_Account": m} for m in members]})
         assert added["ErrorCode"] == 0, added
+
+
+def _make_community(sandbox, command: str, request: dict) -> None:
+    """The topic-enabled community the request names and, unless it creates a topic, the topics it
+    names (placed in the state directly: published IDs look assigned, which no custom ID may)."""
+    group_id = request["GroupId"]
+    topics = list(request.get("TopicIdList") or []) + ([request["TopicId"]] if "TopicId" in request else [])
+    now = int(time.time())
+    with sandbox.state.lock:
+        sandbox.state.groups.add_group("Community", "example", now - 86400, group_id=group_id, support_topic=1)
+        for topic_id in [] if command in ("create_topic", "import_topic") else topics or [
+                group_id + "@TOPIC#_@TOPIC#cRTE3HIM62C5"]:
+            sandbox.state.communities.add_topic(group_id, "example topic", now, topic_id=topic_id)
 
 
 @pytest.mark.parametrize("name", _examples())

@@ -5,6 +5,7 @@ lists equal)."""
 from console.tim.api.account import AccountAPI
 from console.tim.api.avchatroom import AVChatRoomAPI
 from console.tim.api.c2c import C2CAPI
+from console.tim.api.community import CommunityAPI
 from console.tim.api.conversation import ConversationAPI
 from console.tim.api.group import GroupAPI
 from console.tim.api.mute import MuteAPI
@@ -39,4 +40,6 @@ NAMESPACES: dict[str, type] = {
     "bot": BotAPI,
     # group depth (issue #16): the AVChatRoom service
     "avchatroom": AVChatRoomAPI,
+    # communities: topics and permission groups (issue 16, item 1)
+    "community": CommunityAPI,
 }

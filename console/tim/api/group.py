@@ -114,6 +114,15 @@ def _new_group(group_type: str, types: tuple, name: str, owner: str | None, cust
     return body
 
 
+def _support_topic(group_type: str, value: bool | None) -> dict:
+    """SupportTopic of create/import: a topic-enabled community (client.community's topics)."""
+    if value is None:
+        return {}
+    if group_type != "Community":
+        raise invalid("support_topic is only for Community groups")
+    return {"SupportTopic": flag(value)}
+
+
 def _member_spec(entry) -> MemberSpec:
     if isinstance(entry, str):
         return MemberSpec(entry)
@@ -147,6 +156,7 @@ def _member(entry: dict, **extra) -> Member:
                   msg_flag=entry.get("MsgFlag", ""), last_send_msg_time=int(entry.get("LastSendMsgTime") or 0),
                   name_card=entry.get("NameCard", ""),
                   mute_until=int(entry.get("MuteUntil", entry.get("ShutUpUntil")) or 0),
+                  gross_topic_read_seq=int(entry.get("GrossTopicReadSeq") or 0),
                   custom=key_values(entry.get("AppMemberDefinedData")), raw=entry, **extra)
 
 
@@ -166,6 +176,8 @@ def _group(entry: dict) -> Group:
         custom=key_values(entry.get("AppDefinedData")),
         members=[_member(m) for m in entry.get("MemberList") or []],
         self_info=_member({"Member_Account": "", **self_info}) if isinstance(self_info, dict) else None,
+        support_topic=int(entry["SupportTopic"]) if entry.get("SupportTopic") is not None else None,
+        gross_topic_next_msg_seq=int(entry.get("GrossTopicNextMsgSeq") or 0),
         raw=entry)
 
 
@@ -270,14 +282,18 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
     def fetch_member_groups(self, user_id: str, limit: int | None = None, offset: int = 0, *,
                             group_type: str | None = None, with_huge_groups: bool = False,
                             with_no_active_groups: bool = False, base_fields: Iterable[str] | None = None,
-                            self_fields: Iterable[str] | None = None) -> JoinedGroupPage:
-        """One page of the groups `user_id` belongs to (`limit` None = all)."""
+                            self_fields: Iterable[str] | None = None,
+                            support_topic: bool | None = None) -> JoinedGroupPage:
+        """One page of the groups `user_id` belongs to (`limit` None = all). `support_topic` keeps
+        only the topic-enabled (True) or plain (False) communities, with their gross topic sequences."""
         body: dict[str, Any] = {"Member_Account": check_user_id("user_id", user_id)}
         if limit is not None:
             body["Limit"] = check_int("limit", limit, lo=1, hi=MAX_JOINED_LIMIT)
             body["Offset"] = check_int("offset", offset)
         if group_type is not None:
             body["GroupType"] = check_enum("group_type", group_type, TYPES)
+        if support_topic is not None:      # filters the communities; other groups stay listed
+            body["SupportTopic"] = flag(support_topic)
         if with_huge_groups:
             body["WithHugeGroups"] = 1
         if with_no_active_groups:
@@ -341,7 +357,7 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
                      introduction: str | None = None, notification: str | None = None, face_url: str | None = None,
                      max_member_count: int | None = None, apply_join_option: str | None = None,
                      invite_join_option: str | None = None, app_defined_data: Mapping[str, str] | None = None,
-                     members: Iterable | None = None) -> GroupCreated:
+                     members: Iterable | None = None, support_topic: bool | None = None) -> GroupCreated:
         """Create a group; `members` (IDs or MemberSpec with role "Admin") up to 100, not for AVChatRoom."""
         body = _new_group(type, TYPES, name, owner, group_id)
         body.update(_profile_fields(introduction=introduction, notification=notification, face_url=face_url,
@@ -349,6 +365,7 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
                                     app_defined_data=app_defined_data))
         if max_member_count is not None:
             body["MaxMemberCount"] = check_int("max_member_count", max_member_count, lo=1)
+        body.update(_support_topic(type, support_topic))
         if members is not None:
             if type == "AVChatRoom":
                 raise invalid("an AVChatRoom cannot be created with members (10007)")
@@ -368,7 +385,7 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
                      introduction: str | None = None, notification: str | None = None, face_url: str | None = None,
                      max_member_count: int | None = None, apply_join_option: str | None = None,
                      app_defined_data: Mapping[str, str] | None = None,
-                     create_time: int | None = None) -> GroupCreated:
+                     create_time: int | None = None, support_topic: bool | None = None) -> GroupCreated:
         """Create a group for migration (past `create_time`, no callbacks); not for AVChatRoom."""
         body = _new_group(type, IMPORT_TYPES, name, owner, group_id)
         if apply_join_option is not None and type == "Community":
@@ -380,6 +397,7 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
             body["MaxMemberCount"] = check_int("max_member_count", max_member_count, lo=1, hi=cap)
         if create_time is not None:
             body["CreateTime"] = check_int("create_time", create_time)
+        body.update(_support_topic(type, support_topic))
         raw = self._call(IMPORT, body, op="import_group")
         return GroupCreated(group_id=raw.get("GroupId", ""), raw=raw)
 
@@ -563,15 +581,18 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
             body["TopicId"] = _gid("topic_id", topic_id)
         return Result(raw=self._call(NOTIFY, body, op="send_notification"))
 
-    def revoke_messages(self, group_id: str, msg_seqs: Iterable[int],
-                        reason: str | None = None) -> BatchResult[RecallItem]:
-        """Recall up to 10 messages by seq; each item carries its RetCode (0 = recalled)."""
+    def revoke_messages(self, group_id: str, msg_seqs: Iterable[int], reason: str | None = None,
+                        topic_id: str | None = None) -> BatchResult[RecallItem]:
+        """Recall up to 10 messages by seq (of the topic, with `topic_id`); each item carries its
+        RetCode (0 = recalled)."""
         seqs = [check_int("msg_seqs item", s, lo=1, hi=2**63 - 1)
                 for s in check_list("msg_seqs", msg_seqs, max_items=MAX_RECALL)]
         body: dict[str, Any] = {"GroupId": _gid("group_id", group_id),
                                 "MsgSeqList": [{"MsgSeq": s} for s in seqs]}
         if reason is not None:
             body["Reason"] = check_str("reason", reason, max_bytes=100, allow_empty=True)
+        if topic_id is not None:
+            body["TopicId"] = _gid("topic_id", topic_id)
         raw = self._call(RECALL, body, op="revoke_messages")
         found = {}
         for entry in raw.get("RecallRetList") or []:
@@ -580,9 +601,9 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
             found[seq] = RecallItem(id=seq, msg_seq=seq, ok=code == 0, code=code, raw=entry)
         return BatchResult(items=items_in_order(seqs, found, not_returned(RecallItem)), raw=raw, **envelope(raw))
 
-    def revoke_message(self, group_id: str, msg_seq: int) -> RecallItem:
+    def revoke_message(self, group_id: str, msg_seq: int, topic_id: str | None = None) -> RecallItem:
         """Recall one message; raises with the RetCode (e.g. 10030 no such message) if it failed."""
-        return self._one(self.revoke_messages(group_id, [msg_seq]), RECALL)
+        return self._one(self.revoke_messages(group_id, [msg_seq], topic_id=topic_id), RECALL)
 
     def revoke_member_messages(self, group_id: str, user_id: str, topic_id: str | None = None) -> Result:
         """Silently withdraw what `user_id` sent among the group's latest 1000 messages."""
@@ -591,9 +612,10 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
                           "TopicId": _gid("topic_id", topic_id) if topic_id is not None else None})
         return Result(raw=self._call(DELETE_BY_SENDER, body, op="revoke_member_messages", retry_safe=True))
 
-    def import_messages(self, group_id: str, messages: Iterable[ImportMessage],
-                        recent_contact: bool = False) -> BatchResult[ImportedGroupMessage]:
-        """Import up to 7 historical messages, oldest first; items follow the request order."""
+    def import_messages(self, group_id: str, messages: Iterable[ImportMessage], recent_contact: bool = False,
+                        topic_id: str | None = None) -> BatchResult[ImportedGroupMessage]:
+        """Import up to 7 historical messages (into the topic, with `topic_id`), oldest first;
+        items follow the request order."""
         msgs = check_list("messages", messages, max_items=MAX_IMPORT_MSGS)
         entries = []
         for index, msg in enumerate(msgs):
@@ -611,6 +633,8 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
         body: dict[str, Any] = {"GroupId": _gid("group_id", group_id), "MsgList": entries}
         if recent_contact:
             body["RecentContactFlag"] = 1
+        if topic_id is not None:
+            body["TopicId"] = _gid("topic_id", topic_id)
         for entry in entries:
             check_message_size("message", entry)
         raw = self._call(IMPORT_MSG, body, op="import_messages")
@@ -627,14 +651,17 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
         return BatchResult(items=items, raw=raw, **envelope(raw))
 
     def fetch_messages(self, group_id: str, limit: int = MAX_HISTORY_PAGE, seq: int | None = None,
-                       with_recalled: bool = False) -> GroupMessagePage:
-        """Up to 20 messages with seq <= `seq` (latest when None), newest first."""
+                       with_recalled: bool = False, topic_id: str | None = None) -> GroupMessagePage:
+        """Up to 20 messages with seq <= `seq` (latest when None), newest first; with `topic_id`,
+        those of that topic (each topic has its own sequence)."""
         body: dict[str, Any] = {"GroupId": _gid("group_id", group_id),
                                 "ReqMsgNumber": check_int("limit", limit, lo=1, hi=MAX_HISTORY_PAGE)}
         if seq is not None:
             body["ReqMsgSeq"] = check_int("seq", seq, lo=1, hi=2**63 - 1)
         if with_recalled:
             body["WithRecalledMsg"] = 1
+        if topic_id is not None:
+            body["TopicId"] = _gid("topic_id", topic_id)
         raw = self._call(HISTORY, body, op="fetch_messages", retry_safe=True)
         messages = [GroupMessage(sender=e.get("From_Account", ""), msg_seq=int(e.get("MsgSeq") or 0),
                                  msg_random=int(e.get("MsgRandom") or 0), msg_time=int(e.get("MsgTimeStamp") or 0),
@@ -650,8 +677,8 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
         return GroupMessagePage(messages=messages, finished=int(raw.get("IsFinished", 1)), next_seq=next_seq,
                                 has_more=next_seq > 0, raw=raw)
 
-    def iter_messages(self, group_id: str, page_size: int = MAX_HISTORY_PAGE,
-                      with_recalled: bool = False) -> Iterator[GroupMessage]:
-        """The group's history from the newest message back, page by page on demand."""
-        return paginate(lambda seq: self.fetch_messages(group_id, page_size, seq, with_recalled), None,
+    def iter_messages(self, group_id: str, page_size: int = MAX_HISTORY_PAGE, with_recalled: bool = False,
+                      topic_id: str | None = None) -> Iterator[GroupMessage]:
+        """The group's (or topic's) history from the newest message back, page by page on demand."""
+        return paginate(lambda seq: self.fetch_messages(group_id, page_size, seq, with_recalled, topic_id), None,
                         lambda page: page.messages, lambda page: page.next_seq if page.has_more else None)

@@ -76,6 +76,18 @@ def _strings(body: dict, name: str, *, required: bool = False, limit: int | None
     return list(dict.fromkeys(value))
 
 
+def _member_list(body: dict, limit: int) -> list[str]:
+    """The accounts of a `MemberList[{Member_Account}]` field (required; more than `limit` →
+    10005), each named once in request order."""
+    accounts = []
+    for item in _objects(body, "MemberList", required=True, limit=limit, limit_code=10005):
+        account = item.get("Member_Account")
+        if not isinstance(account, str) or not account:
+            raise _bad("MemberList[].Member_Account is required")
+        accounts.append(account)
+    return list(dict.fromkeys(accounts))
+
+
 def _group(ctx, body: dict, *, refuse: tuple = (), code: int = 10007) -> Group:
     """The group named by GroupId: 10004 absent, 10015 malformed, 10010 unknown or
     disbanded; `refuse` lists the group types the endpoint does not support (→ `code`)."""

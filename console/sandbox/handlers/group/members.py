@@ -4,8 +4,8 @@ from __future__ import annotations
 from ...groups import MSG_FLAGS, PERMANENT, WITHOUT_ADMINS, WITHOUT_MUTE, Group
 from ...registry import ApiError, endpoint
 from .base import (ACCOUNTS_MAX, ADD_MEMBERS_MAX, DELETE_MEMBERS_MAX, IMPORT_MEMBERS_MAX,
-                   MEMBER_DATA, SVC, _accounts, _bad, _custom_data, _group, _int, _member_of,
-                   _merge_custom, _objects, _require_accounts, _strings, _text)
+                   MEMBER_DATA, SVC, _accounts, _bad, _custom_data, _group, _int, _member_list,
+                   _member_of, _merge_custom, _objects, _require_accounts, _strings, _text)
 from .member_depth import refuses
 from .notify import _after, _before, _payload, _report_if_full, _tip
 
@@ -14,14 +14,7 @@ from .notify import _after, _before, _payload, _report_if_full, _tip
 
 @endpoint(SVC + "add_group_member")
 def add_group_member(ctx, body):
-    entries = _objects(body, "MemberList", required=True, limit=ADD_MEMBERS_MAX, limit_code=10005)
-    accounts = []
-    for item in entries:
-        account = item.get("Member_Account")
-        if not isinstance(account, str) or not account:
-            raise _bad("MemberList[].Member_Account is required")
-        accounts.append(account)
-    accounts = list(dict.fromkeys(accounts))
+    accounts = _member_list(body, ADD_MEMBERS_MAX)
     silence = _int(body, "Silence", high=1, default=0)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
@@ -187,18 +180,20 @@ def forbid_send_msg(ctx, body):
     seconds = _mute_time(body, required=True)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=tuple(WITHOUT_MUTE))
+        box = ctx.state.communities.scope(group, body.get("TopicId"))   # a topic's own mutes
         for account in accounts:
             if account in group.members or not group.stores_members:
-                _set_mute(group, account, seconds, ctx.now)
+                _set_mute(box, account, seconds, ctx.now)
         return {}
 
 
 def _muted(ctx, body):
     with ctx.state.lock:
         group = _group(ctx, body)
+        box = ctx.state.communities.scope(group, body.get("TopicId"))
         candidates = group.members if group.stores_members else group.mutes
-        return group, [(a, group.mute_until(a, ctx.now)) for a in candidates
-                       if group.mute_until(a, ctx.now)]
+        return group, [(a, box.mute_until(a, ctx.now)) for a in candidates
+                       if box.mute_until(a, ctx.now)]
 
 
 @endpoint(SVC + "get_group_muted_account")

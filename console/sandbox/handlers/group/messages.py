@@ -28,7 +28,7 @@ def send_group_msg(ctx, body):
                   forbid="ForbidBeforeSendMsgCallback" in forbid, may_drop=True)
     if ack is not None:
         if int(ack.get("ErrorCode") or 0) == 2:      # silently dropped: the sender sees success
-            return {"MsgSeq": plan["group"].next_msg_seq, "MsgTime": int(ctx.now), "MsgDropReason": ""}
+            return {"MsgSeq": plan["box"].next_msg_seq, "MsgTime": int(ctx.now), "MsgDropReason": ""}
         if isinstance(ack.get("MsgBody"), list) and ack["MsgBody"]:
             plan["body"] = ack["MsgBody"]
         if isinstance(ack.get("CloudCustomData"), str):
@@ -38,7 +38,7 @@ def send_group_msg(ctx, body):
         if group.stores_members and plan["sender"] != ctx.identifier \
                 and plan["sender"] not in group.members:
             raise ApiError(10007, "From_Account is not a member of the group")
-        msg = _deliver(ctx, group, plan)
+        msg = _deliver(ctx, ctx.state.communities.scope(group, plan["topic"]), plan)
         fields = _message_fields(ctx, plan, msg)
         if body.get("NeedReadReceipt") == 1 and not plan["online_only"]:
             expect_receipts(ctx, group, msg)         # group depth: receipts (receipts.py)
@@ -52,6 +52,7 @@ def send_group_msg(ctx, body):
 
 def _plan_send(ctx, body: dict) -> dict:
     group = _group(ctx, body)
+    box = ctx.state.communities.scope(group, body.get("TopicId"))    # the group, or its topic
     _int(body, "Random", required=True)
     msg_body = _msg_body(body.get("MsgBody"))
     custom = _text(body, "CloudCustomData") or ""
@@ -81,14 +82,14 @@ def _plan_send(ctx, body: dict) -> dict:
         raise ApiError(10053, f"more than {AT_MAX} @ targets")
     if group.type == "AVChatRoom" and any(a.get("GroupAtAllFlag") == 1 for a in at_info):
         raise _bad("@all is not available in AVChatRoom groups")
-    if sender != ctx.identifier and (group.is_muted(sender, ctx.now)
+    if sender != ctx.identifier and (box.is_muted(sender, ctx.now)
                                      or ctx.state.mute_remaining(sender, "group", ctx.now)):
         raise ApiError(10017, "the sender is muted")
     rnd = body["Random"]
-    plan = {"group": group, "sender": sender, "random": rnd, "body": msg_body, "custom": custom,
-            "priority": PRIORITIES[priority], "online_only": online_only, "controls": controls,
-            "targets": targets, "at_info": at_info, "topic": body.get("TopicId")}
-    for old in reversed(group.messages):
+    plan = {"group": group, "box": box, "sender": sender, "random": rnd, "body": msg_body,
+            "custom": custom, "priority": PRIORITIES[priority], "online_only": online_only,
+            "controls": controls, "targets": targets, "at_info": at_info, "topic": body.get("TopicId")}
+    for old in reversed(box.messages):
         if old.time < ctx.now - DEDUP_WINDOW:
             break
         if old.sender == sender and old.random == rnd and old.body == msg_body and not old.system:
@@ -142,8 +143,9 @@ def send_group_system_notification(ctx, body):
         group = _group(ctx, body)
         if not group.stores_members:
             targets = []                       # AVChatRoom: always every member
-        group.notices.append({"Content": content, "ToMembers_Account": targets,
-                              "Time": int(ctx.now), "TopicId": body.get("TopicId") or ""})
+        box = ctx.state.communities.scope(group, body.get("TopicId"))      # a topic keeps its own
+        box.notices.append({"Content": content, "ToMembers_Account": targets,
+                            "Time": int(ctx.now), "TopicId": body.get("TopicId") or ""})
         return {}
 
 
@@ -159,9 +161,10 @@ def group_msg_recall(ctx, body):
     _text(body, "Reason", max_bytes=100)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",), code=10033)
+        box = ctx.state.communities.scope(group, body.get("TopicId"))
         results, recalled = [], []
         for seq in seqs:
-            msg = group.find_message(seq)
+            msg = box.find_message(seq)
             if msg is None or msg.recalled:
                 code = 10030
             elif msg.system:
@@ -181,8 +184,8 @@ def group_msg_recall(ctx, body):
 def delete_group_msg_by_sender(ctx, body):
     sender = _text(body, "Sender_Account", required=True, allow_empty=False)
     with ctx.state.lock:
-        group = _group(ctx, body)
-        for msg in group.messages[-1000:]:     # only the latest 1000 are scanned
+        box = ctx.state.communities.scope(_group(ctx, body), body.get("TopicId"))
+        for msg in box.messages[-1000:]:       # only the latest 1000 are scanned
             if msg.sender == sender and not msg.system:
                 msg.recalled = True
         return {}
@@ -195,10 +198,11 @@ def group_msg_get_simple(ctx, body):
     with_recalled = _int(body, "WithRecalledMsg", high=1, default=0)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
-        top = group.next_msg_seq - 1 if top is None else top
+        box = ctx.state.communities.scope(group, body.get("TopicId"))
+        top = box.next_msg_seq - 1 if top is None else top
         count = min(wanted, HISTORY_MAX)
         found, exhausted = [], True
-        for msg in reversed(group.messages):
+        for msg in reversed(box.messages):
             if msg.seq > top or (msg.recalled and not with_recalled):
                 continue
             if len(found) == count:
@@ -223,8 +227,9 @@ def import_group_msg(ctx, body):
     recent = _int(body, "RecentContactFlag", high=1, default=0)
     with ctx.state.lock:
         group = _group(ctx, body, refuse=("AVChatRoom",))
-        results = [_import_message(ctx, group, item) for item in items]
-        if any(r["Result"] == 0 for r in results):
+        box = ctx.state.communities.scope(group, body.get("TopicId"))
+        results = [_import_message(ctx, box, item) for item in items]
+        if box is group and any(r["Result"] == 0 for r in results):     # topics keep no unread
             for member in group.members.values():     # documented: unread counts reset
                 member.unread, member.msg_seq = 0, group.next_msg_seq - 1
             if recent and group.type != "Community":

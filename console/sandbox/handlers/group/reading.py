@@ -38,6 +38,8 @@ def _group_info(ctx, group_id, filtered: bool, filters: dict) -> dict:
         info.update(_base_info(group, None))
         info["Appid"] = getattr(ctx.sandbox, "app_id", 0)
         info["AppDefinedData"] = _custom_list(group.app_data, None)
+        if group.type == "Community":            # as the SDKs' group profile (isSupportTopic)
+            info["SupportTopic"] = group.support_topic
         if group.stores_members:
             info["MemberList"] = [_member_info(group, m, ctx.now) for m in group.members.values()]
         return info
@@ -110,9 +112,19 @@ def get_joined_group_list(ctx, body):
             if self_names:
                 item["SelfInfo"] = _self_info(group, account, self_names, ctx.now)
             if topic is not None and group.type == "Community":
-                item["SupportTopic"] = group.support_topic
+                _topic_summary(ctx, item, group, account)
             listed.append(item)
         return {"TotalCount": len(groups), "GroupIdList": listed}
+
+
+def _topic_summary(ctx, item: dict, group: Group, account: str) -> None:
+    """What a SupportTopic query adds (published sample): the type and, for a topic-enabled
+    community, the gross topic sequence and the user's read position in it."""
+    item.update(Type=group.type, SupportTopic=group.support_topic)
+    if group.support_topic:
+        communities = ctx.state.communities
+        item["GrossTopicNextMsgSeq"] = communities.gross_next_seq(group.group_id)
+        item.setdefault("SelfInfo", {})["GrossTopicReadSeq"] = communities.gross_read_seq(group.group_id, account)
 
 
 def _self_info(group: Group, account: str, names, now: float) -> dict:
