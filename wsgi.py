@@ -3,7 +3,8 @@ import logging
 import os
 import sys
 
-from console import ConfigError, create_app
+from console.app import create_app
+from console.config import ConfigError
 from console.setup import announce_setup_url
 
 try:

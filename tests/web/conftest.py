@@ -84,7 +84,7 @@ def app_config(sandbox, database_url, tmp_path):
 @pytest.fixture
 def make_app(app_config):
     """Build an app (migrated database) with optional config overrides."""
-    from console import create_app
+    from console.app import create_app
     from console.cli import upgrade
 
     apps = []

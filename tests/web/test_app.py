@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-from console import ConfigError, create_app
+from console.app import create_app
+from console.config import ConfigError
 from console.config import SANDBOX_APP_ID, load_settings
 
 
