@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from console import messaging
 from console.messaging import FormError, parse_ids
-from console.models_push import PushRecord
+from console.models.push import PushRecord
 from console.tim import TimError
 
 MAX_CONDITION_TAGS = 10

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from console.models_events import Rule
+from console.models.events import Rule
 from console.tim import callbacks
 from console.tim.callbacks import COMMANDS, FRIEND_RESULT_RANGE, ResultItem
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from console import db, rules
 from console.audit import record_action
-from console.models_events import Rule
+from console.models.events import Rule
 from console.security import current_user, role_required
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")

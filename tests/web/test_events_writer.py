@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from console import db
 from console.events import ingest
 from console.events.writer import GroupWriter
-from console.models_events import CallbackEvent
+from console.models.events import CallbackEvent
 
 DENY = '{"ActionStatus":"OK","ErrorCode":1,"ErrorInfo":"first answer"}'
 

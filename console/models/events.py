@@ -64,7 +64,7 @@ class CallbackEvent(Base):
 
 
 class Rule(Base):
-    """A moderation rule applied to before-callbacks (see console/rules.py)."""
+    """A moderation rule applied to before-callbacks (see console/events/rules.py)."""
 
     __tablename__ = "moderation_rule"
 

@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base
-from console.models import JSONType, UTCDateTime, utcnow
+from console.models.types import JSONType, UTCDateTime, utcnow
 
 __all__ = ["PushRecord"]
 
