@@ -38,13 +38,14 @@ def create_app(config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from console import db, errors, i18n, jobs, security
+    from console import db, errors, i18n, jobs, security, ui
     from console.audit import AuditedClient, AuditWriter, install_log_redaction, request_context
 
     install_log_redaction(app)
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    ui.init_app(app)
     errors.init_app(app)
     _init_htmx(app)
     _init_tim(app, AuditWriter(app))

@@ -14,6 +14,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from console import db
+from console.tim import TimError
+from console.ui.htmx import toast, wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -81,17 +83,6 @@ def hint_for(code: int | None) -> str:
     return str(hint or _l("The IM service refused the request."))
 
 
-def wants_fragment() -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
-
-
-def toast(message: str, *, code: int | None = None, hint: str | None = None, level: str = "error",
-          status: int = 200):
-    """An htmx answer that appends a toast to #toasts, whatever the request's own target was."""
-    html = render_template("_toast.html", message=message, code=code, hint=hint, level=level)
-    return html, status, {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"}
-
-
 def error_page(status: int, title: str, message: str = "", *, code: int | None = None):
     if wants_fragment():
         # htmx does not swap 4xx/5xx by default; answer 200 so the toast is shown.
@@ -99,14 +90,6 @@ def error_page(status: int, title: str, message: str = "", *, code: int | None =
                      hint=hint_for(code) if code is not None else None)
     return render_template("error.html", status=status, title=title, message=message, code=code,
                            hint=hint_for(code) if code is not None else None), status
-
-
-def _is_tim_error(exc: Exception) -> bool:
-    try:
-        from console.tim import TimError
-    except ImportError:
-        return False
-    return isinstance(exc, TimError)
 
 
 def init_app(app) -> None:
@@ -139,7 +122,7 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         db.session.rollback()
-        if _is_tim_error(exc):
+        if isinstance(exc, TimError):
             return error_page(status_for_im_error(exc.code), str(_l("IM error %(code)s", code=exc.code)),
                               exc.info or "", code=exc.code)
         log.exception("unhandled error on %s %s", request.method, request.path)

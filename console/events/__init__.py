@@ -14,7 +14,6 @@ greenlet; 8 with threads, where each holds one of gunicorn's --threads),
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -134,11 +133,6 @@ def token_fingerprint(token: str) -> str:
     return hashlib.sha256(b"tim-console callback token\n" + token.encode()).hexdigest()[:12]
 
 
-def from_ms(value: int | None) -> dt.datetime | None:
-    """Jinja filter: epoch milliseconds -> aware UTC datetime (then `|localtime`)."""
-    return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc) if value else None
-
-
 def _callback_settings(app: Flask):
     def settings() -> dict:
         cfg = app.config
@@ -166,6 +160,5 @@ def init_app(app: Flask) -> EventsRuntime:
     app.extensions["events"] = events
     app.wsgi_app = CallbackEndpoint(app, app.wsgi_app)
     app.cli.add_command(events_cli)
-    app.jinja_env.filters["from_ms"] = from_ms
     app.jinja_env.globals["callback_settings"] = _callback_settings(app)
     return events

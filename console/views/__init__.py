@@ -1,8 +1,7 @@
-"""One blueprint per domain. `register_blueprints` mounts them, then fills any top-level section
-whose blueprint does not exist yet with a "coming soon" page, so the navigation never 404s."""
+"""One blueprint per domain. `register_blueprints` mounts them."""
 from __future__ import annotations
 
-from console.views import audit, auth, dashboard, health, jobs, operators, placeholders, settings
+from console.views import audit, auth, dashboard, health, jobs, operators, settings
 from console.views import events, rules
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations
@@ -16,5 +15,3 @@ BLUEPRINTS = [auth.bp, dashboard.bp, audit.bp, operators.bp, settings.bp, health
 def register_blueprints(app) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
-    placeholders.register_missing(app)
-    app.jinja_env.globals["nav_items"] = placeholders.nav_items

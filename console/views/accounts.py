@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from console import account_jobs, accounts, db, jobs
-from console.errors import wants_fragment
+from console.ui.htmx import wants_fragment
 from console.models import ACCOUNT_SOURCES, Job, JobResult
 from console.security import role_required
 from console.views.accounts_common import form_ids, job_results, problem

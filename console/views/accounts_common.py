@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 
 from console import db, jobs
 from console.accounts import parse_ids, protected_ids, user_id_problem
-from console.errors import hint_for, toast
+from console.errors import hint_for
+from console.ui.htmx import toast
 from console.models import Job, JobResult
 
 MAX_FORM_IDS = 1000

@@ -4,14 +4,12 @@ Lists page with the cursors IM returns; every write answers with per-item result
 htmx event (`friends-changed`, `blacklist-changed`, `conversations-changed`) that reloads the list."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
 from console import accounts
-from console.i18n import localtime
 from console.security import role_required
 from console.views.accounts_common import checked_user_id, done, form_ids, is_protected, problem, results
 
@@ -20,15 +18,6 @@ bp = Blueprint("account_relations", __name__, url_prefix="/accounts/u")
 FRIEND_CHANGED, BLACK_CHANGED, CONV_CHANGED = "friends-changed", "blacklist-changed", "conversations-changed"
 BLACK_PAGE = 50
 MAX_TWO_WAY_IMPORT = 100
-
-
-@bp.app_template_filter("unix_time")
-def unix_time(seconds) -> str:
-    """Unix seconds from IM, shown in the operator's zone."""
-    try:
-        return localtime(dt.datetime.fromtimestamp(int(seconds), dt.timezone.utc))
-    except (TypeError, ValueError, OverflowError, OSError):
-        return str(seconds)
 
 
 def _tab(template: str, user_id: str, tab: str, **ctx):

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from console import db, ops_data
-from console.charts import bar_chart
+from console.ui.charts import bar_chart
 from console.errors import hint_for
 from console.models import AuditEntry, Job, utcnow
 from console.security import role_required

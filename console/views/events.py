@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from console import db
 from console.audit import record_action
-from console.charts import bar_chart
+from console.ui.charts import bar_chart
 from console.events import live, runtime, store, token_fingerprint
 from console.security import role_required
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from console import db, group_jobs
 from console import groups as domain
-from console.errors import wants_fragment
+from console.ui.htmx import wants_fragment
 from console.security import role_required
 from console.tim import TimError
 from console.views import groups_members, groups_messages  # noqa: F401  (register the tabs' routes)

@@ -1,39 +1,19 @@
 """What the groups pages share: the blueprint, group loading, answers for actions and errors."""
 from __future__ import annotations
 
-import datetime as dt
-from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from console import db, errors
 from console import groups as domain
-from console.errors import wants_fragment
+from console.ui.htmx import toast, wants_fragment
 from console.tim import TimError
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
 def hint(code: int | None) -> str:
     return domain.hint_for(code) or errors.hint_for(code)
-
-
-@bp.app_template_filter("unixtime")
-def unixtime(value) -> str:
-    """Unix seconds -> the operator's local time (empty for 0)."""
-    if not value:
-        return ""
-    from console.i18n import localtime
-
-    return localtime(dt.datetime.fromtimestamp(int(value), dt.timezone.utc))
-
-
-@bp.app_template_global("account_url")
-def account_url(user_id: str) -> str:
-    """The account page of `user_id` (served by the accounts pages)."""
-    if "account.detail" in current_app.view_functions:
-        return url_for("account.detail", user_id=user_id)
-    return "/accounts/" + quote(user_id, safe="")
 
 
 @bp.app_template_global("group_type_label")
@@ -48,7 +28,7 @@ def _errors(exc: TimError):
     db.session.rollback()
     title = _("IM error %(code)s", code=exc.code)
     if wants_fragment():
-        return errors.toast(f"{title}: {exc.info}" if exc.info else title, code=exc.code, hint=hint(exc.code))
+        return toast(f"{title}: {exc.info}" if exc.info else title, code=exc.code, hint=hint(exc.code))
     status = 404 if exc.code in (10010, 10015) else (400 if exc.code == 0 else 502)
     return render_template("error.html", status=status, title=title, message=exc.info or "",
                            code=exc.code, hint=hint(exc.code)), status

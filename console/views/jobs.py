@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from console import db, jobs
-from console.errors import wants_fragment
+from console.ui.htmx import wants_fragment
 from console.models import Job
 from console.security import role_required
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from console import db, jobs, message_jobs, messaging
-from console.errors import toast
+from console.ui.htmx import toast
 from console.i18n import local_zone
 from console.messaging import FormError
 from console.models import Account, Job

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from console import ops_data
-from console.charts import bar_chart
+from console.ui.charts import bar_chart
 from console.security import role_required
 from console.tim import TimError
 
