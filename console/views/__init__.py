@@ -1,7 +1,8 @@
 """One blueprint per domain. `register_blueprints` mounts them."""
 from __future__ import annotations
 
-from console.views import audit, auth, dashboard, health, jobs, operators, settings
+from console.audit import views as audit
+from console.views import auth, dashboard, health, jobs, operators, settings
 from console.views import events, rules
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from console import db
 from console.audit import record_action
-from console.audit_query import OUTCOMES, AuditFilter, export_csv, export_jsonl, history, iter_filtered, page
+from console.audit.query import OUTCOMES, AuditFilter, export_csv, export_jsonl, history, iter_filtered, page
 from console.ui.htmx import wants_fragment
 from console.i18n import local_zone
 from console.models import AuditEntry, Operator

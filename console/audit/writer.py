@@ -1,33 +1,26 @@
-"""The audit log: one append-only row per IM call made for an operator, and per console action.
+"""Writing the audit log: redaction, what a call names and how it went, one row per call.
 
-How it fits together:
-- create_app builds one shared `console.tim.Client` per app and registers `AuditWriter` as its
-  observer; the client reports every call (endpoint, redacted request, response or error, latency,
-  attempts) to it synchronously, in the caller's thread.
-- Views use `g.tim`, an `AuditedClient`: it forwards to the shared client, and around each call sets
-  the *who/why* of the call (operator, request id, IP, user agent, or job id) in a context variable
-  that the writer reads. Jobs build their own AuditedClient with the job's context.
-- Each row is written by `write_entry` in its own session and committed at once, so a request that
-  later fails or rolls back still leaves its rows. Nothing updates or deletes a row.
+- create_app registers `AuditWriter` as an observer of the shared `console.tim.Client`; the
+  client reports every call (endpoint, redacted request, response or error, latency, attempts)
+  to it synchronously, in the caller's thread, under the context `console.audit.client` set.
+- Each row is written by `write_entry` in its own session and committed at once, so a request
+  that later fails or rolls back still leaves its rows. Nothing updates or deletes a row.
 
 Secrets and UserSigs never reach a row: requests are redacted by key, and every stored string is
 scrubbed of the app secret and of anything shaped like a UserSig.
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import dataclasses
-import inspect
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app
 
 from console import db
+from console.audit.client import AuditContext, current_context, request_context
 from console.models import AuditEntry, AuditTarget, utcnow
 
 log = logging.getLogger(__name__)
@@ -64,116 +57,6 @@ _SENSITIVE_KEY = re.compile(r"(?i)(usersig|^sig$|secret|password|passwd|token|^k
 # TLS v2 UserSigs are zlib streams in URL-safe base64: they start "eJ" and are long.
 _USERSIG_SHAPE = re.compile(r"eJ[A-Za-z0-9*\-_+/=]{40,}")
 REDACTED = "[redacted]"
-
-
-@dataclasses.dataclass(frozen=True)
-class AuditContext:
-    """Who an IM call is made for, and from where."""
-
-    source: str = "system"  # web / job / cli / system
-    operator_id: int | None = None
-    operator_name: str | None = None
-    operator_role: str | None = None
-    request_id: str | None = None
-    job_id: int | None = None
-    ip: str | None = None
-    user_agent: str | None = None
-
-
-_current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("audit_ctx", default=None)
-
-
-def request_context() -> AuditContext:
-    """The audit context of the current web request (or CLI/system outside one)."""
-    if not has_request_context():
-        return AuditContext(source="cli")
-    from flask_login import current_user
-
-    op = current_user if current_user and current_user.is_authenticated else None
-    return AuditContext(
-        source="web",
-        operator_id=op.id if op else None,
-        operator_name=op.name if op else None,
-        operator_role=op.role if op else None,
-        request_id=g.get("request_id"),
-        ip=request.remote_addr,
-        user_agent=(request.user_agent.string or "")[:256] or None,
-    )
-
-
-def job_context(job) -> AuditContext:
-    return AuditContext(source="job", operator_id=job.operator_id, operator_name=job.operator_name,
-                        operator_role=job.operator_role, job_id=job.id, request_id=f"job-{job.id}")
-
-
-@contextlib.contextmanager
-def acting_as(ctx: AuditContext) -> Iterator[None]:
-    token = _current.set(ctx)
-    try:
-        yield
-    finally:
-        _current.reset(token)
-
-
-# ---- the wrapper views use -------------------------------------------------------------------
-
-_BLOCKED = re.compile(r"(?i)^_|secret|sig|^close$|observer")
-
-
-class AuditedClient:
-    """`g.tim`: the app's shared IM client, with every call attributed to an operator or job.
-
-    Attribute access mirrors `console.tim.Client` (`g.tim.account.import_account(...)`,
-    `g.tim.call(...)`); namespaces come back wrapped the same way, and generators (`iter_*`) keep
-    the context while they are consumed. `context` is an AuditContext, or a callable returning
-    one (evaluated at each call, so `g.tim` costs nothing until it is used).
-    """
-
-    def __init__(self, target, context):
-        self._target = target
-        self._context = context if callable(context) else (lambda: context)
-
-    def __getattr__(self, name: str):
-        if _BLOCKED.search(name):
-            raise AttributeError(name)
-        if self._target is None:
-            raise RuntimeError("the IM client is not available (console.tim failed to load)")
-        return _wrap(getattr(self._target, name), self._context)
-
-    def __repr__(self) -> str:
-        return f"<audited {type(self._target).__name__}>"
-
-
-def _wrap(attr, ctx):
-    if inspect.isclass(attr) or isinstance(attr, (str, int, float, bool, type(None), dict, list, tuple)):
-        return attr
-    if not callable(attr):
-        return AuditedClient(attr, ctx)
-
-    def call(*args, **kwargs):
-        if db.thread_holds_sqlite_write_lock():
-            raise RuntimeError("commit (or roll back) the database changes of this thread before calling IM: "
-                               "the audit row is written on its own connection and SQLite allows one writer")
-        with acting_as(ctx()):
-            result = attr(*args, **kwargs)
-        if inspect.isgenerator(result):
-            return _generator(result, ctx)
-        return result
-
-    call.__name__ = getattr(attr, "__name__", "call")
-    call.__doc__ = getattr(attr, "__doc__", None)
-    return call
-
-
-def _generator(gen, ctx):
-    context = ctx()
-    while True:
-        with acting_as(context):
-            try:
-                item = next(gen)
-            except StopIteration:
-                return
-        yield item
 
 
 # ---- redaction -------------------------------------------------------------------------------
@@ -355,7 +238,7 @@ class AuditWriter:
         self.app = app
 
     def __call__(self, event) -> None:
-        ctx = _current.get() or AuditContext(source="system")
+        ctx = current_context() or AuditContext(source="system")
         error = getattr(event, "error", None)
         response = getattr(event, "response", None)
         items = extract_items(response if error is None else getattr(error, "response", None))
@@ -381,7 +264,7 @@ class AuditWriter:
 def record_action(action: str, targets: Iterable[str] = (), outcome: str = "ok", detail=None,
                   error=None) -> int:
     """Audit a console-side action (operator management, settings, rules) for the current operator."""
-    ctx = _current.get() or request_context()
+    ctx = current_context() or request_context()
     return write_entry(current_app._get_current_object(), ctx, action=action, endpoint=None,
                        targets=[str(t) for t in targets], outcome=outcome, detail=detail,
                        error_text=str(error) if error else None)
