@@ -5,7 +5,7 @@ import sys
 
 from console.app import create_app
 from console.config import ConfigError
-from console.setup import announce_setup_url
+from console.operators.setup import announce_setup_url
 
 try:
     app = create_app()

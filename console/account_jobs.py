@@ -1,4 +1,4 @@
-"""Job kinds for accounts: CSV import, bulk kick / mute / delete, and the Discover crawl.
+"""Job kinds for accounts: the directory check, CSV import, bulk kick / mute / delete, and the Discover crawl.
 
 Each kind gets at most `batch` items and returns one `Item` per input (see console.jobs). Protected
 accounts are refused here too, whatever the page sent.
@@ -35,7 +35,19 @@ def _guarded(run: JobRun, user_ids: list[str]) -> tuple[list[str], list[Item]]:
     return [u for u in user_ids if u not in protected], refused
 
 
-@job_kind("accounts.import_csv", batch=IMPORT_BATCH)
+@job_kind("directory.check", batch=100, item_name="user_id")
+def check_accounts(run: JobRun, user_ids: list[str]) -> list[Item]:
+    """Check which IDs are imported into IM (account_check, 100 per call); add those to the directory."""
+    result = run.tim.account.check_accounts(user_ids)
+    found = [r.id for r in result if r.ok and r.imported]
+    if found:
+        with db.new_session(run.app) as sess:
+            upsert_accounts(sess, found, run.params.get("source") or "csv")
+    return [Item(r.id, r.ok, r.code, (N_("imported") if r.imported else N_("not imported")) if r.ok else r.info)
+            for r in result]
+
+
+@job_kind("accounts.import_csv", batch=IMPORT_BATCH, item_name="user_id")
 def import_csv(run: JobRun, user_ids: list[str]) -> list[Item]:
     """Import up to 100 accounts per call with the nickname and avatar from the uploaded file."""
     rows = run.params.get("rows") or {}
@@ -66,19 +78,19 @@ def _each(run: JobRun, user_ids: list[str], act, done: str) -> list[Item]:
     return out
 
 
-@job_kind("accounts.kick", batch=20)
+@job_kind("accounts.kick", batch=20, item_name="user_id")
 def kick(run: JobRun, user_ids: list[str]) -> list[Item]:
     return _each(run, user_ids, run.tim.account.kick_account, N_("signed out"))
 
 
-@job_kind("accounts.mute", batch=20)
+@job_kind("accounts.mute", batch=20, item_name="user_id")
 def mute(run: JobRun, user_ids: list[str]) -> list[Item]:
     """Global mute: params c2c / group are seconds (0 unmutes, None leaves that mute alone)."""
     c2c, group = run.params.get("c2c"), run.params.get("group")
     return _each(run, user_ids, lambda uid: run.tim.mute.set_no_speaking(uid, c2c=c2c, group=group), N_("mute set"))
 
 
-@job_kind("accounts.delete", batch=100)
+@job_kind("accounts.delete", batch=100, item_name="user_id")
 def delete(run: JobRun, user_ids: list[str]) -> list[Item]:
     allowed, out = _guarded(run, user_ids)
     if allowed:

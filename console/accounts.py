@@ -13,7 +13,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -298,20 +298,6 @@ def take_rows(sess, token: str, operator_id: int | None) -> list[list[str]] | No
         return None
     sess.delete(row)
     return data.get("rows") or []
-
-
-def results_csv(rows: Iterable[tuple]) -> Iterator[str]:
-    """Per-row job results as CSV lines: item, ok, code, detail."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["user_id", "ok", "code", "detail"])
-    for item, ok, code, detail in rows:
-        writer.writerow([_safe_cell(item), "yes" if ok else "no", "" if code is None else code,
-                         _safe_cell(detail or "")])
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-    yield buf.getvalue()
 
 
 def _safe_cell(value: str) -> str:

@@ -14,6 +14,10 @@ from flask import Flask, g, request
 
 from console.config import load_settings
 
+# Every job kind of the console, in one place: importing a kind's module registers it
+# (console.jobs.job_kind), in the web workers and in the job consumer alike.
+from console import account_jobs, group_jobs, message_jobs  # noqa: E402,F401
+
 __all__ = ["create_app"]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,9 +70,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_blueprints(app)
 
-    from console.cli import register_cli
+    from console.jobs.cli import jobs_cli
+    from console.operators.cli import operators_cli
 
-    register_cli(app)
+    for group in (db.db_cli, jobs_cli, operators_cli):
+        app.cli.add_command(group)
 
     from console import events
 

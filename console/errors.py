@@ -1,21 +1,25 @@
-"""Error pages and htmx-aware error answers.
+"""Error pages and htmx-aware error answers, and the one answer to an invalid form.
 
 A failed htmx request must never swap an error page into a table cell: for those, the answer is a
 toast fragment, retargeted with `HX-Retarget: #toasts` / `HX-Reswap: beforeend`, that names the IM
-error code and says in plain words what to do about it.
+error code and says in plain words what to do about it. A `console.forms.FormError` is answered
+with its problems (see `form_problems`).
 """
 from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from urllib.parse import urlparse
+
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from console import db
 from console.tim import TimError
-from console.ui.htmx import toast, wants_fragment
+from console.forms import FormError
+from console.ui.htmx import toast, trigger, wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +96,31 @@ def error_page(status: int, title: str, message: str = "", *, code: int | None =
                            hint=hint_for(code) if code is not None else None), status
 
 
+def form_problems(exc: FormError):
+    """The answer to an invalid form, for htmx and full pages alike.
+
+    - htmx: the problems, swapped into the request's target (200: htmx swaps no 4xx), and the
+      `form-problems` event with {field: message}, for the page to show each beside its field;
+    - a full-page form view decorated with `console.forms.page`: its page again, with the
+      submitted values and the problems beside the fields (400);
+    - anything else: a page listing the problems, with a link back to the form (400).
+    """
+    db.session.rollback()
+    if wants_fragment():
+        fields = {name: message for name, message in exc.problems.items() if name}
+        return (render_template("forms/_problems.html", problems=exc.problems), 200,
+                trigger("form-problems", fields) if fields else {})
+    form_page = g.get("form_page")
+    if form_page is not None:
+        template, context = form_page
+        return render_template(template, **{**context(), "form": request.form, "problems": exc.problems}), 400
+    back = request.referrer if request.referrer and urlparse(request.referrer).netloc == request.host else None
+    return render_template("forms/problems.html", problems=exc.problems, back=back), 400
+
+
 def init_app(app) -> None:
+    app.register_error_handler(FormError, form_problems)
+
     titles = {
         400: _l("Bad request"), 401: _l("Please sign in"), 403: _l("Forbidden"), 404: _l("Not found"),
         405: _l("Method not allowed"), 413: _l("Upload too large"), 429: _l("Too many attempts"),

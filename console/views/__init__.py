@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from console.audit import views as audit
-from console.views import auth, dashboard, health, jobs, operators, settings
+from console.jobs import views as jobs
+from console.views import auth, dashboard, health, operators, settings
 from console.views import events, rules
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations

@@ -6,21 +6,19 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from console import account_jobs, accounts, db, jobs
 from console.ui.htmx import wants_fragment
-from console.models import ACCOUNT_SOURCES, Job, JobResult
+from console.jobs.progress import card
+from console.models import ACCOUNT_SOURCES
 from console.security import role_required
-from console.views.accounts_common import form_ids, job_results, problem
+from console.views.accounts_common import form_ids, problem
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 MAX_CHECK_IDS = 10_000
 MAX_BULK = 1000
 BULK_ACTIONS = {"check": "operator", "kick": "operator", "mute": "operator", "delete": "admin"}
-KINDS = ("accounts.import_csv", "accounts.kick", "accounts.mute", "accounts.delete", "accounts.discover",
-         "directory.check")
 
 
 def _list_context(query: accounts.ListQuery) -> dict:
@@ -95,7 +93,7 @@ def bulk():
             return problem(_("Choose a duration for one-to-one and/or group messages."))
     kind = "directory.check" if action == "check" else f"accounts.{action}"
     job = jobs.start(kind, {**params, "source": "imported"}, current_user, items=ids)
-    return _job_panel(job)
+    return card(job)
 
 
 # ---- adding accounts -------------------------------------------------------------------------
@@ -146,7 +144,7 @@ def csv_start():
         return problem(_("The preview expired. Upload the file again."))
     job = jobs.start("accounts.import_csv", {"rows": {uid: [nick, face] for uid, nick, face in rows}},
                      current_user, items=[r[0] for r in rows])
-    return _job_panel(job)
+    return card(job)
 
 
 @bp.route("/check", methods=["POST"])
@@ -156,7 +154,7 @@ def check():
     ids, error = form_ids("ids", MAX_CHECK_IDS)
     if error:
         return problem(error)
-    return _job_panel(jobs.start("directory.check", {"source": "csv"}, current_user, items=ids))
+    return card(jobs.start("directory.check", {"source": "csv"}, current_user, items=ids))
 
 
 @bp.route("/discover", methods=["POST"])
@@ -164,46 +162,6 @@ def check():
 def discover():
     """Walk every group's members, then the friend list of every account known now."""
     items = account_jobs.discover_items(db.session)
-    return _job_panel(jobs.start("accounts.discover", {}, current_user, items=items))
+    return card(jobs.start("accounts.discover", {}, current_user, items=items))
 
 
-# ---- job panels ------------------------------------------------------------------------------
-
-def _job_or_404(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or job.kind not in KINDS:
-        abort(404)
-    return job
-
-
-def _job_panel(job: Job):
-    db.session.expire_all()
-    job = db.session.get(Job, job.id)
-    return render_template("accounts/_job.html", job=job, results=[] if job.active else job_results(job))
-
-
-@bp.route("/jobs/<int:job_id>")
-@role_required("viewer")
-def job_panel(job_id: int):
-    """Fragment: progress of an accounts job, polling itself; per-item results once finished."""
-    return _job_panel(_job_or_404(job_id))
-
-
-@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
-@role_required("operator")
-def job_cancel(job_id: int):
-    """Stop an accounts job after its current batch (Discover and imports can be run again)."""
-    job = _job_or_404(job_id)
-    jobs.cancel(job.id)
-    return _job_panel(job)
-
-
-@bp.route("/jobs/<int:job_id>/results.csv")
-@role_required("viewer")
-def job_results_csv(job_id: int):
-    job = _job_or_404(job_id)
-    session = db.session
-    rows = session.execute(select(JobResult.item, JobResult.ok, JobResult.code, JobResult.detail)
-                           .where(JobResult.job_id == job.id).order_by(JobResult.seq)).yield_per(1000)
-    return Response(stream_with_context(accounts.results_csv(rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=job-{job.id}-results.csv"})

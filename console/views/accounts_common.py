@@ -6,11 +6,9 @@ import functools
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from console import db, jobs
 from console.accounts import parse_ids, protected_ids, user_id_problem
 from console.errors import hint_for
 from console.ui.htmx import toast
-from console.models import Job, JobResult
 
 MAX_FORM_IDS = 1000
 
@@ -92,9 +90,3 @@ def results(items, title: str, trigger: str | None = None):
 def done(message: str, trigger: str | None = None):
     """A success note; `trigger` names an htmx event for lists to refresh."""
     return render_template("accounts/_done.html", message=message), 200, ({"HX-Trigger": trigger} if trigger else {})
-
-
-def job_results(job: Job, show_all_up_to: int = 50, limit: int = 200) -> list[JobResult]:
-    """Per-item results to show under a finished job: all of a small job, the failures of a big one
-    (the CSV download has every row)."""
-    return jobs.results(db.session, job.id, failed_only=job.total > show_all_up_to, limit=limit)

@@ -19,7 +19,6 @@ from console.security import current_user, role_required
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
 PAGE_SIZE = 50
-RESULTS_SHOWN = 1000
 ACCOUNT_PAGE = "account.detail"  # the accounts section's page of one account
 
 
@@ -132,18 +131,6 @@ def batch_send():
     job = jobs.start(message_jobs.BATCH_SEND, {"body": composed.body, "options": composed.options},
                      current_user, items=ids)
     return render_template("messages/_batch_job.html", job=job, pacing=messaging.pacing(len(ids)))
-
-
-@bp.route("/jobs/<int:job_id>")
-@role_required("viewer")
-def job_results(job_id: int):
-    """A message job with every per-item result (first RESULTS_SHOWN)."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.kind not in (message_jobs.BATCH_SEND, message_jobs.IMPORT):
-        abort(404)
-    results = jobs.results(db.session, job_id, failed_only=bool(request.args.get("failed")), limit=RESULTS_SHOWN)
-    return render_template("messages/job.html", job=job, results=results,
-                           limit=RESULTS_SHOWN)
 
 
 # ---- conversation viewer ---------------------------------------------------------------------

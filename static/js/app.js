@@ -49,6 +49,36 @@
     if (box) { observer.observe(box, { childList: true }); }
   });
 
+  // An invalid form: the server answers with its problems and the form-problems event, whose
+  // detail maps field names to messages; each message goes beside its field in the form that
+  // sent the request. The next request of that form clears them.
+  function clearProblems(form) {
+    form.querySelectorAll(".field-problem").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form");
+    if (form) { clearProblems(form); }
+  });
+
+  document.addEventListener("form-problems", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form");
+    if (!form) { return; }
+    clearProblems(form);
+    Object.keys(ev.detail || {}).forEach(function (name) {
+      if (name === "elt" || typeof ev.detail[name] !== "string") { return; }
+      var field = form.querySelector('[name="' + (window.CSS && CSS.escape ? CSS.escape(name) : name) + '"]');
+      if (!field) { return; }
+      field.setAttribute("aria-invalid", "true");
+      var note = document.createElement("small");
+      note.className = "field-problem";
+      note.setAttribute("role", "alert");
+      note.textContent = ev.detail[name];
+      (field.closest("label") || field).insertAdjacentElement("afterend", note);
+    });
+  });
+
   // The server answers htmx errors with a toast it retargets itself; these cover the rest
   // (network down, a proxy's 502 page) so nothing garbled is ever swapped into the page.
   document.addEventListener("htmx:responseError", function (ev) {

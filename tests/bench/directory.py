@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from console import db, security  # noqa: E402
 from console.app import create_app  # noqa: E402
-from console.cli import upgrade  # noqa: E402
+from console.db import upgrade  # noqa: E402
 from console.models import ACCOUNT_SOURCES, Account, Operator  # noqa: E402
 
 PASSWORD = "bench password 123"

@@ -85,7 +85,7 @@ def app_config(sandbox, database_url, tmp_path):
 def make_app(app_config):
     """Build an app (migrated database) with optional config overrides."""
     from console.app import create_app
-    from console.cli import upgrade
+    from console.db import upgrade
 
     apps = []
 

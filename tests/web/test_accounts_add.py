@@ -97,7 +97,7 @@ def test_csv_start_takes_the_preview_once_for_its_operator_and_revalidates(app, 
     token = _stash(app, [("ok1", "", "")], operator_name="admin")
     assert "Upload the file again" in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
     token = _stash(app, [("ok1", "", "")])
-    assert 'id="account-job-' in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
+    assert 'id="job-' in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
     assert "Upload the file again" in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
     assert "Upload the file again" in b.post("/accounts/csv/start", {"token": "nope"}, htmx=True).get_data(as_text=True)
 

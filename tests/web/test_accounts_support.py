@@ -42,7 +42,7 @@ def job_items(app, job_id: int) -> dict[str, JobResult]:
         return {r.item: r for r in sess.scalars(select(JobResult).where(JobResult.job_id == job_id))}
 
 
-JOB_RE = re.compile(r'id="account-job-(\d+)"')
+JOB_RE = re.compile(r'id="job-(\d+)"')
 
 
 def job_id_in(html: str) -> int:

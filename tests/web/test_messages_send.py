@@ -145,7 +145,7 @@ def test_batch_send_as_job_from_directory_and_csv(signed_in, app, sandbox, peopl
     assert len(rows) == 1 and rows[0].job_id == job_id
     page = op.get(f"/messages/jobs/{job_id}").get_data(as_text=True)
     assert "carol" in page and "job message" not in page
-    assert f'href="/messages/jobs/{job_id}"' in op.get("/messages/batch").get_data(as_text=True)
+    assert f'href="/jobs/{job_id}"' in op.get("/messages/batch").get_data(as_text=True)
 
 
 def test_batch_job_splits_into_calls_of_500(signed_in, app, sandbox, audit_rows):

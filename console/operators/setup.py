@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console import db, security
 
-log = logging.getLogger("console.setup")
+log = logging.getLogger("console.operators.setup")
 
 
 def announce_setup_url(app) -> str | None:

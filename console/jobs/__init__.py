@@ -1,5 +1,8 @@
 """Bulk work as jobs on Huey: a Job row per run, progress, cancel, resume after a restart.
 
+This package module is the queue core; `views` is the one Jobs blueprint (list, job page, the
+progress partial every feature shows, cancel, results download) and `cli` the consumer command.
+
 Queue storage: SqliteHuey under instance/ (embedded default), RedisHuey when REDIS_URL is set,
 immediate mode (the task runs inside `start`) in tests or with JOBS_IMMEDIATE=1. The consumer is
 `flask --app wsgi jobs worker`.
@@ -64,17 +67,21 @@ class JobKind:
     name: str
     fn: Callable
     batch: int
+    #: what an item is, for the results download's first column
+    item_name: str = "item"
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, batch: int = 100):
-    """Register `fn(run, items) -> list[Item]` as the job kind `name`, fed `batch` items at a time."""
+def job_kind(name: str, batch: int = 100, item_name: str = "item"):
+    """Register `fn(run, items) -> list[Item]` as the job kind `name`, fed `batch` items at a time.
+
+    The modules that define kinds are imported by console.app, the one place that lists them."""
     def decorator(fn):
         if name in KINDS and KINDS[name].fn is not fn:
             raise ValueError(f"job kind {name!r} is already registered")
-        KINDS[name] = JobKind(name, fn, batch)
+        KINDS[name] = JobKind(name, fn, batch, item_name)
         return fn
     return decorator
 
@@ -278,4 +285,3 @@ def init_app(app) -> None:
         reclaim(app)
 
     app.extensions["huey_run_job"] = run_job_task
-    from console import job_kinds  # noqa: F401  (registers the built-in kinds)

@@ -1,4 +1,4 @@
-"""`flask --app wsgi db|operators|jobs ...` commands."""
+"""`flask --app wsgi operators create|list|disable|enable|set-role|reset-password|setup-url`."""
 from __future__ import annotations
 
 import os
@@ -13,63 +13,8 @@ from console import db, security
 from console.audit import AuditContext, acting_as, record_action
 from console.models import ROLES, Operator
 
-MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
-
-db_cli = AppGroup("db", help="Database migrations (Alembic).")
 operators_cli = AppGroup("operators", help="Manage the people who sign in to the console.")
-jobs_cli = AppGroup("jobs", help="Run the job consumer.")
 
-
-def alembic_config(app=None):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", MIGRATIONS)
-    cfg.attributes["database_url"] = (app or current_app).config["DATABASE_URL"]
-    return cfg
-
-
-def upgrade(app, revision: str = "head") -> None:
-    from alembic import command
-
-    command.upgrade(alembic_config(app), revision)
-
-
-@db_cli.command("upgrade")
-@click.argument("revision", default="head")
-def db_upgrade(revision):
-    """Migrate the database up to REVISION (default: head)."""
-    upgrade(current_app, revision)
-
-
-@db_cli.command("downgrade")
-@click.argument("revision", default="-1")
-def db_downgrade(revision):
-    """Migrate the database down to REVISION (default: one step)."""
-    from alembic import command
-
-    command.downgrade(alembic_config(), revision)
-
-
-@db_cli.command("current")
-def db_current():
-    """Show the database's revision."""
-    from alembic import command
-
-    command.current(alembic_config())
-
-
-@db_cli.command("revision")
-@click.option("-m", "--message", required=True)
-@click.option("--autogenerate/--empty", default=True)
-def db_revision(message, autogenerate):
-    """Create a new migration file (developers)."""
-    from alembic import command
-
-    command.revision(alembic_config(), message=message, autogenerate=autogenerate)
-
-
-# ---- operators -------------------------------------------------------------------------------
 
 def _cli_context() -> AuditContext:
     return AuditContext(source="cli", operator_name=f"cli:{os.environ.get('USER', '?')}")
@@ -177,34 +122,3 @@ def operators_setup_url(rotate):
     if token is None:
         raise click.ClickException("operators already exist; use `operators create` instead")
     click.echo(security.setup_url(current_app, token))
-
-
-# ---- jobs ------------------------------------------------------------------------------------
-
-@jobs_cli.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Worker threads.")
-def jobs_worker(workers):
-    """Run the Huey consumer that executes jobs (resumes interrupted ones at start)."""
-    import logging
-
-    huey = current_app.extensions["huey"]
-    if huey.immediate:
-        raise click.ClickException("jobs run in immediate mode here; no consumer is needed")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Poll at least every second when idle (huey's default backs off to 10 s): jobs start promptly.
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=1.0)
-    consumer.run()
-
-
-@jobs_cli.command("reclaim")
-def jobs_reclaim():
-    """Re-queue interrupted jobs now (the consumer also does this at start and every minute)."""
-    from console.jobs import reclaim
-
-    ids = reclaim(current_app)
-    click.echo(f"re-queued {len(ids)} job(s)" + (": " + ", ".join(map(str, ids)) if ids else ""))
-
-
-def register_cli(app) -> None:
-    for group in (db_cli, operators_cli, jobs_cli):
-        app.cli.add_command(group)
