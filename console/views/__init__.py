@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from console.audit import views as audit
 from console.jobs import views as jobs
-from console.views import auth, dashboard, health, operators, settings
+from console.operators.views import admin as operators
+from console.operators.views import auth
+from console.views import dashboard, health, settings
 from console.views import events, rules
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations
