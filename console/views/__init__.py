@@ -5,11 +5,11 @@ from console.audit import views as audit
 from console.jobs import views as jobs
 from console.operators.views import admin as operators
 from console.operators.views import auth
-from console.views import dashboard, health, settings
+from console.ops.views import dashboard, health, operations, settings
 from console.views import events, rules
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations
-from console.views import messages, operations, push
+from console.views import messages, push
 
 BLUEPRINTS = [auth.bp, dashboard.bp, audit.bp, operators.bp, settings.bp, health.bp, jobs.bp,
               events.bp, rules.bp, accounts.bp, accounts_detail.bp, accounts_relations.bp,

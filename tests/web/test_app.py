@@ -95,7 +95,7 @@ def test_dashboard_chart_and_settings(app, signed_in, sandbox, audit_rows):
 
 def test_chart_shows_the_im_error_in_place(app, signed_in, sandbox, audit_rows):
     sandbox.faults.set(error_rate=1.0, error_code=70009)
-    from console.views import dashboard
+    from console.ops.views import dashboard
 
     dashboard._ops_cache.clear()
     resp = signed_in("viewer").get("/dashboard/chart", headers={"HX-Request": "true"})
@@ -187,7 +187,7 @@ def test_dashboard_activity_counts(app, signed_in, sandbox):
     sandbox.faults.set(error_rate=1.0, error_code=70500)
     operator.post("/settings/test", htmx=True)
     from console import db
-    from console.views.dashboard import activity
+    from console.ops.views.dashboard import activity
 
     with db.new_session(app) as sess:
         assert activity(sess) == {"calls": 2, "failed": 1, "partial": 0, "active_jobs": 0}

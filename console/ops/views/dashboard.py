@@ -9,7 +9,8 @@ from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from console import db, ops_data
+from console import db
+from console.ops import data as ops_data
 from console.ui.charts import bar_chart
 from console.errors import hint_for
 from console.models import AuditEntry, Job, utcnow

@@ -7,7 +7,7 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from console import ops_data
+from console.ops import data as ops_data
 from console.ui.charts import bar_chart
 from console.security import role_required
 from console.tim import TimError
