@@ -1,10 +1,13 @@
 """Callback ingest, the event store and the live broker.
 
 `init_app(app)` wires one `EventsRuntime` per app (in `app.extensions["events"]`):
-- the lean `/callback` WSGI handler mounted in front of Flask (console/callback_endpoint.py);
+- the lean `/callback` WSGI handler mounted in front of Flask (console/events/endpoint.py);
 - the group-commit writer, whose commits wake the broker (in-process, or Redis pub/sub with
   `REDIS_URL`) and feed the account directory from the writer thread, between commits;
 - the retention pruner and the `flask events export|prune` commands.
+
+The moderation rules that answer before-callbacks are `rules`; the Events and Rules pages are
+`views`.
 
 Settings (environment or create_app config): `CALLBACK_MAX_BYTES` (1 MiB), `CALLBACK_MAX_SKEW`
 (60 s), `CALLBACK_COMMIT_TIMEOUT` (1.5 s), `EVENTS_RETENTION_DAYS` (30; 0 keeps everything),
@@ -24,7 +27,8 @@ import time
 from flask import Flask
 from sqlalchemy.pool import NullPool
 
-from console import db, rules
+from console import db
+from console.events import rules
 from console.events import live, store
 from console.events.broker import Hub, make_bus
 from console.events.feed import DirectoryFeed, feed_directory
@@ -151,7 +155,7 @@ def max_streams(setting) -> int:
 
 
 def init_app(app: Flask) -> EventsRuntime:
-    from console.callback_endpoint import CallbackEndpoint
+    from console.events.endpoint import CallbackEndpoint
     from console.events.cli import events_cli
 
     for key, default in DEFAULTS.items():

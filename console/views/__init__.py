@@ -6,7 +6,8 @@ from console.jobs import views as jobs
 from console.operators.views import admin as operators
 from console.operators.views import auth
 from console.ops.views import dashboard, health, operations, settings
-from console.views import events, rules
+from console.events.views import rules
+from console.events.views import viewer as events
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations
 from console.views import messages, push

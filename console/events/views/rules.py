@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from console import db, rules
+from console import db
+from console.events import rules
 from console.audit import record_action
 from console.models.events import Rule
 from console.security import current_user, role_required

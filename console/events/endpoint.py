@@ -17,7 +17,7 @@ import logging
 import time
 from urllib.parse import parse_qsl
 
-from console import rules
+from console.events import rules
 from console.events import ingest
 from console.tim import callbacks
 from console.tim.callbacks import SignCheck
