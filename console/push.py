@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from console import messaging
-from console.messaging import FormError, parse_ids
+from console.messaging import domain as messaging
+from console.messaging.domain import FormError, parse_ids
 from console.models.push import PushRecord
 from console.tim import TimError
 

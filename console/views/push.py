@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
-from console import db, messaging
+from console import db
+from console.messaging import domain as messaging
 from console import push as pushing
-from console.messaging import FormError
+from console.messaging.domain import FormError
 from console.security import current_user, role_required
 
 bp = Blueprint("push", __name__, url_prefix="/push")

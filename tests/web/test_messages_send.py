@@ -163,7 +163,7 @@ def test_batch_job_splits_into_calls_of_500(signed_in, app, sandbox, audit_rows)
 
 
 def test_pacing_follows_the_batch_limits():
-    from console.messaging import pacing
+    from console.messaging.domain import pacing
 
     assert pacing(500) == {"count": 500, "calls": 1, "per_minute": 12000, "per_call": 500, "min_seconds": 0}
     assert pacing(501)["calls"] == 2
@@ -178,7 +178,7 @@ def test_batch_page_shows_the_limit(signed_in):
 
 def test_local_times_use_the_zone_offset_of_today(app):
     from console.i18n import TZ_COOKIE, local_zone
-    from console.messaging import parse_local_time
+    from console.messaging.domain import parse_local_time
 
     with app.test_request_context(headers={"Cookie": f"{TZ_COOKIE}=Asia/Shanghai"}):
         shanghai = local_zone()  # what the views pass

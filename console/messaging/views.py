@@ -9,10 +9,12 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from console import db, jobs, message_jobs, messaging
+from console import db, jobs
+from console.messaging import domain as messaging
+from console.messaging import jobs as message_jobs
 from console.ui.htmx import toast
 from console.i18n import local_zone
-from console.messaging import FormError
+from console.messaging.domain import FormError
 from console.models import Account, Job
 from console.security import current_user, role_required
 

@@ -6,7 +6,7 @@
 """
 from __future__ import annotations
 
-from console import messaging
+from console.messaging import domain as messaging
 from console.jobs import Item, JobRun, job_kind
 from console.tim import TimError
 
