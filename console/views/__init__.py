@@ -11,7 +11,7 @@ from console.events.views import viewer as events
 from console.views import groups
 from console.views import accounts, accounts_detail, accounts_relations
 from console.messaging import views as messages
-from console.views import push
+from console.push import views as push
 
 BLUEPRINTS = [auth.bp, dashboard.bp, audit.bp, operators.bp, settings.bp, health.bp, jobs.bp,
               events.bp, rules.bp, accounts.bp, accounts_detail.bp, accounts_relations.bp,

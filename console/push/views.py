@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from console import db
 from console.messaging import domain as messaging
-from console import push as pushing
+from console.push import domain as pushing
 from console.messaging.domain import FormError
 from console.security import current_user, role_required
 
