@@ -16,7 +16,8 @@ from console.config import load_settings
 
 # Every job kind of the console, in one place: importing a kind's module registers it
 # (console.jobs.job_kind), in the web workers and in the job consumer alike.
-from console import account_jobs, group_jobs  # noqa: E402,F401
+from console import account_jobs  # noqa: E402,F401
+from console.groups import jobs as _group_jobs  # noqa: E402,F401
 from console.messaging import jobs as _message_jobs  # noqa: E402,F401
 
 __all__ = ["create_app"]

@@ -8,7 +8,7 @@ from console.operators.views import auth
 from console.ops.views import dashboard, health, operations, settings
 from console.events.views import rules
 from console.events.views import viewer as events
-from console.views import groups
+from console.groups import views as groups
 from console.views import accounts, accounts_detail, accounts_relations
 from console.messaging import views as messages
 from console.push import views as push

@@ -1,7 +1,7 @@
 """Datetime inputs are read in the operator's zone at today's offset, not the zone's LMT."""
 import datetime as dt
 
-from console import groups
+from console.groups import domain as groups
 from console.i18n import TZ_COOKIE, local_zone
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from console import db, jobs
-from console.groups import ADD_BATCH, ADD_RESULTS, CACHE_FIELDS, cache_groups, prune_cache
+from console.groups.domain import ADD_BATCH, ADD_RESULTS, CACHE_FIELDS, cache_groups, prune_cache
 from console.jobs import Item, JobRun, job_kind
 
 INFO_BATCH = 50          # get_group_info takes at most 50 groups

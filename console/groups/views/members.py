@@ -7,10 +7,10 @@ from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from console import group_jobs
-from console import groups as domain
+from console.groups import jobs as group_jobs
+from console.groups import domain
 from console.security import role_required
-from console.views.groups_common import bp, checked, done, load_group, outcomes, tab_url
+from console.groups.views.common import bp, checked, done, load_group, outcomes, tab_url
 
 FormError = domain.FormError
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import g, render_template, request
 from flask_babel import gettext as _
 
-from console import groups as domain
+from console.groups import domain
 from console.security import role_required
-from console.views.groups_common import bp, done, load_group, outcomes, refuse, tab_url
+from console.groups.views.common import bp, done, load_group, outcomes, refuse, tab_url
 
 FormError = domain.FormError
 

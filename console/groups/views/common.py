@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from console import db, errors
-from console import groups as domain
+from console.groups import domain
 from console.ui.htmx import toast, wants_fragment
 from console.tim import TimError
 

@@ -6,13 +6,13 @@ from flask import abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from console import db, group_jobs
-from console import groups as domain
+from console import db
+from console.groups import jobs as group_jobs
+from console.groups import domain
 from console.ui.htmx import wants_fragment
 from console.security import role_required
 from console.tim import TimError
-from console.views import groups_members, groups_messages  # noqa: F401  (register the tabs' routes)
-from console.views.groups_common import bp, done, hint, load_group
+from console.groups.views.common import bp, done, hint, load_group
 
 __all__ = ["bp"]
 
