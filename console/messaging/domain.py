@@ -524,7 +524,7 @@ def mute_duration(form: Mapping, prefix: str) -> int | None:
 
 def remember_mute(sess, user_id: str, c2c: int | None, group: int | None) -> None:
     """Store the mute state just read or set in the directory."""
-    from console.directory import upsert_accounts
+    from console.accounts.directory import upsert_accounts
 
     row = {"user_id": user_id}
     if c2c is not None:

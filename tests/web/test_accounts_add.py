@@ -8,7 +8,7 @@ import re
 
 from test_accounts_support import add_to_directory, directory, im_import, job_id_in, job_items
 
-from console import accounts
+from console.accounts import domain as accounts
 
 
 def _upload(b, text: str, name="accounts.csv"):

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from test_accounts_support import directory, im_import, last_id, rows_after, trial_app  # noqa: F401
 
-from console import accounts
+from console.accounts import domain as accounts
 from console.tim import usersig
 
 HX = {"HX-Request": "true"}

@@ -17,7 +17,7 @@ def im_import(sandbox, *user_ids: str) -> None:
 
 
 def add_to_directory(app, rows, source="imported") -> None:
-    from console.directory import upsert_accounts
+    from console.accounts.directory import upsert_accounts
 
     with db.new_session(app) as sess:
         upsert_accounts(sess, rows, source)

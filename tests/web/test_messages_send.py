@@ -125,7 +125,7 @@ def test_batch_send_as_job_from_directory_and_csv(signed_in, app, sandbox, peopl
     import io
 
     from console import db
-    from console.directory import upsert_accounts
+    from console.accounts.directory import upsert_accounts
     from console.models import JobResult
 
     with db.new_session(app) as sess:

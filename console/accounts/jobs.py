@@ -10,8 +10,8 @@ import logging
 from sqlalchemy import select
 
 from console import db
-from console.accounts import IMPORT_BATCH, protected_ids
-from console.directory import upsert_accounts
+from console.accounts.domain import IMPORT_BATCH, protected_ids
+from console.accounts.directory import upsert_accounts
 from console.i18n import N_
 from console.jobs import Item, JobRun, job_kind
 from console.models import Account

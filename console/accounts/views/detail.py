@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from console import accounts, db
+from console import db
+from console.accounts import domain as accounts
 from console.audit import record_action
 from console.errors import hint_for
 from console.models import Account
 from console.security import role_required
-from console.views.accounts_common import (checked_user_id, done, inline_im_errors, is_protected, problem,
+from console.accounts.views.common import (checked_user_id, done, inline_im_errors, is_protected, problem,
                                            refuse_protected)
 
 bp = Blueprint("account", __name__, url_prefix="/accounts/u")

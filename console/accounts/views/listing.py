@@ -7,12 +7,14 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from console import account_jobs, accounts, db, jobs
+from console import db, jobs
+from console.accounts import domain as accounts
+from console.accounts import jobs as account_jobs
 from console.ui.htmx import wants_fragment
 from console.jobs.progress import card
 from console.models import ACCOUNT_SOURCES
 from console.security import role_required
-from console.views.accounts_common import form_ids, problem
+from console.accounts.views.common import form_ids, problem
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 

@@ -6,7 +6,7 @@ import functools
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from console.accounts import parse_ids, protected_ids, user_id_problem
+from console.accounts.domain import parse_ids, protected_ids, user_id_problem
 from console.errors import hint_for
 from console.ui.htmx import toast
 

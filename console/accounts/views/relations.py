@@ -9,9 +9,9 @@ import functools
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
-from console import accounts
+from console.accounts import domain as accounts
 from console.security import role_required
-from console.views.accounts_common import checked_user_id, done, form_ids, is_protected, problem, results
+from console.accounts.views.common import checked_user_id, done, form_ids, is_protected, problem, results
 
 bp = Blueprint("account_relations", __name__, url_prefix="/accounts/u")
 
