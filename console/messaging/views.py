@@ -25,7 +25,7 @@ ACCOUNT_PAGE = "account.detail"  # the accounts section's page of one account
 
 
 def _problems(problems, status: int = 200):
-    return render_template("messages/_problems.html", problems=problems), status
+    return render_template("messaging/_problems.html", problems=problems), status
 
 
 def _composer_context(**extra) -> dict:
@@ -37,7 +37,7 @@ def _composer_context(**extra) -> dict:
 @bp.route("")
 @role_required("viewer")
 def index():
-    return render_template("messages/index.html", **_composer_context(
+    return render_template("messaging/index.html", **_composer_context(
         to=request.args.get("to", ""), sender=request.args.get("sender", "")))
 
 
@@ -51,7 +51,7 @@ def element():
     kind = request.args.get("kind") or request.args.get(f"el-{index}-type") or "text"
     if kind not in messaging.ELEMENT_KINDS:
         abort(404)
-    return render_template("messages/_element.html", kind=kind, spec=messaging.ELEMENT_KINDS[kind],
+    return render_template("messaging/_element.html", kind=kind, spec=messaging.ELEMENT_KINDS[kind],
                            index=max(0, min(index, 999)), kinds=messaging.ELEMENT_KINDS)
 
 
@@ -71,11 +71,11 @@ def preview():
     try:
         composed = messaging.compose(request.form, single=single)
     except FormError as exc:
-        return render_template("messages/_preview.html", problems=exc.problems)
+        return render_template("messaging/_preview.html", problems=exc.problems)
     options = composed.options
     push = options.get("offline_push_info")
     sender = options.get("sender")
-    return render_template("messages/_preview.html", problems=None, body=composed.body, options=options,
+    return render_template("messaging/_preview.html", problems=None, body=composed.body, options=options,
                            sender=sender or current_app.config.get("TIM_ADMIN"),
                            sender_name=_display_name(sender),
                            notification=messaging.notification_text(composed.body, push),
@@ -95,7 +95,7 @@ def send():
         return _problems(exc.problems)
     result = g.tim.c2c.send_message(to, composed.body, **composed.options)
     sender = composed.options.get("sender") or current_app.config.get("TIM_ADMIN")
-    return render_template("messages/_sent.html", result=result, to=to, sender=sender,
+    return render_template("messaging/_sent.html", result=result, to=to, sender=sender,
                            at=dt.datetime.fromtimestamp(result.msg_time or 0, dt.timezone.utc))
 
 
@@ -104,7 +104,7 @@ def send():
 @bp.route("/batch")
 @role_required("viewer")
 def batch():
-    return render_template("messages/batch.html", pacing=messaging.pacing(0),
+    return render_template("messaging/batch.html", pacing=messaging.pacing(0),
                            recent=_recent_jobs(message_jobs.BATCH_SEND), **_composer_context())
 
 
@@ -128,11 +128,11 @@ def batch_send():
         return _problems(problems)
     if len(ids) <= messaging.MAX_BATCH and request.form.get("as_job") != "1":
         result = g.tim.c2c.send_messages(ids, composed.body, **composed.options)
-        return render_template("messages/_batch_result.html", result=result, items=result.items,
+        return render_template("messaging/_batch_result.html", result=result, items=result.items,
                                pacing=messaging.pacing(len(ids)))
     job = jobs.start(message_jobs.BATCH_SEND, {"body": composed.body, "options": composed.options},
                      current_user, items=ids)
-    return render_template("messages/_batch_job.html", job=job, pacing=messaging.pacing(len(ids)))
+    return render_template("messaging/_batch_job.html", job=job, pacing=messaging.pacing(len(ids)))
 
 
 # ---- conversation viewer ---------------------------------------------------------------------
@@ -151,7 +151,7 @@ def _range(args) -> tuple[int, int]:
 @role_required("viewer")
 def conversation():
     a, b = (request.args.get("a") or "").strip(), (request.args.get("b") or "").strip()
-    return render_template("messages/conversation.html", a=a, b=b, since=request.args.get("since", ""),
+    return render_template("messaging/conversation.html", a=a, b=b, since=request.args.get("since", ""),
                            until=request.args.get("until", ""), account_urls=_account_urls(a, b))
 
 
@@ -178,7 +178,7 @@ def conversation_page():
         more = url_for("messages.conversation_page", a=a, b=b, since=request.args.get("since", ""),
                        until=request.args.get("until", ""), max_time=page.last_msg_time,
                        last_key=page.last_msg_key)
-    return render_template("messages/_conversation_page.html", rows=messaging.message_rows(page), a=a, b=b,
+    return render_template("messaging/_conversation_page.html", rows=messaging.message_rows(page), a=a, b=b,
                            more=more, first=not request.args.get("last_key"))
 
 
@@ -189,7 +189,7 @@ def recall():
     if not (sender and to and key):
         return _problems([_("A recall needs the sender, the recipient and the message key.")])
     g.tim.c2c.revoke_message(sender, to, key)
-    return render_template("messages/_recalled.html", key=key)
+    return render_template("messaging/_recalled.html", key=key)
 
 
 @bp.route("/read", methods=["POST"])
@@ -205,7 +205,7 @@ def mark_read():
 
 def _unread(user: str, peers: list[str], done: str | None = None):
     counts = messaging.unread_counts(g.tim, user, peers)
-    return render_template("messages/_unread.html", counts=counts, done=done)
+    return render_template("messaging/_unread.html", counts=counts, done=done)
 
 
 @bp.route("/unread")
@@ -225,7 +225,7 @@ def unread():
 @bp.route("/import")
 @role_required("viewer")
 def import_page():
-    return render_template("messages/import.html", recent=_recent_jobs(message_jobs.IMPORT), **_composer_context())
+    return render_template("messaging/import.html", recent=_recent_jobs(message_jobs.IMPORT), **_composer_context())
 
 
 @bp.route("/import/one", methods=["POST"])
@@ -260,7 +260,7 @@ def import_file():
         return _problems(problems[:50] + ([_("… and %(n)d more.", n=len(problems) - 50)] if len(problems) > 50 else []))
     job = jobs.start(message_jobs.IMPORT, {"records": records, "realtime": request.form.get("realtime") == "1"},
                      current_user, items=[str(n) for n in range(1, len(records) + 1)])
-    return render_template("messages/_batch_job.html", job=job, pacing=None)
+    return render_template("messaging/_batch_job.html", job=job, pacing=None)
 
 
 # ---- global mute -----------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def import_file():
 @bp.route("/mute")
 @role_required("viewer")
 def mute():
-    return render_template("messages/mute.html", user_id=request.args.get("user_id", ""),
+    return render_template("messaging/mute.html", user_id=request.args.get("user_id", ""),
                            muted=messaging.muted_accounts(db.session), choices=messaging.MUTE_CHOICES)
 
 
@@ -286,7 +286,7 @@ def _mute_state(user_id: str, done: str | None = None):
     state = g.tim.mute.get_no_speaking(user_id)
     messaging.remember_mute(db.session, user_id, state.c2c, state.group)
     db.session.commit()
-    return render_template("messages/_mute_state.html", user_id=user_id, state=state, done=done,
+    return render_template("messaging/_mute_state.html", user_id=user_id, state=state, done=done,
                            choices=messaging.MUTE_CHOICES, describe=messaging.describe_seconds)
 
 

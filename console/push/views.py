@@ -21,7 +21,7 @@ def _api() -> str:
 
 
 def _problems(problems):
-    return render_template("messages/_problems.html", problems=problems)
+    return render_template("messaging/_problems.html", problems=problems)
 
 
 @bp.route("")

@@ -53,7 +53,7 @@ def _audit_target(rule: Rule) -> list[str]:
 @bp.route("")
 @role_required("admin")
 def index():
-    return _page("rules/index.html")
+    return _page("events/rules/index.html")
 
 
 def _save(rule: Rule | None, action: str, template: str, **ctx):
@@ -72,7 +72,7 @@ def _save(rule: Rule | None, action: str, template: str, **ctx):
 @bp.route("", methods=["POST"])
 @role_required("admin")
 def create():
-    return _save(None, "rules.create", "rules/index.html")
+    return _save(None, "rules.create", "events/rules/index.html")
 
 
 def _rule(rule_id: int) -> Rule:
@@ -86,13 +86,13 @@ def _rule(rule_id: int) -> Rule:
 @role_required("admin")
 def edit(rule_id: int):
     rule = _rule(rule_id)
-    return _page("rules/edit.html", rule=rule, form=rules.as_form(rule))
+    return _page("events/rules/edit.html", rule=rule, form=rules.as_form(rule))
 
 
 @bp.route("/<int:rule_id>", methods=["POST"])
 @role_required("admin")
 def update(rule_id: int):
-    return _save(_rule(rule_id), "rules.update", "rules/edit.html")
+    return _save(_rule(rule_id), "rules.update", "events/rules/edit.html")
 
 
 @bp.route("/<int:rule_id>/toggle", methods=["POST"])

@@ -16,7 +16,7 @@ bp = Blueprint("operators", __name__, url_prefix="/operators")
 
 def _render(error: str | None = None, status: int = 200, **form):
     operators = db.session.scalars(select(Operator).order_by(Operator.name)).all()
-    return render_template("operators/index.html", operators=operators, roles=ROLES, error=error,
+    return render_template("operators/admin/index.html", operators=operators, roles=ROLES, error=error,
                            form=form), status
 
 

@@ -41,12 +41,12 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     if request.method == "GET":
-        return render_template("auth/login.html", next=request.args.get("next", ""))
+        return render_template("operators/auth/login.html", next=request.args.get("next", ""))
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     operator = db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower()))
     if not security.check_password(operator, password) or operator.disabled:
-        return render_template("auth/login.html", next=request.form.get("next", ""), name=name,
+        return render_template("operators/auth/login.html", next=request.form.get("next", ""), name=name,
                                error=_("Wrong name or password.")), 401
     session.clear()  # no session fixation: a fresh session for the signed-in operator
     login_user(operator)
@@ -70,12 +70,12 @@ def setup(token: str):
     if not security.setup_token_valid(db.session, token):
         abort(404)
     if request.method == "GET":
-        return render_template("auth/setup.html", token=token)
+        return render_template("operators/auth/setup.html", token=token)
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     error = _form_problem(name, password, request.form.get("confirm", ""))
     if error:
-        return render_template("auth/setup.html", token=token, name=name, error=error), 400
+        return render_template("operators/auth/setup.html", token=token, name=name, error=error), 400
     admin = Operator(name=name, role="admin", password_hash=security.hash_password(password))
     db.session.add(admin)
     security.consume_setup_token(db.session)
@@ -99,7 +99,7 @@ def _form_problem(name: str, password: str, confirm: str) -> str | None:
 @bp.route("/me")
 @role_required("viewer")
 def me():
-    return render_template("auth/me.html")
+    return render_template("operators/auth/me.html")
 
 
 @bp.route("/me/password", methods=["POST"])
@@ -107,11 +107,11 @@ def me():
 @limiter.limit(_login_limit, deduct_when=lambda r: r.status_code == 400)
 def change_password():
     if not security.check_password(current_user, request.form.get("current", "")):
-        return render_template("auth/me.html", error=_("The current password is wrong.")), 400
+        return render_template("operators/auth/me.html", error=_("The current password is wrong.")), 400
     password = request.form.get("password", "")
     problem = _form_problem(current_user.name, password, request.form.get("confirm", ""))
     if problem:
-        return render_template("auth/me.html", error=problem), 400
+        return render_template("operators/auth/me.html", error=problem), 400
     operator = current_user._get_current_object()
     operator.password_hash = security.hash_password(password)
     operator.session_token = security.new_session_token()
@@ -127,7 +127,7 @@ def change_password():
 def preferences():
     tz = request.form.get("timezone", "").strip()
     if tz and not valid_timezone(tz):
-        return render_template("auth/me.html", error=_("Unknown time zone %(tz)s.", tz=tz)), 400
+        return render_template("operators/auth/me.html", error=_("Unknown time zone %(tz)s.", tz=tz)), 400
     current_user.timezone = tz or None
     db.session.commit()
     response = redirect(url_for("auth.me"))

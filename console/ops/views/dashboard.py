@@ -60,7 +60,7 @@ def activity(sess, hours: int = 24) -> dict:
 @role_required("viewer")
 def index():
     latest = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
-    return render_template("dashboard/index.html", latest=latest, metrics=METRICS,
+    return render_template("ops/dashboard/index.html", latest=latest, metrics=METRICS,
                            activity=activity(db.session))
 
 
@@ -76,8 +76,8 @@ def chart():
     try:
         days = operation_days(current_app._get_current_object())
     except TimError as exc:  # already audited; say so where the chart would be
-        return render_template("dashboard/_chart.html", error=exc, hint=hint_for(exc.code), metric=metric,
+        return render_template("ops/dashboard/_chart.html", error=exc, hint=hint_for(exc.code), metric=metric,
                                label=METRICS[metric], metrics=METRICS)
     points = ops_data.series(days, metric)
-    return render_template("dashboard/_chart.html", chart=bar_chart(points), metric=metric,
+    return render_template("ops/dashboard/_chart.html", chart=bar_chart(points), metric=metric,
                            label=METRICS[metric], metrics=METRICS, total=sum(v for _, v in points))

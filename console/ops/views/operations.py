@@ -51,7 +51,7 @@ NO_FILE = {1004: _l("No file for this hour: it is not generated yet (allow an ho
 def index():
     today = dt.datetime.now(SERVICE_TZ).date()
     days = [today - dt.timedelta(days=n) for n in range(HISTORY_DAYS + 1)]
-    return render_template("operations/index.html", days=days, hours=range(24), net_types=NET_TYPES)
+    return render_template("ops/operations/index.html", days=days, hours=range(24), net_types=NET_TYPES)
 
 
 @bp.route("/charts")
@@ -68,7 +68,7 @@ def charts():
                             "chart": bar_chart(points, width=360, height=150)})
         groups.append((title, charts_))
     app_info = {k: days[-1].get(k) for k in ("AppName", "AppId", "Company")} if days else {}
-    return render_template("operations/_charts.html", groups=groups, app_info=app_info, count=len(days))
+    return render_template("ops/operations/_charts.html", groups=groups, app_info=app_info, count=len(days))
 
 
 @bp.route("/history")
@@ -88,16 +88,16 @@ def history():
     if hour is None or not 0 <= hour <= 23:
         problems.append(_("Choose an hour (0–23)."))
     if problems:
-        return render_template("messages/_problems.html", problems=problems)
+        return render_template("messaging/_problems.html", problems=problems)
     stamp = f"{when:%Y%m%d}{hour:02d}"
     try:
         files = g.tim.operation.get_history_data(chat_type, stamp)
     except TimError as exc:
         if exc.code not in NO_FILE:
             raise
-        return render_template("messages/_problems.html",
+        return render_template("messaging/_problems.html",
                                problems=[f"{exc.code}: {NO_FILE[exc.code]} ({exc.info})"])
-    return render_template("operations/_history.html", files=files.files, stamp=stamp, chat_type=chat_type)
+    return render_template("ops/operations/_history.html", files=files.files, stamp=stamp, chat_type=chat_type)
 
 
 @bp.route("/ips")
@@ -107,5 +107,5 @@ def ips():
     if nettype not in dict(NET_TYPES):
         nettype = 0
     result = g.tim.operation.get_ip_list(nettype)
-    return render_template("operations/_ips.html", ips=result.ips, nettype=nettype,
+    return render_template("ops/operations/_ips.html", ips=result.ips, nettype=nettype,
                            label=dict(NET_TYPES)[nettype])

@@ -44,7 +44,7 @@ def connection() -> dict:
 @bp.route("")
 @role_required("viewer")
 def index():
-    return render_template("settings/index.html", conn=connection(), callback_url=callback_url(),
+    return render_template("ops/settings/index.html", conn=connection(), callback_url=callback_url(),
                            example_query=urlencode({"SdkAppid": current_app.config["TIM_APP_ID"],
                                                     "CallbackCommand": "State.StateChange"}))
 
@@ -59,7 +59,7 @@ def test_connection():
     try:
         g.tim.account.check_accounts([current_app.config["TIM_ADMIN"]])
     except TimError as exc:
-        return render_template("settings/_test.html", ok=False, code=exc.code, info=exc.info,
+        return render_template("ops/settings/_test.html", ok=False, code=exc.code, info=exc.info,
                                hint=hint_for(exc.code))
-    return render_template("settings/_test.html", ok=True,
+    return render_template("ops/settings/_test.html", ok=True,
                            latency_ms=round((time.monotonic() - started) * 1000))
