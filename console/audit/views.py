@@ -10,7 +10,7 @@ from sqlalchemy import select
 from console import db
 from console.audit import record_action
 from console.audit.query import OUTCOMES, AuditFilter, export_csv, export_jsonl, history, iter_filtered, page
-from console.ui.htmx import wants_fragment
+from console.ui.htmx import targets
 from console.i18n import local_zone
 from console.models import AuditEntry, Operator
 from console.security import role_required
@@ -30,7 +30,7 @@ def index():
     size = min(request.args.get("size", current_app.config["AUDIT_PAGE_SIZE"], type=int) or 50, 500)
     rows, next_before = page(db.session, flt, before, size)
     ctx = dict(rows=rows, flt=flt, next_before=next_before, outcomes=OUTCOMES, size=size)
-    if wants_fragment() and request.headers.get("HX-Target") == "audit-results":
+    if targets("audit-results"):
         return render_template("audit/_results.html", **ctx)
     names = db.session.scalars(select(Operator.name).order_by(Operator.name)).all()
     return render_template("audit/index.html", operator_names=names, **ctx)

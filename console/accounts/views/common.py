@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from console.accounts.domain import parse_ids, protected_ids, user_id_problem
 from console.errors import hint_for
 from console.ui.htmx import toast
+from console.ui.htmx import trigger as htmx_trigger
 
 MAX_FORM_IDS = 1000
 
@@ -84,9 +85,9 @@ def results(items, title: str, trigger: str | None = None):
     rows = item_rows(items)
     html = render_template("accounts/_items.html", rows=rows, title=title,
                            ok=sum(1 for r in rows if r["ok"]), failed=sum(1 for r in rows if not r["ok"]))
-    return html, 200, ({"HX-Trigger": trigger} if trigger else {})
+    return html, 200, htmx_trigger(trigger)
 
 
 def done(message: str, trigger: str | None = None):
     """A success note; `trigger` names an htmx event for lists to refresh."""
-    return render_template("accounts/_done.html", message=message), 200, ({"HX-Trigger": trigger} if trigger else {})
+    return render_template("accounts/_done.html", message=message), 200, htmx_trigger(trigger)

@@ -10,7 +10,7 @@ from flask_login import current_user
 from console import db, jobs
 from console.accounts import domain as accounts
 from console.accounts import jobs as account_jobs
-from console.ui.htmx import wants_fragment
+from console.ui.htmx import targets
 from console.jobs.progress import card
 from console.models import ACCOUNT_SOURCES
 from console.security import role_required
@@ -33,7 +33,7 @@ def _list_context(query: accounts.ListQuery) -> dict:
 def index():
     query = accounts.ListQuery.from_args(request.args)
     ctx = _list_context(query)
-    if wants_fragment() and request.headers.get("HX-Target") == "account-results":
+    if targets("account-results"):
         return render_template("accounts/_results.html", **ctx)
     return render_template("accounts/index.html", sources=ACCOUNT_SOURCES, sorts=accounts.SORT_LABELS,
                            sizes=accounts.PAGE_SIZES, online_states=accounts.ONLINE_STATES,

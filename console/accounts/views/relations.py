@@ -22,7 +22,7 @@ MAX_TWO_WAY_IMPORT = 100
 
 def _tab(template: str, user_id: str, tab: str, **ctx):
     """The whole tab page, or only its list fragment when htmx reloads the list."""
-    if request.headers.get("HX-Target", "").endswith("-list"):
+    if request.htmx and (request.htmx.target or "").endswith("-list"):
         template = template.replace(".html", "_list.html").replace("accounts/", "accounts/_")
     return render_template(template, user_id=user_id, tab=tab, protected=is_protected(user_id), **ctx)
 

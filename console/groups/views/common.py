@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from htmx_flask import make_response
 
 from console import db, errors
 from console.groups import domain
@@ -75,7 +76,7 @@ def done(message: str, url: str):
     """A successful action: flash `message` and reload `url` (HX-Redirect for htmx)."""
     flash(message, "success")
     if wants_fragment():
-        return "", 204, {"HX-Redirect": url}
+        return make_response("", 204, redirect=url)
     return redirect(url, code=303)
 
 
