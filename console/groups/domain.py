@@ -1,7 +1,8 @@
 """Groups: type rules, form cleaning, batching and the local group cache, for the groups pages.
 
 Plain functions: views hand in the submitted form (a Mapping) and `g.tim`; nothing here imports
-Flask views. Validation errors are `FormError`s whose message is already translated.
+Flask views. The `plan_*` functions parse a whole form with the console.forms parsers and raise
+`console.forms.FormError` with the problems, keyed by field.
 Facts (limits, per-type rules) come from the spec's group reference (endpoints-groups.md).
 """
 from __future__ import annotations
@@ -15,8 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
-from console import errors
-from console.i18n import local_zone
+from console import errors, forms
+from console.forms import FormError
 from console.models import GroupCache, utcnow
 from console.tim import TimError
 from console.tim.errors import InvalidArgumentError
@@ -33,8 +34,6 @@ APPLY_OPTIONS = ("FreeAccess", "NeedPermission", "DisableApply")
 INVITE_OPTIONS = ("FreeAccess", "NeedPermission", "DisableInvite")
 
 MAX_NAME, MAX_INTRO, MAX_NOTICE, MAX_FACE_URL, MAX_NAME_CARD = 30, 240, 300, 100, 50
-MAX_GROUP_ID = 48
-COMMUNITY_PREFIX = "@TGS#_"
 #: members a group may be given at most (paid maximum per type); AVChatRoom has no cap to set
 MEMBER_CAPS = {"Private": 6000, "Public": 6000, "ChatRoom": 6000, "Community": 100000}
 
@@ -56,7 +55,6 @@ INLINE_ADD_MAX = 100
 SEARCH_SCAN_MAX = 2000
 LIST_PAGE = 50
 PERMANENT = 4294967295
-MAX_IDS_TEXT = 20000
 
 DURATION_UNITS = {"minutes": 60, "hours": 3600, "days": 86400}
 
@@ -87,10 +85,6 @@ def hint_for(code: int | None) -> str:
     if code in GROUP_HINTS:
         return str(GROUP_HINTS[code])
     return errors.hint_for(code) if code else ""
-
-
-class FormError(ValueError):
-    """A submitted form is invalid; the message says what to fix (translated)."""
 
 
 # ---- what each type allows --------------------------------------------------------------------
@@ -126,65 +120,9 @@ def forbidden(group_type: str) -> dict[str, str]:
             if group_type in by_type}
 
 
-# ---- small parsers ----------------------------------------------------------------------------
+# ---- fields of the groups forms (console.forms parses each kind) -------------------------------
 
-def text_field(form: Mapping, name: str, label: str, max_bytes: int, *, required: bool = False) -> str | None:
-    value = (form.get(name) or "").strip()
-    if not value:
-        if required:
-            raise FormError(_("%(field)s is required.", field=label))
-        return None
-    if len(value.encode()) > max_bytes:
-        raise FormError(_("%(field)s is longer than %(n)d bytes (a CJK character counts 3).",
-                          field=label, n=max_bytes))
-    return value
-
-
-def int_field(form: Mapping, name: str, label: str, *, lo: int = 0, hi: int | None = None) -> int | None:
-    value = (form.get(name) or "").strip()
-    if not value:
-        return None
-    if not re.fullmatch(r"\d{1,19}", value):
-        raise FormError(_("%(field)s must be a whole number.", field=label))
-    number = int(value)
-    if number < lo or (hi is not None and number > hi):
-        if hi is None:
-            raise FormError(_("%(field)s must be at least %(lo)d.", field=label, lo=lo))
-        raise FormError(_("%(field)s must be between %(lo)d and %(hi)d.", field=label, lo=lo, hi=hi))
-    return number
-
-
-def _choice(form: Mapping, name: str, label: str, choices: Iterable[str]) -> str | None:
-    value = (form.get(name) or "").strip()
-    if not value:
-        return None
-    if value not in choices:
-        raise FormError(_("%(field)s has an unknown value.", field=label))
-    return value
-
-
-def parse_ids(text: str | None, label: str, *, required: bool = True, max_items: int | None = None) -> list[str]:
-    """User IDs separated by commas, spaces or new lines; duplicates dropped, order kept."""
-    text = text or ""
-    if len(text) > MAX_IDS_TEXT * 8:
-        raise FormError(_("%(field)s is too long.", field=label))
-    ids = list(dict.fromkeys(p for p in re.split(r"[\s,;]+", text) if p))
-    if required and not ids:
-        raise FormError(_("%(field)s: give at least one user ID.", field=label))
-    for uid in ids:
-        if len(uid.encode()) > 32 * 4:
-            raise FormError(_("%(field)s: “%(id)s” is too long for a user ID.", field=label, id=uid[:40]))
-    if max_items is not None and len(ids) > max_items:
-        raise FormError(_("%(field)s: at most %(n)d user IDs at a time.", field=label, n=max_items))
-    return ids
-
-
-def check_user_id(value: str | None, label: str) -> str:
-    ids = parse_ids(value, label, max_items=1)
-    return ids[0]
-
-
-def parse_custom(text: str | None, label: str, max_value: int = 512) -> dict[str, str] | None:
+def parse_custom(text: str | None, name: str, label: str, max_value: int = 512) -> dict[str, str] | None:
     """Custom fields as `Key=Value` lines (an empty value deletes the key on edit)."""
     data: dict[str, str] = {}
     for line in (text or "").splitlines():
@@ -194,31 +132,12 @@ def parse_custom(text: str | None, label: str, max_value: int = 512) -> dict[str
         key = key.strip()
         if not sep or not re.fullmatch(r"[A-Za-z0-9_]{1,15}", key):
             raise FormError(_("%(field)s: write one Key=Value per line; keys are letters, digits and _ "
-                              "(under 16).", field=label))
+                              "(under 16).", field=label), name)
         if len(value.encode()) > max_value:
             raise FormError(_("%(field)s: the value of %(key)s is longer than %(n)d bytes.",
-                              field=label, key=key, n=max_value))
+                              field=label, key=key, n=max_value), name)
         data[key] = value
     return data or None
-
-
-def parse_time(value: str | None, label: str, *, required: bool = False) -> int | None:
-    """A datetime-local value (in the operator's time zone) or Unix seconds -> Unix seconds."""
-    value = (value or "").strip()
-    if not value:
-        if required:
-            raise FormError(_("%(field)s is required.", field=label))
-        return None
-    if value.isdigit():
-        return int(value)
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise FormError(_("%(field)s: use a date and time like 2024-05-01 12:30, or Unix seconds.",
-                          field=label)) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=local_zone())
-    return int(when.timestamp())
 
 
 def parse_duration(form: Mapping) -> int:
@@ -227,116 +146,106 @@ def parse_duration(form: Mapping) -> int:
     if unit == "forever":
         return PERMANENT
     if unit not in DURATION_UNITS:
-        raise FormError(_("Unknown duration unit."))
-    amount = int_field(form, "duration", str(_l("Duration")), lo=1, hi=10**7)
-    if amount is None:
-        raise FormError(_("Duration is required."))
+        raise FormError(_("Unknown duration unit."), "unit")
+    amount = forms.integer(form.get("duration"), "duration", _("Duration"), lo=1, hi=10**7, required=True)
     return min(amount * DURATION_UNITS[unit], PERMANENT - 1)
-
-
-def _group_id(form: Mapping, group_type: str) -> str | None:
-    value = (form.get("group_id") or "").strip()
-    if not value:
-        return None
-    if len(value.encode()) > MAX_GROUP_ID or any(not 0x20 <= ord(c) <= 0x7E for c in value):
-        raise FormError(_("Group ID: printable ASCII only, at most %(n)d characters.", n=MAX_GROUP_ID))
-    if group_type == "Community" and not value.startswith(COMMUNITY_PREFIX):
-        raise FormError(_("Group ID: a Community's ID must start with %(p)s.", p=COMMUNITY_PREFIX))
-    if group_type != "Community" and value.startswith("@TGS#"):
-        raise FormError(_("Group ID: a custom ID must not start with @TGS# (IM's own IDs do)."))
-    return value
 
 
 # ---- create / import / edit -------------------------------------------------------------------
 
 def _common_profile(form: Mapping, group_type: str) -> dict:
-    """Fields create and import share, checked against the type's rules."""
+    """Fields create and import share, checked against the type's rules (every problem at once)."""
     no = forbidden(group_type)
-    kwargs = {
-        "type": group_type,
-        "name": text_field(form, "name", str(_l("Name")), MAX_NAME, required=True),
-        "group_id": _group_id(form, group_type),
-        "introduction": text_field(form, "introduction", str(_l("Introduction")), MAX_INTRO),
-        "notification": text_field(form, "notification", str(_l("Notification")), MAX_NOTICE),
-        "face_url": text_field(form, "face_url", str(_l("Face URL")), MAX_FACE_URL),
-        "app_defined_data": parse_custom(form.get("custom"), str(_l("Custom fields"))),
-    }
-    owner = (form.get("owner") or "").strip()
-    kwargs["owner"] = check_user_id(owner, str(_l("Owner"))) if owner else None
-    apply_option = _choice(form, "apply_join_option", str(_l("Join option")), APPLY_OPTIONS)
-    if apply_option and "apply_option" in no:
-        raise FormError(no["apply_option"])
-    kwargs["apply_join_option"] = apply_option
-    max_members = int_field(form, "max_members", str(_l("Max members")), lo=1,
-                       hi=MEMBER_CAPS.get(group_type))
-    if max_members is not None and "max_members" in no:
-        raise FormError(no["max_members"])
-    kwargs["max_member_count"] = max_members
-    return kwargs
+    (name, group_id, introduction, notification, face_url, custom, owner, apply_option,
+     max_members) = forms.collect(
+        lambda: forms.text(form.get("name"), "name", _("Name"), max_bytes=MAX_NAME, required=True),
+        lambda: forms.group_id(form.get("group_id"), "group_id", _("Group ID"), group_type=group_type),
+        lambda: forms.text(form.get("introduction"), "introduction", _("Introduction"), max_bytes=MAX_INTRO),
+        lambda: forms.text(form.get("notification"), "notification", _("Notification"), max_bytes=MAX_NOTICE),
+        lambda: forms.text(form.get("face_url"), "face_url", _("Face URL"), max_bytes=MAX_FACE_URL),
+        lambda: parse_custom(form.get("custom"), "custom", _("Custom fields")),
+        lambda: forms.user_id(form.get("owner"), "owner", _("Owner"), required=False),
+        lambda: _allowed(no, "apply_option", "apply_join_option",
+                         forms.choice(form.get("apply_join_option"), "apply_join_option", _("Join option"),
+                                      APPLY_OPTIONS)),
+        lambda: _allowed(no, "max_members", "max_members",
+                         forms.integer(form.get("max_members"), "max_members", _("Max members"), lo=1,
+                                       hi=MEMBER_CAPS.get(group_type, forms.INT64_MAX))))
+    return {"type": group_type, "name": name, "group_id": group_id, "introduction": introduction,
+            "notification": notification, "face_url": face_url, "app_defined_data": custom, "owner": owner,
+            "apply_join_option": apply_option, "max_member_count": max_members}
+
+
+def _allowed(no: Mapping[str, str], feature: str, name: str, value):
+    """`value`, unless it was given for a feature the group type does not support."""
+    if value is not None and feature in no:
+        raise FormError(no[feature], name)
+    return value
 
 
 def _type(form: Mapping, types: tuple[str, ...]) -> str:
     group_type = form.get("type") or ""
     if group_type not in types:
-        raise FormError(_("Choose a group type."))
+        raise FormError(_("Choose a group type."), "type")
     return group_type
 
 
-def parse_member_lines(text: str | None, label: str, *, with_history: bool = False) -> list[MemberSpec]:
+def parse_member_lines(text: str | None, name: str, label: str, *, with_history: bool = False) -> list[MemberSpec]:
     """Members one per line: `user[,Admin]`, or for imports `user[,Admin][,join time][,unread]`."""
     specs: dict[str, MemberSpec] = {}
     for number, line in enumerate((text or "").splitlines(), 1):
         parts = [p.strip() for p in line.split(",")]
         if not parts[0]:
             continue
-        if len(parts[0].encode()) > 128 or len(parts) > (4 if with_history else 2):
+        line_label = _("%(field)s, line %(n)d", field=label, n=number)
+        if len(parts) > (4 if with_history else 2):
             raise FormError(_("%(field)s, line %(n)d: write user[,Admin]%(more)s.", field=label, n=number,
-                              more=",join time,unread" if with_history else ""))
+                              more=",join time,unread" if with_history else ""), name)
         role = parts[1] if len(parts) > 1 and parts[1] else None
         if role not in (None, "Admin", "Member"):
             raise FormError(_("%(field)s, line %(n)d: the role may only be Admin (or empty).",
-                              field=label, n=number))
-        spec = MemberSpec(parts[0], role="Admin" if role == "Admin" else None)
+                              field=label, n=number), name)
+        spec = MemberSpec(forms.user_id(parts[0], name, line_label), role="Admin" if role == "Admin" else None)
         if with_history:
-            line_label = f"{label} {number}"
-            spec.join_time = parse_time(parts[2] if len(parts) > 2 else "", line_label)
-            unread = parts[3] if len(parts) > 3 else ""
-            if unread and not unread.isdigit():
-                raise FormError(_("%(field)s, line %(n)d: the unread count must be a whole number.",
-                                  field=label, n=number))
-            spec.unread_msg_num = int(unread) if unread else None
+            spec.join_time = forms.local_time(parts[2] if len(parts) > 2 else "", name, line_label)
+            spec.unread_msg_num = forms.integer(parts[3] if len(parts) > 3 else "", name, line_label,
+                                                hi=forms.UINT32_MAX)
         specs[spec.user_id] = spec
     return list(specs.values())
 
 
-def clean_create(form: Mapping) -> dict:
+def plan_create(form: Mapping) -> dict:
     """kwargs for `group.create_group`, validated for the chosen type."""
     group_type = _type(form, TYPES)
-    kwargs = _common_profile(form, group_type)
     no = forbidden(group_type)
-    invite = _choice(form, "invite_join_option", str(_l("Invite option")), INVITE_OPTIONS)
-    if invite and "invite_option" in no:
-        raise FormError(no["invite_option"])
+    kwargs, invite, members = forms.collect(
+        lambda: _common_profile(form, group_type),
+        lambda: _allowed(no, "invite_option", "invite_join_option",
+                         forms.choice(form.get("invite_join_option"), "invite_join_option", _("Invite option"),
+                                      INVITE_OPTIONS)),
+        lambda: parse_member_lines(form.get("members"), "members", _("Initial members")))
     kwargs["invite_join_option"] = invite
-    members = parse_member_lines(form.get("members"), str(_l("Initial members")))
     if members:
         if "add" in no:
-            raise FormError(_("Live groups (AVChatRoom) cannot be created with members (IM answers 10007)."))
+            raise FormError(_("Live groups (AVChatRoom) cannot be created with members (IM answers 10007)."),
+                            "members")
         if len(members) > CREATE_MEMBERS_MAX:
-            raise FormError(_("At most %(n)d initial members; add the rest afterwards.", n=CREATE_MEMBERS_MAX))
+            raise FormError(_("At most %(n)d initial members; add the rest afterwards.", n=CREATE_MEMBERS_MAX),
+                            "members")
         if "admin_role" in no and any(m.role for m in members):
-            raise FormError(no["admin_role"])
+            raise FormError(no["admin_role"], "members")
         kwargs["members"] = [m for m in members if m.user_id != kwargs["owner"]]
     return kwargs
 
 
-def clean_import(form: Mapping) -> dict:
+def plan_import(form: Mapping) -> dict:
     """kwargs for `group.import_group` (migration: past creation time, no callbacks)."""
     group_type = _type(form, IMPORT_TYPES)
-    kwargs = _common_profile(form, group_type)
-    create_time = parse_time(form.get("create_time"), str(_l("Created at")))
+    kwargs, create_time = forms.collect(
+        lambda: _common_profile(form, group_type),
+        lambda: forms.local_time(form.get("create_time"), "create_time", _("Created at")))
     if create_time is not None and create_time > int(utcnow().timestamp()):
-        raise FormError(_("Created at must be in the past."))
+        raise FormError(_("Created at must be in the past."), "create_time")
     kwargs["create_time"] = create_time
     return kwargs
 
@@ -345,38 +254,40 @@ EDITABLE = ("name", "introduction", "notification", "face_url", "max_member_num"
             "invite_join_option", "mute_all_member")
 
 
-def clean_edit(form: Mapping, group) -> dict:
+def plan_edit(form: Mapping, group) -> dict:
     """kwargs for `group.update_group`: only the fields that differ from `group` (a results.Group)."""
     no = forbidden(group.type)
+    name, introduction, notification, face_url, max_members, apply_option, invite_option, custom = forms.collect(
+        lambda: forms.text(form.get("name"), "name", _("Name"), max_bytes=MAX_NAME, required=True),
+        lambda: forms.text(form.get("introduction"), "introduction", _("Introduction"), max_bytes=MAX_INTRO),
+        lambda: forms.text(form.get("notification"), "notification", _("Notification"), max_bytes=MAX_NOTICE),
+        lambda: forms.text(form.get("face_url"), "face_url", _("Face URL"), max_bytes=MAX_FACE_URL),
+        lambda: None if "max_members" in no else forms.integer(
+            form.get("max_members"), "max_members", _("Max members"), lo=1,
+            hi=MEMBER_CAPS.get(group.type, forms.INT64_MAX)),
+        lambda: None if "apply_option" in no else forms.choice(
+            form.get("apply_join_option"), "apply_join_option", _("Join option"), APPLY_OPTIONS),
+        lambda: None if "invite_option" in no else forms.choice(
+            form.get("invite_join_option"), "invite_join_option", _("Invite option"), INVITE_OPTIONS),
+        lambda: parse_custom(form.get("custom"), "custom", _("Custom fields")) or {})
     changes: dict = {}
-    name = text_field(form, "name", str(_l("Name")), MAX_NAME, required=True)
     if name != group.name:
         changes["name"] = name
-    for field, label, cap in (("introduction", _l("Introduction"), MAX_INTRO),
-                              ("notification", _l("Notification"), MAX_NOTICE),
-                              ("face_url", _l("Face URL"), MAX_FACE_URL)):
-        value = text_field(form, field, str(label), cap) or ""
-        if value != (getattr(group, field) or ""):
-            changes[field] = value
-    if "max_members" not in no:
-        max_members = int_field(form, "max_members", str(_l("Max members")), lo=1, hi=MEMBER_CAPS.get(group.type))
-        if max_members is not None and max_members != group.max_member_num:
-            if max_members < group.member_num:
-                raise FormError(_("Max members cannot be below the current member count (%(n)d).",
-                                  n=group.member_num))
-            changes["max_member_num"] = max_members
-    if "apply_option" not in no:
-        value = _choice(form, "apply_join_option", str(_l("Join option")), APPLY_OPTIONS)
-        if value and value != group.apply_join_option:
-            changes["apply_join_option"] = value
-    if "invite_option" not in no:
-        value = _choice(form, "invite_join_option", str(_l("Invite option")), INVITE_OPTIONS)
-        if value and value != group.invite_join_option:
-            changes["invite_join_option"] = value
+    for field, value in (("introduction", introduction), ("notification", notification), ("face_url", face_url)):
+        if (value or "") != (getattr(group, field) or ""):
+            changes[field] = value or ""
+    if max_members is not None and max_members != group.max_member_num:
+        if max_members < group.member_num:
+            raise FormError(_("Max members cannot be below the current member count (%(n)d).",
+                              n=group.member_num), "max_members")
+        changes["max_member_num"] = max_members
+    if apply_option and apply_option != group.apply_join_option:
+        changes["apply_join_option"] = apply_option
+    if invite_option and invite_option != group.invite_join_option:
+        changes["invite_join_option"] = invite_option
     mute_all = form.get("mute_all") == "On"
     if mute_all != (group.mute_all_member == "On"):
         changes["mute_all_member"] = mute_all
-    custom = parse_custom(form.get("custom"), str(_l("Custom fields"))) or {}
     current = dict(group.custom or {})
     removed = {k: "" for k in current if k not in custom}   # an empty value deletes a key
     changed = {k: v for k, v in custom.items() if current.get(k) != v}
@@ -396,63 +307,48 @@ def custom_text(custom: Mapping[str, str] | None) -> str:
 MSG_KINDS = ("text", "custom", "image", "file", "sound", "video")
 
 
-def _url(form: Mapping, name: str, label: str, *, required: bool = True) -> str | None:
-    value = (form.get(name) or "").strip()
-    if not value:
-        if required:
-            raise FormError(_("%(field)s is required.", field=label))
-        return None
-    if not re.match(r"^https?://\S+$", value) or len(value) > 1024:
-        raise FormError(_("%(field)s must be an http(s) URL.", field=label))
-    return value
-
-
 def _uuid(form: Mapping, url: str) -> str:
     return (form.get("uuid") or "").strip()[:128] or re.sub(r"[^A-Za-z0-9]+", "_", url)[-64:]
+
+
+def _number(form: Mapping, name: str, label, lo: int = 0) -> int | None:
+    return forms.integer(form.get(name), name, label, lo=lo, hi=forms.UINT32_MAX)
 
 
 def build_body(form: Mapping) -> list[dict]:
     """MsgBody for the chosen kind, built with console.tim.messages (validated there too)."""
     kind = form.get("kind") or "text"
     if kind not in MSG_KINDS:
-        raise FormError(_("Unknown message kind."))
+        raise FormError(_("Unknown message kind."), "kind")
     try:
         if kind == "text":
-            text = (form.get("text") or "").strip()
-            if not text:
-                raise FormError(_("Text is required."))
-            return [msgs.text(text)]
+            return [msgs.text(forms.text(form.get("text"), "text", _("Text"), max_bytes=12 * 1024, required=True))]
         if kind == "custom":
             data = form.get("data") or ""
             if not data.strip():
-                raise FormError(_("Data is required for a custom message."))
+                raise FormError(_("Data is required for a custom message."), "data")
             return [msgs.custom(data, desc=(form.get("desc") or None), ext=(form.get("ext") or None))]
-        url = _url(form, "url", str(_l("URL")))
-        size = int_field(form, "size", str(_l("Size (bytes)")))
+        url = forms.url(form.get("url"), "url", _("URL"), required=True)
+        size = _number(form, "size", _("Size (bytes)"))
         if kind == "image":
-            width = int_field(form, "width", str(_l("Width")), lo=1) or 0
-            height = int_field(form, "height", str(_l("Height")), lo=1) or 0
+            width = _number(form, "width", _("Width"), lo=1) or 0
+            height = _number(form, "height", _("Height"), lo=1) or 0
             if not width or not height:
-                raise FormError(_("An image needs its width and height."))
+                raise FormError(_("An image needs its width and height."), "width")
             info = [msgs.image_info(t, url, width, height, size) for t in (1, 2, 3)]
             return [msgs.image(_uuid(form, url), info)]
         if kind == "file":
             name = (form.get("file_name") or "").strip() or url.rsplit("/", 1)[-1][:128]
             return [msgs.file(url, _uuid(form, url), file_size=size, file_name=name)]
         if kind == "sound":
-            return [msgs.sound(url, _uuid(form, url), size=size,
-                               second=int_field(form, "seconds", str(_l("Seconds"))))]
-        if kind == "video":
-            thumb = _url(form, "thumb_url", str(_l("Thumbnail URL")))
-            return [msgs.video(url, _uuid(form, url), thumb, _uuid({}, thumb), video_size=size,
-                               video_second=int_field(form, "seconds", str(_l("Seconds"))),
-                               thumb_width=int_field(form, "width", str(_l("Width"))),
-                               thumb_height=int_field(form, "height", str(_l("Height"))))]
-    except FormError:
-        raise
+            return [msgs.sound(url, _uuid(form, url), size=size, second=_number(form, "seconds", _("Seconds")))]
+        thumb = forms.url(form.get("thumb_url"), "thumb_url", _("Thumbnail URL"), required=True)
+        return [msgs.video(url, _uuid(form, url), thumb, _uuid({}, thumb), video_size=size,
+                           video_second=_number(form, "seconds", _("Seconds")),
+                           thumb_width=_number(form, "width", _("Width")),
+                           thumb_height=_number(form, "height", _("Height")))]
     except InvalidArgumentError as exc:   # the builders' own checks, worded with IM's field names
         raise FormError(_("Refused before sending: %(detail)s", detail=exc.info)) from None
-    raise AssertionError(kind)  # every kind of MSG_KINDS returned above
 
 
 def build_push(form: Mapping) -> dict | None:
@@ -470,7 +366,15 @@ def build_push(form: Mapping) -> dict | None:
         raise FormError(_("Refused before sending: %(detail)s", detail=exc.info)) from None
 
 
-def parse_import_messages(text: str | None, label: str) -> list[ImportMessage]:
+def plan_send(form: Mapping) -> dict:
+    """Body, offline push and sender of the group message form (every problem at once)."""
+    body, push, sender = forms.collect(
+        lambda: build_body(form), lambda: build_push(form),
+        lambda: forms.user_id(form.get("sender"), "sender", _("Sender"), required=False))
+    return {"body": body, "offline_push_info": push, "sender": sender}
+
+
+def parse_import_messages(text: str | None, name: str, label: str) -> list[ImportMessage]:
     """Historical messages, one per line: `sender, send time, text`; sorted oldest first."""
     out = []
     for number, line in enumerate((text or "").splitlines(), 1):
@@ -478,13 +382,15 @@ def parse_import_messages(text: str | None, label: str) -> list[ImportMessage]:
             continue
         parts = line.split(",", 2)
         if len(parts) < 3 or not parts[0].strip() or not parts[2].strip():
-            raise FormError(_("%(field)s, line %(n)d: write sender, send time, text.", field=label, n=number))
-        when = parse_time(parts[1], f"{label} {number}", required=True)
-        out.append(ImportMessage(sender=parts[0].strip(), send_time=when, body=[msgs.text(parts[2].strip())]))
+            raise FormError(_("%(field)s, line %(n)d: write sender, send time, text.", field=label, n=number), name)
+        line_label = _("%(field)s, line %(n)d", field=label, n=number)
+        when = forms.local_time(parts[1], name, line_label, required=True)
+        out.append(ImportMessage(sender=forms.user_id(parts[0].strip(), name, line_label), send_time=when,
+                                 body=[msgs.text(parts[2].strip())]))
     if not out:
-        raise FormError(_("%(field)s: give at least one message.", field=label))
+        raise FormError(_("%(field)s: give at least one message.", field=label), name)
     if any(m.send_time >= int(utcnow().timestamp()) for m in out):
-        raise FormError(_("%(field)s: send times must be in the past.", field=label))
+        raise FormError(_("%(field)s: send times must be in the past.", field=label), name)
     return sorted(out, key=lambda m: m.send_time)
 
 
@@ -493,11 +399,9 @@ def parse_seqs(values: Iterable[str]) -> list[int]:
     for value in values:
         for part in re.split(r"[\s,]+", value or ""):
             if part:
-                if not part.isdigit() or int(part) < 1:
-                    raise FormError(_("Message seqs must be positive whole numbers."))
-                seqs.append(int(part))
+                seqs.append(forms.integer(part, "seq", _("Message seq"), lo=1))
     if not seqs:
-        raise FormError(_("Select at least one message."))
+        raise FormError(_("Select at least one message."), "seq")
     return list(dict.fromkeys(seqs))
 
 

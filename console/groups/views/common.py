@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from htmx_flask import make_response
 
-from console import db, errors
+from console import db, errors, forms
+from console.forms import FormError
 from console.groups import domain
 from console.ui.htmx import toast, wants_fragment
 from console.tim import TimError
@@ -35,12 +36,6 @@ def _errors(exc: TimError):
                            code=exc.code, hint=hint(exc.code)), status
 
 
-@bp.errorhandler(domain.FormError)
-def _form_error(exc: domain.FormError):
-    """An invalid action form (or a type that forbids the action): said next to the form."""
-    return form_problem(str(exc))
-
-
 def load_group(group_id: str, need: str | None = None):
     """The group's full record from IM (404 when it does not exist). With `need`, a group whose type
     forbids that feature is refused with the reason (a FormError), before any other IM call."""
@@ -56,20 +51,12 @@ def refuse(group, feature: str) -> None:
     """Raise FormError with the reason when `group`'s type forbids `feature`."""
     reason = domain.forbidden(group.type).get(feature)
     if reason:
-        raise domain.FormError(reason)
+        raise FormError(reason)
 
 
 def tab_url(tab: str, group_id: str) -> str:
     """Where an action of a tab sends the operator back to."""
     return url_for(f"groups.{tab}", group_id=group_id)
-
-
-def form_problem(message: str, target_status: int = 400):
-    """A validation error: a fragment for htmx (200 so it is swapped), else a 400 page."""
-    if wants_fragment():
-        return render_template("groups/_result.html", error=message)
-    return render_template("error.html", status=target_status, title=_("Check the form"), message=message,
-                           code=None, hint=None), target_status
 
 
 def done(message: str, url: str):
@@ -87,4 +74,4 @@ def outcomes(message: str, items: list, *, job=None):
 
 
 def checked(name: str) -> bool:
-    return request.form.get(name) in ("1", "on", "true", "yes")
+    return forms.flag(request.form.get(name))

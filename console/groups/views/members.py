@@ -1,6 +1,6 @@
 """The group's members tab: paged list and search, and every member action.
 
-Invalid forms raise `FormError`, which the blueprint answers next to the form (groups_common)."""
+Invalid forms raise `console.forms.FormError`, which console.errors answers beside the form."""
 from __future__ import annotations
 
 from flask import g, render_template, request
@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from console.groups import jobs as group_jobs
+from console import forms
+from console.forms import FormError
 from console.groups import domain
 from console.security import role_required
 from console.groups.views.common import bp, checked, done, load_group, outcomes, tab_url
 
-FormError = domain.FormError
 
 
 @bp.route("/<path:group_id>/members")
@@ -38,19 +39,19 @@ def members(group_id: str):
     return render_template("groups/members.html", **ctx)
 
 
-def _accounts(max_items: int) -> list[str]:
-    return domain.parse_ids(request.form.get("accounts"), _("Accounts"), max_items=max_items)
+def _accounts(max_items: int | None = None) -> list[str]:
+    return forms.user_ids(request.form.get("accounts"), "accounts", _("Accounts"), limit=max_items)
 
 
 def _account(label: str | None = None) -> str:
-    return domain.check_user_id(request.form.get("account"), label or _("Account"))
+    return forms.user_id(request.form.get("account"), "account", label or _("Account"))
 
 
 @bp.route("/<path:group_id>/members/add", methods=["POST"])
 @role_required("operator")
 def add_members(group_id: str):
     group = load_group(group_id, need="add")
-    ids = _accounts(domain.MAX_IDS_TEXT)
+    ids = _accounts()
     silence = checked("silence")
     if len(ids) > domain.INLINE_ADD_MAX:
         job = group_jobs.start_add(current_user, group.id, ids, silence)
@@ -64,7 +65,7 @@ def add_members(group_id: str):
 def remove_members(group_id: str):
     group = load_group(group_id, need="members")
     ids = _accounts(domain.DELETE_BATCH)
-    reason = domain.text_field(request.form, "reason", _("Reason"), 200)
+    reason = forms.text(request.form.get("reason"), "reason", _("Reason"), max_bytes=200)
     g.tim.group.delete_members(group.id, ids, silence=checked("silence"), reason=reason)
     return done(_("Removed %(n)d accounts.", n=len(ids)), tab_url("members", group.id))
 
@@ -75,7 +76,7 @@ def set_role(group_id: str):
     group = load_group(group_id, need="admin_role")
     user, role = _account(), request.form.get("role")
     if role not in ("Admin", "Member"):
-        raise FormError(_("Choose Admin or Member."))
+        raise FormError(_("Choose Admin or Member."), "role")
     g.tim.group.set_member_role(group.id, user, role)
     return done(_("%(user)s is now %(role)s.", user=user, role=role), tab_url("members", group.id))
 
@@ -85,7 +86,7 @@ def set_role(group_id: str):
 def name_card(group_id: str):
     group = load_group(group_id, need="members")
     user = _account()
-    card = domain.text_field(request.form, "name_card", _("Name card"), domain.MAX_NAME_CARD) or ""
+    card = forms.text(request.form.get("name_card"), "name_card", _("Name card"), max_bytes=domain.MAX_NAME_CARD) or ""
     g.tim.group.set_member_name_card(group.id, user, card)
     return done(_("Name card of %(user)s saved.", user=user), tab_url("members", group.id))
 
@@ -109,7 +110,7 @@ def transfer_owner(group_id: str):
     group = load_group(group_id, need="owner")
     user = _account(_("New owner"))
     if user == group.owner:
-        raise FormError(_("%(user)s already owns the group.", user=user))
+        raise FormError(_("%(user)s already owns the group.", user=user), "account")
     g.tim.group.change_group_owner(group.id, user)
     return done(_("%(user)s now owns the group.", user=user), tab_url("members", group.id))
 
@@ -118,12 +119,12 @@ def transfer_owner(group_id: str):
 @role_required("operator")
 def import_members(group_id: str):
     group = load_group(group_id, need="import")
-    specs = domain.parse_member_lines(request.form.get("members"), _("Members"), with_history=True)
+    specs = domain.parse_member_lines(request.form.get("members"), "members", _("Members"), with_history=True)
     if not specs:
-        raise FormError(_("Members: give at least one line."))
+        raise FormError(_("Members: give at least one line."), "members")
     admin_refused = domain.forbidden(group.type).get("admin_role")
     if admin_refused and any(s.role for s in specs):
-        raise FormError(admin_refused)
+        raise FormError(admin_refused, "members")
     return outcomes(_("Import members"), domain.import_members(g.tim.group, group.id, specs))
 
 
@@ -132,9 +133,7 @@ def import_members(group_id: str):
 def set_unread(group_id: str):
     group = load_group(group_id)
     user = _account()
-    count = domain.int_field(request.form, "unread", _("Unread count"), hi=2**31 - 1)
-    if count is None:
-        raise FormError(_("Unread count is required."))
+    count = forms.integer(request.form.get("unread"), "unread", _("Unread count"), hi=2**31 - 1, required=True)
     g.tim.group.set_member_unread_msg_num(group.id, user, count)
     return done(_("Unread count of %(user)s set to %(n)d.", user=user, n=count), tab_url("members", group.id))
 

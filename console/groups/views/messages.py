@@ -1,16 +1,17 @@
 """The group's messages tab: history by seq, send, system notification, recall, import.
 
-Invalid forms raise `FormError`, which the blueprint answers next to the form (groups_common)."""
+Invalid forms raise `console.forms.FormError`, which console.errors answers beside the form."""
 from __future__ import annotations
 
 from flask import g, render_template, request
 from flask_babel import gettext as _
 
+from console import forms
+from console.forms import FormError
 from console.groups import domain
 from console.security import role_required
 from console.groups.views.common import bp, done, load_group, outcomes, refuse, tab_url
 
-FormError = domain.FormError
 
 
 @bp.route("/<path:group_id>/messages")
@@ -31,11 +32,7 @@ def messages(group_id: str):
 @role_required("operator")
 def send(group_id: str):
     group = load_group(group_id)
-    form = request.form
-    body, push = domain.build_body(form), domain.build_push(form)
-    sender = (form.get("sender") or "").strip()
-    sender = domain.check_user_id(sender, _("Sender")) if sender else None
-    sent = g.tim.group.send_message(group.id, body, sender=sender, offline_push_info=push)
+    sent = g.tim.group.send_message(group.id, **domain.plan_send(request.form))
     if sent.drop_reason:
         raise FormError(_("IM dropped the message: %(reason)s", reason=sent.drop_reason))
     if "history" in domain.forbidden(group.type):
@@ -47,9 +44,9 @@ def send(group_id: str):
 @role_required("operator")
 def notify(group_id: str):
     group = load_group(group_id)
-    content = domain.text_field(request.form, "content", _("Content"), 12 * 1024, required=True)
-    ids = domain.parse_ids(request.form.get("accounts"), _("Recipients"), required=False,
-                           max_items=domain.NOTIFY_MAX) or None
+    content = forms.text(request.form.get("content"), "content", _("Content"), max_bytes=12 * 1024, required=True)
+    ids = forms.user_ids(request.form.get("accounts"), "accounts", _("Recipients"), required=False,
+                         limit=domain.NOTIFY_MAX) or None
     if ids:
         refuse(group, "notify_some")
     g.tim.group.send_notification(group.id, content, ids)
@@ -62,7 +59,7 @@ def notify(group_id: str):
 def recall(group_id: str):
     group = load_group(group_id, need="history")
     seqs = domain.parse_seqs(request.form.getlist("seq"))
-    reason = domain.text_field(request.form, "reason", _("Reason"), 100)
+    reason = forms.text(request.form.get("reason"), "reason", _("Reason"), max_bytes=100)
     items = domain.recall(g.tim.group, group.id, seqs, reason)
     if len(items) == 1 and items[0].ok:
         return done(_("Message %(seq)s recalled.", seq=items[0].item), tab_url("messages", group.id))
@@ -73,9 +70,9 @@ def recall(group_id: str):
 @role_required("admin")
 def recall_sender(group_id: str):
     group = load_group(group_id, need="history")
-    user = domain.check_user_id(request.form.get("account"), _("Sender"))
+    user = forms.user_id(request.form.get("account"), "account", _("Sender"))
     if (request.form.get("confirm") or "").strip() != user:
-        raise FormError(_("Type the sender's user ID again to confirm."))
+        raise FormError(_("Type the sender's user ID again to confirm."), "confirm")
     g.tim.group.revoke_member_messages(group.id, user)
     return done(_("Everything %(user)s sent among the latest 1000 messages was withdrawn.", user=user),
                 tab_url("messages", group.id))
@@ -85,5 +82,5 @@ def recall_sender(group_id: str):
 @role_required("operator")
 def import_messages(group_id: str):
     group = load_group(group_id, need="import")
-    msgs = domain.parse_import_messages(request.form.get("messages"), _("Messages"))
+    msgs = domain.parse_import_messages(request.form.get("messages"), "messages", _("Messages"))
     return outcomes(_("Import messages"), domain.import_messages(g.tim.group, group.id, msgs))

@@ -6,7 +6,8 @@ from flask import abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from console import db
+from console import db, forms
+from console.forms import FormError
 from console.groups import jobs as group_jobs
 from console.groups import domain
 from console.ui.htmx import wants_fragment
@@ -43,28 +44,26 @@ def index():
 @bp.route("/refresh", methods=["POST"])
 @role_required("operator")
 def refresh():
-    group_type = request.form.get("type") or None
-    if group_type not in (None, *domain.TYPES):
-        raise domain.FormError(_("Unknown group type."))
+    group_type = forms.choice(request.form.get("type"), "type", _("Group type"), domain.TYPES)
     job = group_jobs.start_refresh(g.tim, current_user, group_type)
     return render_template("groups/_refresh_job.html", job=job)
 
 
 # ---- create and import ----------------------------------------------------------------------
 
+def _form_context() -> dict:
+    return dict(types=domain.TYPES, import_types=domain.IMPORT_TYPES, apply_options=domain.APPLY_OPTIONS,
+                invite_options=domain.INVITE_OPTIONS, rules={t: domain.forbidden(t) for t in domain.TYPES})
+
+
 def _form_page(template: str, status: int = 200, **ctx):
     ctx.setdefault("form", {})
-    return render_template(template, types=domain.TYPES, import_types=domain.IMPORT_TYPES,
-                           apply_options=domain.APPLY_OPTIONS, invite_options=domain.INVITE_OPTIONS,
-                           rules={t: domain.forbidden(t) for t in domain.TYPES}, **ctx), status
+    return render_template(template, **_form_context(), **ctx), status
 
 
-def _make(template: str, clean, call):
-    """Validate the create/import form, call IM, open the new group (or show the form again)."""
-    try:
-        kwargs = clean(request.form)
-    except domain.FormError as exc:
-        return _form_page(template, 400, form=request.form, error=str(exc))
+def _make(template: str, plan, call):
+    """Plan the create/import form (a FormError shows the form again), call IM, open the new group."""
+    kwargs = plan(request.form)
     try:
         created = call(**kwargs)
     except TimError as exc:
@@ -82,18 +81,20 @@ def _make(template: str, clean, call):
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("operator")
+@forms.page("groups/new.html", _form_context)
 def create():
     if request.method == "GET":
         return _form_page("groups/new.html", form={"type": request.args.get("type", "Public")})
-    return _make("groups/new.html", domain.clean_create, g.tim.group.create_group)
+    return _make("groups/new.html", domain.plan_create, g.tim.group.create_group)
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @role_required("operator")
+@forms.page("groups/import.html", _form_context)
 def import_group():
     if request.method == "GET":
         return _form_page("groups/import.html", form={"type": "Public"})
-    return _make("groups/import.html", domain.clean_import, g.tim.group.import_group)
+    return _make("groups/import.html", domain.plan_import, g.tim.group.import_group)
 
 
 # ---- the group page ---------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def detail(group_id: str):
 @role_required("operator")
 def edit(group_id: str):
     group = load_group(group_id)
-    changes = domain.clean_edit(request.form, group)
+    changes = domain.plan_edit(request.form, group)
     g.tim.group.update_group(group.id, **changes)
     domain.cache_groups(db.session, [g.tim.group.get_group(group.id)])
     db.session.commit()
@@ -130,7 +131,7 @@ def edit(group_id: str):
 def destroy(group_id: str):
     typed = (request.form.get("confirm") or "").strip()
     if not typed or typed != group_id:
-        raise domain.FormError(_("Type the group ID exactly to destroy the group."))
+        raise FormError(_("Type the group ID exactly to destroy the group."), "confirm")
     g.tim.group.destroy_group(group_id)
     domain.uncache(db.session, group_id)
     db.session.commit()
