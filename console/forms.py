@@ -122,7 +122,10 @@ def integer(value, name: str, label, *, lo: int = 0, hi: int = INT64_MAX, requir
         raise FormError(_("%(field)s must be a whole number.", field=label), name)
     number = int(value)
     if not lo <= number <= hi:
-        raise FormError(_("%(field)s must be between %(lo)d and %(hi)d.", field=label, lo=lo, hi=hi), name)
+        if hi == INT64_MAX:
+            raise FormError(_("%(field)s must be a whole number of at least %(lo)d.", field=label, lo=lo), name)
+        raise FormError(_("%(field)s must be a whole number between %(lo)d and %(hi)d.", field=label, lo=lo, hi=hi),
+                        name)
     return number
 
 

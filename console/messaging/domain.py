@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -20,6 +21,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from console import forms
+from console.forms import FormError
 from console.models import Account
 from console.tim import messages as tm
 from console.tim.errors import InvalidArgumentError
@@ -30,14 +33,6 @@ MAX_RECIPIENTS = 100_000     # one job
 MAX_LIFETIME = 604800        # 7 days
 MAX_UNREAD_PEERS = 10
 FOREVER = 4294967295         # global mute "for good"
-
-
-class FormError(ValueError):
-    """What is wrong with a submitted form, in words for the operator (already translated)."""
-
-    def __init__(self, problems: list[str] | str):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 def _refused_by_client(exc: InvalidArgumentError) -> FormError:
@@ -103,27 +98,28 @@ def _uuid(url: str) -> str:
 
 
 def _value(form: Mapping, key: str, field: Field, where: str):
+    """One field of an element editor, parsed by its kind (console.forms); problems name the
+    element (`where`) and are keyed by the input's name."""
+    label = f"{where}: {field.label}"
     raw = (form.get(key) or "").strip()
     if not raw:
         if field.required:
-            raise FormError(_("%(where)s: %(field)s is required.", where=where, field=field.label))
+            raise FormError(_("%(where)s: %(field)s is required.", where=where, field=field.label), key)
         return None
     if field.kind == "int":
-        if not re.fullmatch(r"\d{1,10}", raw):
-            raise FormError(_("%(where)s: %(field)s must be a whole number.", where=where, field=field.label))
-        return int(raw)
+        return forms.integer(raw, key, label, hi=forms.UINT32_MAX)
+    if field.kind == "url":
+        return forms.url(raw, key, label)
+    if field.kind == "select":
+        return forms.choice(raw, key, label, [c[0] for c in field.choices])
     if field.kind == "number":
         try:
             number = float(raw)
         except ValueError:
-            raise FormError(_("%(where)s: %(field)s must be a number.", where=where, field=field.label)) from None
+            number = float("nan")
         if number != number or number in (float("inf"), float("-inf")):
-            raise FormError(_("%(where)s: %(field)s must be a number.", where=where, field=field.label))
+            raise FormError(_("%(where)s: %(field)s must be a number.", where=where, field=field.label), key)
         return number
-    if field.kind == "url" and not re.match(r"^https?://\S+$", raw):
-        raise FormError(_("%(where)s: %(field)s must be an http(s) URL.", where=where, field=field.label))
-    if field.kind == "select" and raw not in {c[0] for c in field.choices}:
-        raise FormError(_("%(where)s: choose a %(field)s from the list.", where=where, field=field.label))
     return raw
 
 
@@ -172,27 +168,25 @@ def parse_body(form: Mapping) -> list[dict]:
             try:
                 body = json.loads(raw)
             except ValueError as exc:
-                raise FormError(_("The MsgBody JSON is not valid: %(error)s", error=str(exc))) from None
+                raise FormError(_("The MsgBody JSON is not valid: %(error)s", error=str(exc)), "raw_body") from None
             body = [body] if isinstance(body, dict) else body
             tm.validate_body(body)
             return body
-        body, problems = [], []
+        body, problems = [], {}
         for n, (index, kind) in enumerate(element_slots(form), 1):
             spec = ELEMENT_KINDS[kind]
             where = _("Element %(n)d (%(kind)s)", n=n, kind=spec.label)
-            values, bad = {}, []
-            for f in spec.fields:
-                try:
-                    values[f.name] = _value(form, f"el-{index}-{f.name}", f, where)
-                except FormError as exc:
-                    bad.extend(exc.problems)
-            if bad:
-                problems.extend(bad)
-                continue
             try:
-                body.append(_build(kind, {k: v for k, v in values.items() if v is not None}))
+                found = forms.collect(*(functools.partial(_value, form, f"el-{index}-{f.name}", f, where)
+                                        for f in spec.fields))
+            except FormError as exc:
+                problems.update(exc.problems)
+                continue
+            values = {f.name: v for f, v in zip(spec.fields, found) if v is not None}
+            try:
+                body.append(_build(kind, values))
             except InvalidArgumentError as exc:
-                problems.append(f"{where}: {exc.info or exc}")
+                problems[f"el-{index}-type"] = f"{where}: {exc.info or exc}"
         if problems:
             raise FormError(problems)
         if not body:
@@ -204,16 +198,6 @@ def parse_body(form: Mapping) -> list[dict]:
 
 
 # ---- offline push and send options -----------------------------------------------------------
-
-def int_field(form: Mapping, key: str, label, lo: int = 0, hi: int | None = None) -> int | None:
-    raw = (form.get(key) or "").strip()
-    if not raw:
-        return None
-    if not re.fullmatch(r"\d{1,10}", raw) or int(raw) < lo or (hi is not None and int(raw) > hi):
-        bounds = f"{lo}–{hi}" if hi is not None else f"≥ {lo}"
-        raise FormError(_("%(field)s must be a whole number (%(bounds)s).", field=label, bounds=bounds))
-    return int(raw)
-
 
 def parse_offline_push(form: Mapping) -> dict | None:
     """OfflinePushInfo from the push_* fields; None when none is filled."""
@@ -247,12 +231,14 @@ LIFETIMES = (("", _l("default (7 days)")), ("0", _l("online only: no offline cop
 def parse_options(form: Mapping, *, single: bool) -> dict:
     """Keyword arguments for c2c.send_message (single) or c2c.send_messages (batch)."""
     opts: dict = {}
-    sender = (form.get("sender") or "").strip()
+    sender, lifetime, chosen = forms.collect(
+        lambda: forms.user_id(form.get("sender"), "sender", _("Sender"), required=False),
+        lambda: forms.integer(form.get("lifetime_custom"), "lifetime_custom", _("Lifetime"), hi=MAX_LIFETIME),
+        lambda: forms.integer(form.get("lifetime"), "lifetime", _("Lifetime"), hi=MAX_LIFETIME))
     if sender:
         opts["sender"] = sender
-    lifetime = int_field(form, "lifetime_custom", _("Lifetime"), 0, MAX_LIFETIME)
     if lifetime is None:
-        lifetime = int_field(form, "lifetime", _("Lifetime"), 0, MAX_LIFETIME)
+        lifetime = chosen
     if lifetime is not None:
         opts["lifetime"] = lifetime
     if form.get("sync") in ("1", "2"):
@@ -289,18 +275,7 @@ class Composed:
 
 def compose(form: Mapping, *, single: bool = True) -> Composed:
     """Body and options of a composer form; FormError lists every problem found."""
-    problems: list[str] = []
-    body, options = [], {}
-    for step in ("body", "options"):
-        try:
-            if step == "body":
-                body = parse_body(form)
-            else:
-                options = parse_options(form, single=single)
-        except FormError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise FormError(problems)
+    body, options = forms.collect(lambda: parse_body(form), lambda: parse_options(form, single=single))
     try:
         tm.check_size(body)
     except InvalidArgumentError as exc:
@@ -338,14 +313,6 @@ def message_size(body: list[dict]) -> int:
 
 # ---- recipients ----------------------------------------------------------------------------
 
-_SPLIT = re.compile(r"[\s,;]+")
-
-
-def parse_ids(text: str) -> list[str]:
-    """User IDs from pasted text (one per line, or separated by commas, semicolons or spaces)."""
-    return list(dict.fromkeys(t for t in _SPLIT.split(text or "") if t))
-
-
 def parse_csv_ids(data: bytes) -> list[str]:
     """User IDs from the first column of a CSV file (a header cell like "user_id" is skipped)."""
     text = data.decode("utf-8-sig", errors="replace")
@@ -371,17 +338,22 @@ def directory_ids(sess, prefix: str = "", limit: int = MAX_RECIPIENTS) -> list[s
 
 def recipients(form: Mapping, files: Mapping, sess) -> list[str]:
     """The recipient list of a batch form: pasted IDs, a CSV upload and/or a directory filter."""
-    ids = parse_ids(form.get("recipients") or "")
+    ids = forms.user_ids(form.get("recipients"), "recipients", _("Recipients"), required=False,
+                         limit=MAX_RECIPIENTS)
     upload = files.get("csv") if files else None
     if upload is not None and upload.filename:
-        ids += parse_csv_ids(upload.read())
+        uploaded = parse_csv_ids(upload.read())
+        bad = next((u for u in uploaded if forms.user_id_problem(u)), None)
+        if bad is not None:
+            raise FormError(f"{upload.filename}: {bad[:40]}: {forms.user_id_problem(bad)}", "csv")
+        ids += uploaded
     if form.get("use_directory") == "1":
         ids += directory_ids(sess, (form.get("directory_prefix") or "").strip())
     ids = list(dict.fromkeys(ids))
     if not ids:
-        raise FormError(_("Name at least one recipient."))
+        raise FormError(_("Name at least one recipient."), "recipients")
     if len(ids) > MAX_RECIPIENTS:
-        raise FormError(_("At most %(n)d recipients per job.", n=MAX_RECIPIENTS))
+        raise FormError(_("At most %(n)d recipients per job.", n=MAX_RECIPIENTS), "recipients")
     return ids
 
 
@@ -420,20 +392,6 @@ def message_rows(page) -> list[MessageRow]:
     return sorted(rows, key=lambda r: (r.at, r.msg_seq), reverse=True)
 
 
-def parse_local_time(value: str | None, tz) -> int | None:
-    """Unix seconds of a datetime-local input read in zone `tz`; None when empty or invalid."""
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz or dt.timezone.utc)
-    return int(parsed.timestamp())
-
-
-
 def unread_counts(tim, user_id: str, peers: Iterable[str]) -> dict:
     """{"user", "total", "peers": [UnreadCount]} for `user_id` (two IM calls)."""
     peers = [p for p in dict.fromkeys(peers) if p][:MAX_UNREAD_PEERS]
@@ -447,6 +405,16 @@ def unread_counts(tim, user_id: str, peers: Iterable[str]) -> dict:
 IMPORT_FIELDS = ("From_Account", "To_Account", "MsgTimeStamp", "MsgBody", "MsgSeq", "MsgRandom",
                  "CloudCustomData")
 MAX_IMPORT_LINES = 50_000
+
+
+def plan_import_one(form: Mapping) -> dict:
+    """The importmsg record of the single-message import form (every problem at once)."""
+    sender, to, when, body = forms.collect(
+        lambda: forms.user_id(form.get("from"), "from", _("Sender")),
+        lambda: forms.user_id(form.get("to"), "to", _("Recipient")),
+        lambda: forms.local_time(form.get("when"), "when", _("Sent at"), required=True),
+        lambda: parse_body(form))
+    return {"From_Account": sender, "To_Account": to, "MsgTimeStamp": when, "MsgBody": body}
 
 
 def check_record(record: object) -> dict:
@@ -485,7 +453,7 @@ def parse_jsonl(text: str) -> tuple[list[dict], list[str]]:
         try:
             records.append(check_record(json.loads(line)))
         except ValueError as exc:
-            message = exc.problems[0] if isinstance(exc, FormError) else _("not valid JSON")
+            message = exc.messages[0] if isinstance(exc, FormError) else _("not valid JSON")
             problems.append(_("line %(n)d: %(problem)s", n=number, problem=message))
     if not records and not problems:
         problems.append(_("The file holds no messages."))
@@ -513,13 +481,23 @@ def mute_duration(form: Mapping, prefix: str) -> int | None:
     if choice == "keep":
         return None
     if choice == "custom":
-        value = int_field(form, f"{prefix}_seconds", _("Seconds"), 0, FOREVER)
+        value = forms.integer(form.get(f"{prefix}_seconds"), f"{prefix}_seconds", _("Seconds"), hi=FOREVER)
         if value is None:
-            raise FormError(_("Enter the number of seconds."))
+            raise FormError(_("Enter the number of seconds."), f"{prefix}_seconds")
         return value
     if choice not in {c for c, _label in MUTE_CHOICES}:
-        raise FormError(_("Choose a duration from the list."))
+        raise FormError(_("Choose a duration from the list."), f"{prefix}_choice")
     return int(choice)
+
+
+def plan_mute(form: Mapping) -> tuple[str, int | None, int | None]:
+    """(account, one-to-one seconds, group seconds) of the global mute form; None leaves a mute."""
+    user_id, c2c, group = forms.collect(
+        lambda: forms.user_id(form.get("user_id"), "user_id", _("Account")),
+        lambda: mute_duration(form, "c2c"), lambda: mute_duration(form, "group"))
+    if c2c is None and group is None:
+        raise FormError(_("Choose a new duration for one-to-one or group messages."), "c2c_choice")
+    return user_id, c2c, group
 
 
 def remember_mute(sess, user_id: str, c2c: int | None, group: int | None) -> None:

@@ -9,12 +9,11 @@ from flask import Blueprint, abort, current_app, g, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from console import db, jobs
+from console import db, forms, jobs
 from console.messaging import domain as messaging
 from console.messaging import jobs as message_jobs
 from console.ui.htmx import toast
-from console.i18n import local_zone
-from console.messaging.domain import FormError
+from console.forms import FormError
 from console.models import Account, Job
 from console.security import current_user, role_required
 
@@ -22,10 +21,6 @@ bp = Blueprint("messages", __name__, url_prefix="/messages")
 
 PAGE_SIZE = 50
 ACCOUNT_PAGE = "account.detail"  # the accounts section's page of one account
-
-
-def _problems(problems, status: int = 200):
-    return render_template("messaging/_problems.html", problems=problems), status
 
 
 def _composer_context(**extra) -> dict:
@@ -86,13 +81,8 @@ def preview():
 @bp.route("/send", methods=["POST"])
 @role_required("operator")
 def send():
-    to = (request.form.get("to") or "").strip()
-    if not to:
-        return _problems([_("Name the recipient.")])
-    try:
-        composed = messaging.compose(request.form, single=True)
-    except FormError as exc:
-        return _problems(exc.problems)
+    to, composed = forms.collect(lambda: forms.user_id(request.form.get("to"), "to", _("Recipient")),
+                                 lambda: messaging.compose(request.form, single=True))
     result = g.tim.c2c.send_message(to, composed.body, **composed.options)
     sender = composed.options.get("sender") or current_app.config.get("TIM_ADMIN")
     return render_template("messaging/_sent.html", result=result, to=to, sender=sender,
@@ -115,17 +105,8 @@ def _recent_jobs(kind: str) -> list[Job]:
 @bp.route("/batch", methods=["POST"])
 @role_required("operator")
 def batch_send():
-    problems = []
-    try:
-        ids = messaging.recipients(request.form, request.files, db.session)
-    except FormError as exc:
-        ids, problems = [], exc.problems
-    try:
-        composed = messaging.compose(request.form, single=False)
-    except FormError as exc:
-        problems += exc.problems
-    if problems:
-        return _problems(problems)
+    ids, composed = forms.collect(lambda: messaging.recipients(request.form, request.files, db.session),
+                                  lambda: messaging.compose(request.form, single=False))
     if len(ids) <= messaging.MAX_BATCH and request.form.get("as_job") != "1":
         result = g.tim.c2c.send_messages(ids, composed.body, **composed.options)
         return render_template("messaging/_batch_result.html", result=result, items=result.items,
@@ -138,10 +119,10 @@ def batch_send():
 # ---- conversation viewer ---------------------------------------------------------------------
 
 def _range(args) -> tuple[int, int]:
-    tz = local_zone()
     now = int(dt.datetime.now(dt.timezone.utc).timestamp())
-    until = messaging.parse_local_time(args.get("until"), tz) or now
-    since = messaging.parse_local_time(args.get("since"), tz)
+    until, since = forms.collect(lambda: forms.local_time(args.get("until"), "until", _("Until")),
+                                 lambda: forms.local_time(args.get("since"), "since", _("Since")))
+    until = until or now
     if since is None:
         since = until - 7 * 86400
     return min(since, until), until
@@ -166,9 +147,8 @@ def _account_urls(*user_ids: str) -> dict[str, str]:
 @role_required("viewer")
 def conversation_page():
     """Fragment: one page of the history as `a` sees it, with an "older" link while there is more."""
-    a, b = (request.args.get("a") or "").strip(), (request.args.get("b") or "").strip()
-    if not a or not b:
-        return _problems([_("Name both accounts of the conversation.")])
+    a, b = forms.collect(lambda: forms.user_id(request.args.get("a"), "a", _("Account")),
+                         lambda: forms.user_id(request.args.get("b"), "b", _("Peer")))
     since, until = _range(request.args)
     max_time = request.args.get("max_time", type=int) or until
     page = g.tim.c2c.fetch_messages(a, b, min_time=since, max_time=min(max_time, until),
@@ -187,7 +167,7 @@ def conversation_page():
 def recall():
     sender, to, key = (request.form.get(k, "").strip() for k in ("sender", "to", "msg_key"))
     if not (sender and to and key):
-        return _problems([_("A recall needs the sender, the recipient and the message key.")])
+        raise FormError(_("A recall needs the sender, the recipient and the message key."))
     g.tim.c2c.revoke_message(sender, to, key)
     return render_template("messaging/_recalled.html", key=key)
 
@@ -195,9 +175,8 @@ def recall():
 @bp.route("/read", methods=["POST"])
 @role_required("operator")
 def mark_read():
-    user, peer = request.form.get("user", "").strip(), request.form.get("peer", "").strip()
-    if not (user and peer):
-        return _problems([_("Name the reader and the peer.")])
+    user, peer = forms.collect(lambda: forms.user_id(request.form.get("user"), "user", _("Reader")),
+                               lambda: forms.user_id(request.form.get("peer"), "peer", _("Peer")))
     g.tim.c2c.set_message_read(user, peer)
     return _unread(user, [peer], done=_("Marked read: %(user)s’s conversation with %(peer)s.",
                                         user=user, peer=peer))
@@ -211,12 +190,10 @@ def _unread(user: str, peers: list[str], done: str | None = None):
 @bp.route("/unread")
 @role_required("viewer")
 def unread():
-    user = (request.args.get("user") or "").strip()
-    if not user:
-        return _problems([_("Name the account.")])
-    peers = messaging.parse_ids(request.args.get("peers") or "")
-    if len(peers) > messaging.MAX_UNREAD_PEERS:
-        return _problems([_("At most %(n)d peers at a time.", n=messaging.MAX_UNREAD_PEERS)])
+    user, peers = forms.collect(
+        lambda: forms.user_id(request.args.get("user"), "user", _("Account")),
+        lambda: forms.user_ids(request.args.get("peers"), "peers", _("Peers"), required=False,
+                               limit=messaging.MAX_UNREAD_PEERS))
     return _unread(user, peers)
 
 
@@ -231,20 +208,8 @@ def import_page():
 @bp.route("/import/one", methods=["POST"])
 @role_required("operator")
 def import_one():
-    problems = []
-    sender, to = request.form.get("from", "").strip(), request.form.get("to", "").strip()
-    if not sender or not to:
-        problems.append(_("Name the sender and the recipient."))
-    when = messaging.parse_local_time(request.form.get("when"), local_zone())
-    if when is None:
-        problems.append(_("Give the time the message was sent."))
-    try:
-        body = messaging.parse_body(request.form)
-    except FormError as exc:
-        problems += exc.problems
-    if problems:
-        return _problems(problems)
-    record = {"From_Account": sender, "To_Account": to, "MsgTimeStamp": when, "MsgBody": body}
+    record = messaging.plan_import_one(request.form)
+    sender, to = record["From_Account"], record["To_Account"]
     messaging.import_record(g.tim, record, realtime=request.form.get("realtime") == "1")
     return toast(_("Imported: %(sender)s → %(to)s.", sender=sender, to=to), level="success")
 
@@ -257,7 +222,8 @@ def import_file():
         request.form.get("lines", "")
     records, problems = messaging.parse_jsonl(text)
     if problems:
-        return _problems(problems[:50] + ([_("… and %(n)d more.", n=len(problems) - 50)] if len(problems) > 50 else []))
+        shown = problems[:50] + ([_("… and %(n)d more.", n=len(problems) - 50)] if len(problems) > 50 else [])
+        raise FormError({f"line-{n}": problem for n, problem in enumerate(shown)})
     job = jobs.start(message_jobs.IMPORT, {"records": records, "realtime": request.form.get("realtime") == "1"},
                      current_user, items=[str(n) for n in range(1, len(records) + 1)])
     return render_template("messaging/_batch_job.html", job=job, pacing=None)
@@ -276,10 +242,7 @@ def mute():
 @role_required("viewer")
 def mute_panel():
     """Fragment: an account's global mute state, read from IM (embeddable on the account page)."""
-    user_id = (request.args.get("user_id") or "").strip()
-    if not user_id:
-        return _problems([_("Name the account.")])
-    return _mute_state(user_id)
+    return _mute_state(forms.user_id(request.args.get("user_id"), "user_id", _("Account")))
 
 
 def _mute_state(user_id: str, done: str | None = None):
@@ -293,14 +256,6 @@ def _mute_state(user_id: str, done: str | None = None):
 @bp.route("/mute", methods=["POST"])
 @role_required("operator")
 def mute_set():
-    user_id = (request.form.get("user_id") or "").strip()
-    try:
-        if not user_id:
-            raise FormError(_("Name the account."))
-        c2c, group = messaging.mute_duration(request.form, "c2c"), messaging.mute_duration(request.form, "group")
-        if c2c is None and group is None:
-            raise FormError(_("Choose a new duration for one-to-one or group messages."))
-    except FormError as exc:
-        return _problems(exc.problems)
+    user_id, c2c, group = messaging.plan_mute(request.form)
     g.tim.mute.set_no_speaking(user_id, c2c=c2c, group=group)
     return _mute_state(user_id, done=_("Saved the mute of %(user)s.", user=user_id))

@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from console.messaging import domain as messaging
-from console.messaging.domain import FormError, parse_ids
+from console import forms
+from console.forms import FormError
 from console.models.push import PushRecord
 from console.tim import TimError
 
@@ -40,7 +41,7 @@ class Audience:
 
 
 def _tags(form: Mapping, key: str) -> list[str]:
-    return parse_ids(form.get(key) or "")
+    return forms.split_list(form.get(key))
 
 
 def _attr_pairs(form: Mapping, key: str) -> dict[str, str]:
@@ -52,7 +53,7 @@ def _attr_pairs(form: Mapping, key: str) -> dict[str, str]:
         name, sep, value = line.partition("=")
         if not sep or not name.strip():
             raise FormError(_("Write attribute conditions as name=value, one per line: %(line)s",
-                              line=line.strip()))
+                              line=line.strip()), key)
         pairs[name.strip()] = value.strip()
     return pairs
 
@@ -61,20 +62,20 @@ def audience(form: Mapping, api: str) -> Audience:
     """The audience chosen on the composer; FormError when it is incomplete or contradictory."""
     kind = form.get("target") or "all"
     if kind not in TARGETS:
-        raise FormError(_("Choose whom to push to."))
+        raise FormError(_("Choose whom to push to."), "target")
     if kind == "all":
         return Audience("all", {}, _("every user of the app"))
     if kind == "tags":
         cond = {k: v for k, v in (("tags_and", _tags(form, "tags_and")), ("tags_or", _tags(form, "tags_or")),
                                   ("tags_not", _tags(form, "tags_not"))) if v}
         if not cond.get("tags_and") and not cond.get("tags_or"):
-            raise FormError(_("Name at least one tag (all of / any of)."))
+            raise FormError(_("Name at least one tag (all of / any of)."), "tags_and")
         if sum(len(v) for v in cond.values()) > MAX_CONDITION_TAGS:
-            raise FormError(_("At most %(n)d tags in a condition.", n=MAX_CONDITION_TAGS))
+            raise FormError(_("At most %(n)d tags in a condition.", n=MAX_CONDITION_TAGS), "tags_and")
         if set(cond.get("tags_and", ())) & set(cond.get("tags_or", ())):
-            raise FormError(_("A tag cannot be both in “all of” and in “any of”."))
+            raise FormError(_("A tag cannot be both in “all of” and in “any of”."), "tags_or")
         if cond.get("tags_not") and api == "legacy":
-            raise FormError(_("Excluding tags needs the current push API (timpush)."))
+            raise FormError(_("Excluding tags needs the current push API (timpush)."), "tags_not")
         parts = []
         if cond.get("tags_and"):
             parts.append(_("users with all of the tags %(tags)s", tags=", ".join(cond["tags_and"])))
@@ -86,7 +87,7 @@ def audience(form: Mapping, api: str) -> Audience:
     cond = {k: v for k, v in (("attrs_and", _attr_pairs(form, "attrs_and")),
                               ("attrs_or", _attr_pairs(form, "attrs_or"))) if v}
     if not cond:
-        raise FormError(_("Name at least one attribute condition (name=value)."))
+        raise FormError(_("Name at least one attribute condition (name=value)."), "attrs_and")
     parts = []
     if cond.get("attrs_and"):
         parts.append(_("users whose attributes are all of %(pairs)s",
@@ -111,34 +112,25 @@ class PushPlan:
         return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
 
 
+def _message(form: Mapping, api: str) -> messaging.Composed:
+    """The message of a push form and its options (every problem at once)."""
+    body, push, sender, lifetime = forms.collect(
+        lambda: messaging.parse_body(form), lambda: messaging.parse_offline_push(form),
+        lambda: forms.user_id(form.get("sender"), "sender", _("Sender"), required=False),
+        lambda: forms.integer(form.get("lifetime"), "lifetime", _("Lifetime"), hi=messaging.MAX_LIFETIME))
+    options = {k: v for k, v in (("offline_push_info", push), ("sender", sender), ("lifetime", lifetime))
+               if v is not None}
+    if form.get("online_only") == "1":
+        if api == "legacy":
+            raise FormError(_("“Online only” needs the current push API (timpush)."), "online_only")
+        options["online_only"] = True
+    return messaging.Composed(body, options)
+
+
 def plan(form: Mapping, api: str) -> PushPlan:
     """Audience + message of a push form, checked; the confirmation carries msg_random along so a
     repeated confirmation is the same task for IM."""
-    problems = []
-    aud = composed = None
-    try:
-        aud = audience(form, api)
-    except FormError as exc:
-        problems.extend(exc.problems)
-    try:
-        composed = messaging.Composed(messaging.parse_body(form), {})
-        push = messaging.parse_offline_push(form)
-        if push is not None:
-            composed.options["offline_push_info"] = push
-        sender = (form.get("sender") or "").strip()
-        if sender:
-            composed.options["sender"] = sender
-        lifetime = messaging.int_field(form, "lifetime", _("Lifetime"), 0, messaging.MAX_LIFETIME)
-        if lifetime is not None:
-            composed.options["lifetime"] = lifetime
-        if form.get("online_only") == "1":
-            if api == "legacy":
-                raise FormError(_("“Online only” needs the current push API (timpush)."))
-            composed.options["online_only"] = True
-    except FormError as exc:
-        problems.extend(exc.problems)
-    if problems:
-        raise FormError(problems)
+    aud, composed = forms.collect(lambda: audience(form, api), lambda: _message(form, api))
     raw = (form.get("msg_random") or "").strip()
     msg_random = int(raw) if raw.isdigit() and int(raw) <= 0xFFFFFFFF else random.randint(1, 0xFFFFFFFF)
     return PushPlan(aud, composed, msg_random)
@@ -180,7 +172,7 @@ def attr_names_from_form(form: Mapping, api: str) -> tuple[dict[int, str], dict[
             if api != "legacy" and form.get(f"type_{slot}") in ("0", "1"):
                 types[slot] = int(form[f"type_{slot}"])
     if not names:
-        raise FormError(_("Name at least one attribute."))
+        raise FormError(_("Name at least one attribute."), "name_0")
     return names, types
 
 
@@ -194,15 +186,15 @@ def bulk_lines(text: str) -> dict[str, list[str]]:
         if not sep:
             head, _sep, rest = line.partition(",")
         user = head.strip()
-        values = parse_ids(rest.replace(";", ","))
+        values = forms.split_list(rest)
         if not user:
-            raise FormError(_("line %(n)d: start with the user ID", n=number))
+            raise FormError(_("line %(n)d: start with the user ID", n=number), "lines")
         out.setdefault(user, [])
         out[user].extend(v for v in values if v not in out[user])
     if not out:
-        raise FormError(_("Write one user per line."))
+        raise FormError(_("Write one user per line."), "lines")
     if len(out) > MAX_USERS:
-        raise FormError(_("At most %(n)d users per call; split the list.", n=MAX_USERS))
+        raise FormError(_("At most %(n)d users per call; split the list.", n=MAX_USERS), "lines")
     return out
 
 
@@ -214,10 +206,10 @@ def bulk_attrs(text: str) -> dict[str, dict[str, str]]:
         for pair in pairs:
             name, sep, value = pair.partition("=")
             if not sep or not name:
-                raise FormError(_("%(user)s: write attributes as name=value", user=user))
+                raise FormError(_("%(user)s: write attributes as name=value", user=user), "lines")
             attrs[name] = value
         if not attrs:
-            raise FormError(_("%(user)s: no attributes given", user=user))
+            raise FormError(_("%(user)s: no attributes given", user=user), "lines")
         out[user] = attrs
     return out
 

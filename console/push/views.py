@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
-from console import db
+from console import db, forms
 from console.messaging import domain as messaging
 from console.push import domain as pushing
-from console.messaging.domain import FormError
+from console.forms import FormError
 from console.security import current_user, role_required
 
 bp = Blueprint("push", __name__, url_prefix="/push")
@@ -20,10 +20,6 @@ def _api() -> str:
     return g.tim.push.api
 
 
-def _problems(problems):
-    return render_template("messaging/_problems.html", problems=problems)
-
-
 @bp.route("")
 @role_required("viewer")
 def index():
@@ -32,14 +28,11 @@ def index():
 
 
 def _checked_plan(api: str):
-    """The push plan of the submitted composer, or the rendered problems (a str) when it is not valid
-    or the operator may not push to that audience."""
-    try:
-        plan = pushing.plan(request.form, api)
-    except FormError as exc:
-        return _problems(exc.problems)
+    """The push plan of the submitted composer; FormError when it is not valid or the operator
+    may not push to that audience."""
+    plan = pushing.plan(request.form, api)
     if plan.audience.kind == "all" and not current_user.has_role("admin"):
-        return _problems([_("Only an admin may push to every user.")])
+        raise FormError(_("Only an admin may push to every user."), "target")
     return plan
 
 
@@ -49,8 +42,6 @@ def confirm():
     """Fragment: check the composer and say whom the push targets, with the button that sends it."""
     api = _api()
     plan = _checked_plan(api)
-    if isinstance(plan, str):
-        return plan
     return render_template("push/_confirm.html", plan=plan, api=api, everyone_word=EVERYONE_WORD,
                            notification=messaging.notification_text(
                                plan.composed.body, plan.composed.options.get("offline_push_info")))
@@ -61,13 +52,11 @@ def confirm():
 def send():
     api = _api()
     plan = _checked_plan(api)
-    if isinstance(plan, str):
-        return plan
     if plan.fingerprint != request.form.get("confirmed"):
-        return _problems([_("The audience or the message changed since you reviewed it. Review it again.")])
+        raise FormError(_("The audience or the message changed since you reviewed it. Review it again."))
     if plan.audience.kind == "all":
         if (request.form.get("typed") or "").strip().lower() != EVERYONE_WORD:
-            return _problems([_("Type “%(word)s” to confirm a push to every user.", word=EVERYONE_WORD)])
+            raise FormError(_("Type “%(word)s” to confirm a push to every user.", word=EVERYONE_WORD), "typed")
     record = pushing.execute(g.tim, db.session, plan, api, current_user.name)
     return render_template("push/_sent.html", record=record)
 
@@ -99,10 +88,7 @@ def attr_names():
 @role_required("operator")
 def attr_names_set():
     api = _api()
-    try:
-        names, types = pushing.attr_names_from_form(request.form, api)
-    except FormError as exc:
-        return _problems(exc.problems)
+    names, types = pushing.attr_names_from_form(request.form, api)
     g.tim.push.set_attr_names(names, types or None)
     return render_template("push/_attr_names.html", names=g.tim.push.get_attr_names(), api=api,
                            slots=pushing.ATTR_SLOTS, done=_("Attribute names saved."))
@@ -112,11 +98,7 @@ def attr_names_set():
 @role_required("viewer")
 def users():
     """Fragment: the attributes and tags of up to 100 users."""
-    ids = messaging.parse_ids(request.args.get("ids", ""))
-    if not ids:
-        return _problems([_("Name at least one user.")])
-    if len(ids) > pushing.MAX_USERS:
-        return _problems([_("At most %(n)d users per call; split the list.", n=pushing.MAX_USERS)])
+    ids = forms.user_ids(request.args.get("ids"), "ids", _("Users"), limit=pushing.MAX_USERS)
     return render_template("push/_users.html", rows=pushing.user_overview(g.tim, ids))
 
 
@@ -133,21 +115,16 @@ WRITERS = {
 def users_write():
     """Add/remove tags, set/remove attributes (one line per user), or clear every tag of users."""
     action = request.form.get("action", "")
-    try:
-        if action == "clear_tags":
-            ids = messaging.parse_ids(request.form.get("ids", ""))
-            if not ids or len(ids) > pushing.MAX_USERS:
-                raise FormError(_("Name 1 to %(n)d users.", n=pushing.MAX_USERS))
-            result = g.tim.push.delete_user_all_tags(ids)
-        elif action in WRITERS:
-            method, parse = WRITERS[action]
-            data = parse(request.form.get("lines", ""))
-            if action == "add_tags" and any(len(v) > 10 for v in data.values()):
-                raise FormError(_("At most 10 tags per user in one call."))
-            result = getattr(g.tim.push, method)(data)
-        else:
-            abort(400)
-    except FormError as exc:
-        return _problems(exc.problems)
+    if action == "clear_tags":
+        ids = forms.user_ids(request.form.get("ids"), "ids", _("Users"), limit=pushing.MAX_USERS)
+        result = g.tim.push.delete_user_all_tags(ids)
+    elif action in WRITERS:
+        method, parse = WRITERS[action]
+        data = parse(request.form.get("lines", ""))
+        if action == "add_tags" and any(len(v) > 10 for v in data.values()):
+            raise FormError(_("At most 10 tags per user in one call."), "lines")
+        result = getattr(g.tim.push, method)(data)
+    else:
+        abort(400)
     return render_template("push/_write_result.html", result=result, action=action,
                            rows=pushing.user_overview(g.tim, [i.id for i in result.items]))

@@ -24,7 +24,7 @@ def _problems(call) -> dict:
 def test_integer_bounds_and_huge_numbers(ctx):
     assert forms.integer(" 42 ", "n", "N", lo=1, hi=50) == 42
     assert forms.integer("", "n", "N") is None
-    assert "between 1 and 50" in _problems(lambda: forms.integer("51", "n", "N", lo=1, hi=50))["n"]
+    assert "whole number between 1 and 50" in _problems(lambda: forms.integer("51", "n", "N", lo=1, hi=50))["n"]
     # a number far past any column or timestamp is refused as a problem, never an OverflowError
     assert "n" in _problems(lambda: forms.integer("9" * 30, "n", "N"))
     assert "n" in _problems(lambda: forms.integer("9" * 100, "n", "N"))

@@ -177,11 +177,10 @@ def test_batch_page_shows_the_limit(signed_in):
 
 
 def test_local_times_use_the_zone_offset_of_today(app):
-    from console.i18n import TZ_COOKIE, local_zone
-    from console.messaging.domain import parse_local_time
+    from console import forms
+    from console.i18n import TZ_COOKIE
 
     with app.test_request_context(headers={"Cookie": f"{TZ_COOKIE}=Asia/Shanghai"}):
-        shanghai = local_zone()  # what the views pass
-    assert parse_local_time("2026-11-20T08:00", shanghai) == 1795132800  # 00:00 UTC, not LMT +08:06
-    assert parse_local_time("2026-11-20T00:00:00", None) == 1795132800
-    assert parse_local_time("yesterday", shanghai) is None
+        assert forms.local_time("2026-11-20T08:00", "when", "When") == 1795132800  # 00:00 UTC, not LMT +08:06
+    with app.test_request_context():
+        assert forms.local_time("2026-11-20T00:00:00", "when", "When") == 1795132800

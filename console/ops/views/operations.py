@@ -7,6 +7,7 @@ from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from console.forms import FormError
 from console.ops import data as ops_data
 from console.ui.charts import bar_chart
 from console.security import role_required
@@ -77,26 +78,24 @@ def history():
     """Fragment: download links of one hour's message log."""
     chat_type = request.args.get("type", "C2C")
     day, hour = request.args.get("day", ""), request.args.get("hour", type=int)
-    problems = []
+    problems = {}
     if chat_type not in ("C2C", "Group"):
-        problems.append(_("Choose one-to-one or group messages."))
+        problems["type"] = _("Choose one-to-one or group messages.")
     try:
         when = dt.date.fromisoformat(day)
     except ValueError:
-        when = None
-        problems.append(_("Choose a day."))
+        problems["day"] = _("Choose a day.")
     if hour is None or not 0 <= hour <= 23:
-        problems.append(_("Choose an hour (0–23)."))
+        problems["hour"] = _("Choose an hour (0–23).")
     if problems:
-        return render_template("messaging/_problems.html", problems=problems)
+        raise FormError(problems)
     stamp = f"{when:%Y%m%d}{hour:02d}"
     try:
         files = g.tim.operation.get_history_data(chat_type, stamp)
     except TimError as exc:
         if exc.code not in NO_FILE:
             raise
-        return render_template("messaging/_problems.html",
-                               problems=[f"{exc.code}: {NO_FILE[exc.code]} ({exc.info})"])
+        return render_template("forms/_problems.html", problems={"": f"{exc.code}: {NO_FILE[exc.code]} ({exc.info})"})
     return render_template("ops/operations/_history.html", files=files.files, stamp=stamp, chat_type=chat_type)
 
 
