@@ -99,8 +99,10 @@ def error_page(status: int, title: str, message: str = "", *, code: int | None =
 def form_problems(exc: FormError):
     """The answer to an invalid form, for htmx and full pages alike.
 
-    - htmx: the problems, swapped into the request's target (200: htmx swaps no 4xx), and the
-      `form-problems` event with {field: message}, for the page to show each beside its field;
+    - htmx: a toast listing the problems (retargeted: the form being filled in is never replaced;
+      200, since htmx swaps no 4xx), and the `form-problems` event with {"fields": {field:
+      message}} (nested: htmx reads a top-level "target" key as the element to fire on), for the
+      page to show each problem beside its field;
     - a full-page form view decorated with `console.forms.page`: its page again, with the
       submitted values and the problems beside the fields (400);
     - anything else: a page listing the problems, with a link back to the form (400).
@@ -108,8 +110,8 @@ def form_problems(exc: FormError):
     db.session.rollback()
     if wants_fragment():
         fields = {name: message for name, message in exc.problems.items() if name}
-        return (render_template("forms/_problems.html", problems=exc.problems), 200,
-                trigger("form-problems", fields) if fields else {})
+        return toast(str(_l("Check the form")), problems=exc.messages,
+                     headers=trigger("form-problems", {"fields": fields}) if fields else {})
     form_page = g.get("form_page")
     if form_page is not None:
         template, context = form_page

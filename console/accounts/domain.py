@@ -19,9 +19,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, union
 
+from console import forms
+from console.forms import FormError
 from console.models import ACCOUNT_SOURCES, Account
 
-MAX_USER_ID_BYTES = 32
 MAX_PROFILE_BYTES = 500
 MAX_LOCATION_BYTES = 16
 UINT32_MAX = 2**32 - 1
@@ -32,8 +33,7 @@ DEFAULT_PAGE_SIZE = 50
 EXPORT_CHUNK = 1000
 
 
-def nbytes(text: str) -> int:
-    return len(text.encode("utf-8"))
+nbytes = forms.nbytes
 
 
 # ---- protected accounts and plan -----------------------------------------------------------
@@ -50,34 +50,63 @@ def is_trial(config: Mapping) -> bool:
     return bool(config.get("TIM_TRIAL"))
 
 
-def parse_ids(text: str, limit: int | None = None) -> list[str]:
-    """User IDs from pasted text (newlines, commas, semicolons or spaces), without duplicates."""
-    ids = list(dict.fromkeys(i for i in re.split(r"[\s,;]+", text or "") if i))
-    return ids[:limit] if limit else ids
+#: labels of the account fields (lazy: a CSV of 50,000 rows translates them only for a problem)
+ACCOUNT_LABELS = {"user_id": _l("User ID"), "nick": _l("Nickname"), "face_url": _l("Avatar URL")}
 
 
-def user_id_problem(user_id: str) -> str | None:
-    """A translated reason why `user_id` cannot be an IM UserID, or None."""
-    if not user_id:
-        return str(_l("The user ID is empty."))
-    if user_id != user_id.strip() or any(c.isspace() or ord(c) < 32 for c in user_id):
-        return str(_l("The user ID must not contain spaces or control characters."))
-    if nbytes(user_id) > MAX_USER_ID_BYTES:
-        return str(_l("The user ID is longer than %(n)d bytes.", n=MAX_USER_ID_BYTES))
-    return None
+def plan_account(user_id: str, nick: str = "", face_url: str = "") -> tuple[str, str | None, str | None]:
+    """(user ID, nickname, avatar URL) of an account to import, checked; FormError with every problem."""
+    labels = ACCOUNT_LABELS
+    user_id, nick, face_url = forms.collect(
+        lambda: forms.user_id(user_id, "user_id", labels["user_id"]),
+        lambda: forms.text(nick, "nick", labels["nick"], max_bytes=MAX_PROFILE_BYTES),
+        lambda: forms.url(face_url, "face_url", labels["face_url"], max_bytes=MAX_PROFILE_BYTES))
+    return user_id, nick, face_url
 
 
 def account_problems(user_id: str, nick: str = "", face_url: str = "") -> list[str]:
-    """Everything wrong with an account to import (ID, nickname, avatar URL)."""
-    problems = [p for p in [user_id_problem(user_id)] if p]
-    if nick and nbytes(nick) > MAX_PROFILE_BYTES:
-        problems.append(str(_l("The nickname is longer than %(n)d bytes.", n=MAX_PROFILE_BYTES)))
-    if face_url:
-        if nbytes(face_url) > MAX_PROFILE_BYTES:
-            problems.append(str(_l("The avatar URL is longer than %(n)d bytes.", n=MAX_PROFILE_BYTES)))
-        elif not re.match(r"^https?://\S+$", face_url):
-            problems.append(str(_l("The avatar URL must start with http:// or https:// and have no spaces.")))
-    return problems
+    """Everything wrong with an account to import (ID, nickname, avatar URL), as messages."""
+    try:
+        plan_account(user_id, nick, face_url)
+    except FormError as exc:
+        return exc.messages
+    return []
+
+
+# ---- bulk actions on the directory ------------------------------------------------------------
+
+MAX_BULK = 1000
+#: bulk action -> the role it needs
+BULK_ACTIONS = {"check": "operator", "kick": "operator", "mute": "operator", "delete": "admin"}
+
+
+def plan_bulk(form, sess, config: Mapping) -> tuple[str, list[str], dict]:
+    """(job kind, account IDs, job params) of the directory's bulk-action form: the ticked accounts,
+    or every account matching the filters (scope=filtered)."""
+    action = form.get("action", "")
+    if action not in BULK_ACTIONS:
+        raise FormError(_l("Choose an action."), "action")
+    if form.get("scope") == "filtered":
+        ids = matching_ids(sess, ListQuery.from_args(form), MAX_BULK + 1)
+        if not ids:
+            raise FormError(_l("No account matches the filter."), "scope")
+        if len(ids) > MAX_BULK:
+            raise FormError(_l("More than %(n)d accounts match: narrow the filter.", n=MAX_BULK), "scope")
+    else:
+        if not form.getlist("ids"):
+            raise FormError(_l("Select at least one account."), "ids")
+        ids = forms.user_ids(form.getlist("ids"), "ids", _l("Accounts"), limit=MAX_BULK)
+    params: dict = {"source": "imported"}
+    if action == "delete":
+        if not is_trial(config):
+            raise FormError(_l("Accounts can only be deleted on trial editions (set TIM_TRIAL=1 if this app is one)."),
+                            "action")
+        expected = str(_l("delete %(n)d accounts", n=len(ids)))
+        if form.get("confirm", "").strip() != expected:
+            raise FormError(_l("To delete, type exactly: %(text)s", text=expected), "confirm")
+    if action == "mute":
+        params.update(plan_mute(form))
+    return ("directory.check" if action == "check" else f"accounts.{action}"), ids, params
 
 
 # ---- the profile field table ------------------------------------------------------------------
@@ -136,16 +165,14 @@ def custom_fields(attrs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def field_value_problem(field: Field, raw: str) -> tuple[Any, str | None]:
-    """(value to send, problem) for a form value of a standard field."""
-    if field.kind == "int":
-        if not re.fullmatch(r"\d{1,10}", raw.strip()) or int(raw) > UINT32_MAX:
-            return None, str(_l("%(field)s must be a whole number from 0 to %(max)d.", field=field.label,
-                                max=UINT32_MAX))
-        return int(raw), None
-    if field.kind == "enum":
-        if raw not in [v for v, _ in field.choices]:
-            return None, str(_l("%(field)s: choose one of the listed values.", field=field.label))
-        return raw, None
+    """(value to send, problem) for a form value of a standard field (the forms' parsers)."""
+    try:
+        if field.kind == "int":
+            return forms.integer(raw, field.tag, field.label, hi=UINT32_MAX, required=True), None
+        if field.kind == "enum":
+            return forms.choice(raw, field.tag, field.label, [v for v, _ in field.choices], required=True), None
+    except FormError as exc:
+        return None, exc.messages[0]
     if nbytes(raw) > field.max_bytes:
         return None, str(_l("%(field)s is longer than %(n)d bytes.", field=field.label, n=field.max_bytes))
     return raw, None
@@ -179,6 +206,19 @@ def profile_changes(form: Mapping[str, str], current: Mapping[str, Any]) -> tupl
     if key:
         _custom_change(CUSTOM_PREFIX + key, form.get("new_custom_value") or "", changes, problems)
     return changes, problems
+
+
+def plan_profile(form: Mapping[str, str], current: Mapping[str, Any]) -> dict:
+    """The profile changes of an edit form (tag -> new value); FormError keyed by the fields' names
+    (the tags; `new_custom_key` for a new custom field) when a value is wrong or nothing changed."""
+    changes, problems = profile_changes(form, current)
+    if problems:
+        new_tag = CUSTOM_PREFIX + (form.get("new_custom_key") or "").strip()
+        raise FormError({("new_custom_key" if tag == new_tag and tag not in form else tag): problem
+                         for tag, problem in problems.items()})
+    if not changes:
+        raise FormError(_l("Nothing changed."))
+    return changes
 
 
 def _custom_change(tag: str, value: str, changes: dict, problems: dict) -> None:
@@ -511,13 +551,14 @@ MUTE_CHOICES = (("0", _l("Not muted")), ("3600", _l("1 hour")), ("86400", _l("1 
                 ("604800", _l("7 days")), (str(MUTE_FOREVER), _l("Forever")))
 
 
-def mute_seconds(raw: str | None) -> int | None:
-    """A duration from the form ("" = leave as it is)."""
-    if raw in (None, ""):
-        return None
-    if not str(raw).isdigit() or int(raw) > MUTE_FOREVER:
-        raise ValueError(raw)
-    return int(raw)
+def plan_mute(form: Mapping) -> dict:
+    """{"c2c", "group"}: the global mute durations chosen, in seconds (None leaves that mute alone)."""
+    c2c, group = forms.collect(
+        lambda: forms.integer(form.get("c2c"), "c2c", _l("One-to-one messages"), hi=MUTE_FOREVER),
+        lambda: forms.integer(form.get("group"), "group", _l("Group messages"), hi=MUTE_FOREVER))
+    if c2c is None and group is None:
+        raise FormError(_l("Choose a duration for one-to-one and/or group messages."), "c2c")
+    return {"c2c": c2c, "group": group}
 
 
 USERSIG_EXPIRY = ((3600, _l("1 hour")), (86400, _l("1 day")), (7 * 86400, _l("7 days")),

@@ -23,10 +23,11 @@ def targets(element_id: str) -> bool:
 
 
 def toast(message: str, *, code: int | None = None, hint: str | None = None, level: str = "error",
-          status: int = 200):
-    """An htmx answer that appends a toast to #toasts, whatever the request's own target was."""
-    html = render_template("_toast.html", message=message, code=code, hint=hint, level=level)
-    return html, status, {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"}
+          status: int = 200, problems: list[str] | None = None, headers: dict | None = None):
+    """An htmx answer that appends a toast to #toasts, whatever the request's own target was (so
+    nothing on the page, a form being filled in least of all, is replaced)."""
+    html = render_template("_toast.html", message=message, code=code, hint=hint, level=level, problems=problems)
+    return html, status, {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend", **(headers or {})}
 
 
 def trigger(event: str | None, payload=None) -> dict:

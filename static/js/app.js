@@ -49,9 +49,9 @@
     if (box) { observer.observe(box, { childList: true }); }
   });
 
-  // An invalid form: the server answers with its problems and the form-problems event, whose
-  // detail maps field names to messages; each message goes beside its field in the form that
-  // sent the request. The next request of that form clears them.
+  // An invalid form: the server answers with a toast of its problems and the form-problems event,
+  // whose detail.fields maps field names to messages; each message goes beside its field in the
+  // form that sent the request. The next request of that form clears them.
   function clearProblems(form) {
     form.querySelectorAll(".field-problem").forEach(function (el) { el.remove(); });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
@@ -66,15 +66,16 @@
     var form = ev.target.closest && ev.target.closest("form");
     if (!form) { return; }
     clearProblems(form);
-    Object.keys(ev.detail || {}).forEach(function (name) {
-      if (name === "elt" || typeof ev.detail[name] !== "string") { return; }
+    var fields = (ev.detail && ev.detail.fields) || {};
+    Object.keys(fields).forEach(function (name) {
+      if (typeof fields[name] !== "string") { return; }
       var field = form.querySelector('[name="' + (window.CSS && CSS.escape ? CSS.escape(name) : name) + '"]');
       if (!field) { return; }
       field.setAttribute("aria-invalid", "true");
       var note = document.createElement("small");
       note.className = "field-problem";
       note.setAttribute("role", "alert");
-      note.textContent = ev.detail[name];
+      note.textContent = fields[name];
       (field.closest("label") || field).insertAdjacentElement("afterend", note);
     });
   });

@@ -37,7 +37,7 @@ def test_import_one_account(app, signed_in, tim, audit_rows):
 def test_import_one_is_validated_before_any_call(app, signed_in, audit_rows):
     b = signed_in("operator")
     html = b.post("/accounts/import", {"user_id": "x" * 33, "face_url": "ftp://nope"}, htmx=True).get_data(as_text=True)
-    assert "longer than 32 bytes" in html and "http://" in html
+    assert "longer than 32 bytes" in html and "http(s) URL" in html
     html = b.post("/accounts/import", {"user_id": "has space"}, htmx=True).get_data(as_text=True)
     assert "spaces" in html
     assert audit_rows() == []

@@ -62,7 +62,8 @@ def test_htmx_forms_get_their_problems_and_the_field_event(signed_in, audit_rows
     op = signed_in("operator")
     resp = op.post("/jobs/directory-check", {"ids": "ok\nbad id\x01"}, htmx=True)
     assert resp.status_code == 200 and "form-problems" in resp.get_data(as_text=True)
-    event = json.loads(resp.headers["HX-Trigger"])["form-problems"]
+    assert resp.headers["HX-Retarget"] == "#toasts"  # the form being filled in is never replaced
+    event = json.loads(resp.headers["HX-Trigger"])["form-problems"]["fields"]
     assert list(event) == ["ids"] and "control characters" in event["ids"]
     assert audit_rows() == []
 

@@ -91,7 +91,7 @@ def test_import_one_message(signed_in, sandbox, pair, audit_rows):
     missing = op.post("/messages/import/one", {"from": "alice", "el-0-type": "text", "el-0-Text": "x"}, htmx=True)
     html = missing.get_data(as_text=True)
     assert "Recipient is required" in html and "Sent at is required" in html  # every problem at once
-    assert set(json.loads(missing.headers["HX-Trigger"])["form-problems"]) == {"to", "when"}
+    assert set(json.loads(missing.headers["HX-Trigger"])["form-problems"]["fields"]) == {"to", "when"}
     assert len(_rows(audit_rows, "openim/importmsg")) == 1
 
 

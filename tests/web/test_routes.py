@@ -77,8 +77,8 @@ def test_every_get_route(seeded, signed_in, browser, role):
     seen = 0
     for rule, view in _routes(seeded, "GET"):
         resp = client.get(_url(rule), buffered=False)
-        try:
-            _assert_response(resp, rule, role, _required_role(view))
+        try:  # a fragment asked for without its query parameters is rightly refused (400)
+            _assert_response(resp, rule, role, _required_role(view), empty_form=True)
         finally:
             resp.close()
         seen += 1

@@ -6,7 +6,8 @@ import functools
 from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from console.accounts.domain import parse_ids, protected_ids, user_id_problem
+from console import forms
+from console.accounts.domain import protected_ids
 from console.errors import hint_for
 from console.ui.htmx import toast
 from console.ui.htmx import trigger as htmx_trigger
@@ -32,7 +33,8 @@ def inline_im_errors(title: str):
 
 
 def checked_user_id(user_id: str) -> str:
-    if user_id_problem(user_id):
+    """The user ID of an account page's address; no account can have an invalid one (404)."""
+    if forms.user_id_problem(user_id):
         abort(404)
     return user_id
 
@@ -49,24 +51,9 @@ def refuse_protected(user_id: str):
     return None
 
 
-def form_ids(name: str = "ids", limit: int = MAX_FORM_IDS) -> tuple[list[str], str | None]:
-    """IDs from a textarea or repeated checkboxes, with a translated problem when unusable."""
-    values = request.form.getlist(name)
-    ids = parse_ids(" ".join(values))
-    if not ids:
-        return [], _("Enter at least one user ID.")
-    if len(ids) > limit:
-        return [], _("At most %(n)d user IDs at once.", n=limit)
-    for uid in ids:
-        problem = user_id_problem(uid)
-        if problem:
-            return [], f"{uid}: {problem}"
-    return ids, None
-
-
-def problem(message: str):
-    """A validation message as a warning toast (htmx) - nothing was sent to IM."""
-    return toast(message)
+def form_ids(name: str = "ids", limit: int = MAX_FORM_IDS) -> list[str]:
+    """User IDs from a textarea or repeated checkboxes (FormError when unusable)."""
+    return forms.user_ids(request.form.getlist(name), name, _("User IDs"), limit=limit)
 
 
 def item_rows(items) -> list[dict]:

@@ -5,21 +5,22 @@ failing IM call does not blank the page."""
 from __future__ import annotations
 
 import functools
-import importlib.util
 
 from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from console import db
+from console import db, forms
+from console.forms import FormError
+from console.ui.htmx import toast
 from console.accounts import domain as accounts
 from console.audit import record_action
+from console.events import store
 from console.errors import hint_for
 from console.models import Account
 from console.security import role_required
-from console.accounts.views.common import (checked_user_id, done, inline_im_errors, is_protected, problem,
-                                           refuse_protected)
+from console.accounts.views.common import checked_user_id, done, inline_im_errors, is_protected, refuse_protected
 
 bp = Blueprint("account", __name__, url_prefix="/accounts/u")
 
@@ -69,12 +70,7 @@ def profile(user_id: str):
 def edit_profile(user_id: str):
     user_id = checked_user_id(user_id)
     current = _profile_attrs(user_id)
-    changes, problems = accounts.profile_changes(request.form, current)
-    if problems or not changes:
-        shown = {**current, **{k: v for k, v in request.form.items()}}
-        return render_template("accounts/_profile_form.html", user_id=user_id, attrs=shown,
-                               fields=accounts.PROFILE_FIELDS, custom=accounts.custom_fields(shown),
-                               problems=problems, nothing=not problems)
+    changes = accounts.plan_profile(request.form, current)
     g.tim.profile.set_profile(user_id, changes)
     attrs = {**current, **changes}
     return render_template("accounts/_profile.html", user_id=user_id, attrs=attrs, fields=accounts.PROFILE_FIELDS,
@@ -112,14 +108,7 @@ def kick(user_id: str):
 @role_required("operator")
 @unprotected
 def mute(user_id: str):
-    try:
-        c2c = accounts.mute_seconds(request.form.get("c2c"))
-        group = accounts.mute_seconds(request.form.get("group"))
-    except ValueError:
-        return problem(_("Choose a mute duration."))
-    if c2c is None and group is None:
-        return problem(_("Choose a duration for one-to-one and/or group messages."))
-    g.tim.mute.set_no_speaking(user_id, c2c=c2c, group=group)
+    g.tim.mute.set_no_speaking(user_id, **accounts.plan_mute(request.form))
     return done(_("Global mute of %(id)s updated.", id=user_id), "presence")
 
 
@@ -152,7 +141,7 @@ def _push_write(user_id: str, batch, message: str):
     """Show the push section again after a one-user write, or the service's refusal."""
     result = batch.items[0]
     if not result.ok:
-        return problem(_("IM refused: %(code)s %(info)s", code=result.code, info=result.info))
+        return toast(_("IM refused: %(code)s %(info)s", code=result.code, info=result.info), code=result.code)
     return _push_fragment(user_id, message)
 
 
@@ -162,8 +151,8 @@ def push_tags(user_id: str):
     """Add tags (at most 10 at once) or remove them."""
     user_id = checked_user_id(user_id)
     tags = list(dict.fromkeys(t.strip() for t in request.form.get("tags", "").split(",") if t.strip()))
-    if not tags or len(tags) > 10 or any(accounts.nbytes(t) > 50 for t in tags):
-        return problem(_("Give 1 to 10 tags, separated by commas, each at most 50 bytes."))
+    if not tags or len(tags) > 10 or any(forms.nbytes(t) > 50 for t in tags):
+        raise FormError(_("Give 1 to 10 tags, separated by commas, each at most 50 bytes."), "tags")
     if request.form.get("op") == "remove":
         return _push_write(user_id, g.tim.push.delete_user_tags({user_id: tags}), _("Tags removed."))
     return _push_write(user_id, g.tim.push.add_user_tags({user_id: tags}), _("Tags added."))
@@ -174,9 +163,9 @@ def push_tags(user_id: str):
 def push_attrs(user_id: str):
     """Set one push attribute (the name must be one of the app's attribute names) or remove it."""
     user_id = checked_user_id(user_id)
-    name, value = request.form.get("name", "").strip(), request.form.get("value", "").strip()
-    if not name or accounts.nbytes(name) > 50 or accounts.nbytes(value) > 50:
-        return problem(_("An attribute name and value have at most 50 bytes each."))
+    name, value = forms.collect(
+        lambda: forms.text(request.form.get("name"), "name", _("Attribute"), max_bytes=50, required=True),
+        lambda: forms.text(request.form.get("value"), "value", _("Value"), max_bytes=50) or "")
     if request.form.get("op") == "remove":
         return _push_write(user_id, g.tim.push.delete_user_attrs({user_id: [name]}), _("Attribute removed."))
     return _push_write(user_id, g.tim.push.set_user_attrs({user_id: {name: value}}), _("Attribute set."))
@@ -192,7 +181,7 @@ def usersig(user_id: str):
     expiries = dict(accounts.USERSIG_EXPIRY)
     expire = request.form.get("expire", type=int)
     if expire not in expiries:
-        return problem(_("Choose an expiry."))
+        raise FormError(_("Choose an expiry."), "expire")
     cfg = current_app.config
     sig = sigs.generate(int(cfg["TIM_APP_ID"]), cfg["TIM_SECRET"], user_id, expire)
     record_action("account.usersig", [user_id], detail={"expire_seconds": expire})
@@ -204,10 +193,6 @@ def usersig(user_id: str):
 def events(user_id: str):
     """Fragment: the latest callback events naming this account (when the events store exists)."""
     user_id = checked_user_id(user_id)
-    rows, available = [], importlib.util.find_spec("console.events.store") is not None
-    if available:
-        from console.events import store
-
-        with db.get_engine().connect() as conn:
-            rows, _next = store.history(conn, store.Filters(account=user_id), limit=RECENT_EVENTS)
-    return render_template("accounts/_events.html", user_id=user_id, rows=rows, available=available)
+    with db.get_engine().connect() as conn:
+        rows, _next = store.history(conn, store.Filters(account=user_id), limit=RECENT_EVENTS)
+    return render_template("accounts/_events.html", user_id=user_id, rows=rows, available=True)

@@ -9,9 +9,11 @@ import functools
 from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext as _
 
+from console import forms
 from console.accounts import domain as accounts
+from console.forms import FormError
 from console.security import role_required
-from console.accounts.views.common import checked_user_id, done, form_ids, is_protected, problem, results
+from console.accounts.views.common import checked_user_id, done, form_ids, is_protected, results
 
 bp = Blueprint("account_relations", __name__, url_prefix="/accounts/u")
 
@@ -28,7 +30,7 @@ def _tab(template: str, user_id: str, tab: str, **ctx):
 
 
 def _flag(name: str) -> bool:
-    return request.form.get(name) in ("1", "on", "yes", "true")
+    return forms.flag(request.form.get(name))
 
 
 def _int_arg(name: str) -> int:
@@ -61,11 +63,7 @@ def with_ids(view):
     """Pass the view a checked account ID and the user IDs of the form's `ids` (or answer the problem)."""
     @functools.wraps(view)
     def wrapper(user_id: str):
-        user_id = checked_user_id(user_id)
-        ids, error = form_ids()
-        if error:
-            return problem(error)
-        return view(user_id, ids)
+        return view(checked_user_id(user_id), form_ids())
     return wrapper
 
 
@@ -83,7 +81,7 @@ def add_friends(user_id: str, ids: list[str]):
 def import_friends(user_id: str, ids: list[str]):
     """friend_import is one-way; `both` also imports user_id into each friend's list (one call each)."""
     if _flag("both") and len(ids) > MAX_TWO_WAY_IMPORT:
-        return problem(_("A two-way import takes at most %(n)d friends at once.", n=MAX_TWO_WAY_IMPORT))
+        raise FormError(_("A two-way import takes at most %(n)d friends at once.", n=MAX_TWO_WAY_IMPORT), "ids")
     result = g.tim.sns.import_friends(user_id, _friend_specs(ids))
     items = list(result)
     if _flag("both"):
@@ -102,9 +100,9 @@ def update_friends(user_id: str, ids: list[str]):
     if _flag("set_remark"):
         fields["remark"] = request.form.get("remark", "").strip()
     if _flag("set_groups"):
-        fields["groups"] = accounts.parse_ids(request.form.get("groups", "").replace(" ", ","))
+        fields["groups"] = forms.split_list(request.form.get("groups"))
     if not fields:
-        return problem(_("Tick what to change: the remark and/or the friend groups."))
+        raise FormError(_("Tick what to change: the remark and/or the friend groups."))
     result = g.tim.sns.update_friends(user_id, {uid: dict(fields) for uid in ids})
     return results(result, _("Update friends"), FRIEND_CHANGED)
 
@@ -122,7 +120,7 @@ def delete_friends(user_id: str, ids: list[str]):
 def delete_all_friends(user_id: str):
     user_id = checked_user_id(user_id)
     if request.form.get("confirm", "").strip() != user_id:
-        return problem(_("To delete every friend, type the user ID %(id)s.", id=user_id))
+        raise FormError(_("To delete every friend, type the user ID %(id)s.", id=user_id), "confirm")
     g.tim.sns.delete_all_friends(user_id, both=_flag("both"))
     return done(_("Every friend of %(id)s was removed.", id=user_id), FRIEND_CHANGED)
 
@@ -144,9 +142,12 @@ def _check(user_id: str, ids: list[str], method, title: str):
 
 # ---- friend groups ---------------------------------------------------------------------------
 
-def _list_name() -> str | None:
+def _list_name(required: bool = True) -> str | None:
+    """The friend group name of the form (1 to 30 bytes)."""
     name = request.form.get("name", "").strip()
-    return name if name and accounts.nbytes(name) <= 30 else None
+    if (required or name) and not 0 < forms.nbytes(name) <= 30:
+        raise FormError(_("A friend group name has 1 to 30 bytes."), "name")
+    return name or None
 
 
 @bp.route("/<user_id>/friend-groups/create", methods=["POST"])
@@ -154,9 +155,7 @@ def _list_name() -> str | None:
 def create_friend_group(user_id: str):
     user_id = checked_user_id(user_id)
     name = _list_name()
-    if not name:
-        return problem(_("A friend group name has 1 to 30 bytes."))
-    ids = accounts.parse_ids(request.form.get("ids", ""))
+    ids = forms.user_ids(request.form.get("ids"), "ids", _("User IDs"), required=False)
     result = g.tim.sns.add_groups(user_id, [name], ids or None)
     return results(result.items, _("Friend group %(name)s created", name=name), FRIEND_CHANGED)
 
@@ -166,8 +165,6 @@ def create_friend_group(user_id: str):
 def delete_friend_group(user_id: str):
     user_id = checked_user_id(user_id)
     name = _list_name()
-    if not name:
-        return problem(_("A friend group name has 1 to 30 bytes."))
     g.tim.sns.delete_groups(user_id, [name])
     return done(_("Friend group %(name)s deleted.", name=name), FRIEND_CHANGED)
 
@@ -177,9 +174,7 @@ def delete_friend_group(user_id: str):
 @with_ids
 def move_friends(user_id: str, ids: list[str]):
     """Put the friends in exactly one friend group (or in none when the name is empty)."""
-    name = request.form.get("name", "").strip()
-    if name and not _list_name():
-        return problem(_("A friend group name has 1 to 30 bytes."))
+    name = _list_name(required=False)
     result = g.tim.sns.update_friends(user_id, {uid: {"groups": [name] if name else []} for uid in ids})
     return results(result, _("Move friends"), FRIEND_CHANGED)
 
@@ -246,7 +241,7 @@ def delete_conversation(user_id: str):
     to = request.form.get("to", "").strip()
     if kind not in ("c2c", "group"):
         abort(400)
-    if not to or (kind == "c2c" and accounts.user_id_problem(to)) or accounts.nbytes(to) > 96:
-        return problem(_("Name the peer account or the group of the conversation."))
+    if not to or (kind == "c2c" and forms.user_id_problem(to)) or forms.nbytes(to) > 96:
+        raise FormError(_("Name the peer account or the group of the conversation."), "to")
     g.tim.conversation.delete_session(user_id, to, kind, clear_history=_flag("clear"))
     return done(_("Conversation with %(to)s deleted.", to=to), CONV_CHANGED)
