@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Select, String, cast, func, or_, select
 
+from console import forms
 from console.models import AuditEntry, AuditTarget
 
 OUTCOMES = ("ok", "partial", "failed")
@@ -33,11 +34,12 @@ class AuditFilter:
     until_text: str = ""
 
     @classmethod
-    def from_args(cls, args, tz: dt.tzinfo = dt.timezone.utc) -> AuditFilter:
-        """Read filters from request args; times are in the operator's zone (`tz`)."""
+    def from_args(cls, args) -> AuditFilter:
+        """Read filters from request args; times are in the operator's zone (console.forms), and
+        one that is not a time filters nothing (a search box, not a form to correct)."""
         outcome = args.get("outcome", "")
         job = args.get("job", "")
-        since, until = _parse_time(args.get("since"), tz), _parse_time(args.get("until"), tz)
+        since, until = _time(args, "since"), _time(args, "until")
         return cls(operator=args.get("operator", "").strip()[:64], action=args.get("action", "").strip()[:96],
                    target=args.get("target", "").strip()[:160], outcome=outcome if outcome in OUTCOMES else "",
                    since=since, until=until, q=args.get("q", "").strip()[:200],
@@ -92,15 +94,11 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _parse_time(value: str | None, tz: dt.tzinfo) -> dt.datetime | None:
-    if not value:
+def _time(args, name: str) -> dt.datetime | None:
+    try:
+        return forms.local_datetime(args.get(name), name, name)
+    except forms.FormError:
         return None
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value.strip(), fmt).replace(tzinfo=tz).astimezone(dt.timezone.utc)
-        except ValueError:
-            continue
-    return None
 
 
 def page(sess, flt: AuditFilter, before: int | None, size: int) -> tuple[list[AuditEntry], int | None]:

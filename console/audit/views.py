@@ -11,7 +11,6 @@ from console import db
 from console.audit import record_action
 from console.audit.query import OUTCOMES, AuditFilter, export_csv, export_jsonl, history, iter_filtered, page
 from console.ui.htmx import targets
-from console.i18n import local_zone
 from console.models import AuditEntry, Operator
 from console.security import role_required
 
@@ -19,7 +18,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
 def _filter() -> AuditFilter:
-    return AuditFilter.from_args(request.args, local_zone())
+    return AuditFilter.from_args(request.args)
 
 
 @bp.route("")

@@ -23,6 +23,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from console import forms
+from console.forms import FormError
 from console.models.events import Rule
 from console.tim import callbacks
 from console.tim.callbacks import COMMANDS, FRIEND_RESULT_RANGE, ResultItem
@@ -52,10 +54,6 @@ MAX_PATTERN = 4000
 MASK = "*"
 
 
-class RuleError(ValueError):
-    """A rule that cannot be saved; the message (a lazy translation) says why."""
-
-
 @dataclass
 class Decision:
     """What the rules decided for one before-callback, and the ack that says it."""
@@ -75,29 +73,29 @@ def split_list(text: str) -> list[str]:
 
 
 def validate(scope: str, match: str, pattern: str, action: str, error_code: int | None) -> None:
-    """Raise RuleError when the combination cannot work."""
+    """Raise FormError when the combination cannot work."""
     if scope not in SCOPES:
-        raise RuleError(_l("Unknown scope."))
+        raise FormError(_l("Unknown scope."), "scope")
     if match not in MATCHES:
-        raise RuleError(_l("Unknown match type."))
+        raise FormError(_l("Unknown match type."), "match")
     _cmds, (low, high), actions = SCOPES[scope]
     if action not in actions:
-        raise RuleError(_l("This action is not available for this callback."))
+        raise FormError(_l("This action is not available for this callback."), "action")
     if not (pattern or "").strip():
-        raise RuleError(_l("The pattern is empty."))
+        raise FormError(_l("The pattern is empty."), "pattern")
     if len(pattern) > MAX_PATTERN:
-        raise RuleError(_l("The pattern is too long."))
+        raise FormError(_l("The pattern is too long."), "pattern")
     if match == "regex":
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise RuleError(_l("Invalid regular expression: %(error)s", error=str(exc))) from None
+            raise FormError(_l("Invalid regular expression: %(error)s", error=str(exc)), "pattern") from None
     if action == "rewrite" and match == "accounts":
-        raise RuleError(_l("A rewrite masks words: use a word list or a regular expression."))
+        raise FormError(_l("A rewrite masks words: use a word list or a regular expression."), "action")
     if error_code is not None and action == "deny" and not (low <= error_code <= high):
-        raise RuleError(_l("The code must be between %(low)s and %(high)s.", low=low, high=high))
+        raise FormError(_l("The code must be between %(low)s and %(high)s.", low=low, high=high), "error_code")
     if error_code is not None and action != "deny":
-        raise RuleError(_l("Only a deny rule carries a code."))
+        raise FormError(_l("Only a deny rule carries a code."), "error_code")
 
 
 # ---------------------------------------------------------------- compiled rules
@@ -296,31 +294,27 @@ FIELDS = ("name", "scope", "match", "pattern", "action", "error_code", "error_in
           "enabled")
 
 
-def _int_field(raw, error) -> int | None:
-    text = str(raw if raw is not None else "").strip()
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise RuleError(error) from None
+INT32 = 2**31 - 1
 
 
-def clean_form(form) -> dict:
-    """Typed, validated rule values from a submitted form; raises RuleError."""
+def plan_rule(form) -> dict:
+    """Typed, validated rule values from a submitted form; raises FormError keyed by field."""
+    error_code, position = forms.collect(
+        lambda: forms.integer(form.get("error_code"), "error_code", _l("Code"), lo=-INT32, hi=INT32),
+        lambda: forms.integer(form.get("position"), "position", _l("Order"), lo=-INT32, hi=INT32))
     data = {
         "name": (form.get("name") or "").strip()[:128],
         "scope": form.get("scope") or "",
         "match": form.get("match") or "",
         "pattern": (form.get("pattern") or "").strip(),
         "action": form.get("action") or "",
-        "error_code": _int_field(form.get("error_code"), _l("The code must be a whole number.")),
+        "error_code": error_code,
         "error_info": (form.get("error_info") or "").strip()[:256] or None,
-        "position": _int_field(form.get("position"), _l("The order must be a whole number.")) or 0,
-        "enabled": form.get("enabled") in ("1", "on", "true", True),
+        "position": position or 0,
+        "enabled": form.get("enabled") is True or forms.flag(form.get("enabled")),
     }
     if not data["name"]:
-        raise RuleError(_l("The name is empty."))
+        raise FormError(_l("The name is empty."), "name")
     validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"])
     if data["action"] != "deny":
         data["error_info"] = None

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from console import db
+from console import db, forms
+from console.forms import FormError
 from console.events import rules
 from console.audit import record_action
 from console.models.events import Rule
@@ -36,14 +37,19 @@ ACTION_LABELS = {"deny": _l("deny"), "drop": _l("drop silently (messages)"),
                  "rewrite": _l("rewrite: mask the words (messages)")}
 
 
-def _page(template: str, status: int = 200, **ctx):
+def _context(**ctx) -> dict:
     rows = db.session.query(Rule).order_by(Rule.position, Rule.id).all()
+    return dict(rules=rows, scopes=SCOPE_LABELS, matches=MATCH_LABELS, actions=ACTION_LABELS,
+                scope_help=[(k, SCOPE_LABELS[k], SCOPE_HELP[k]) for k in SCOPE_LABELS], **ctx)
+
+
+def _edit_context() -> dict:
+    return _context(rule=_rule(request.view_args["rule_id"]))
+
+
+def _page(template: str, **ctx):
     ctx.setdefault("form", {"enabled": "1", "position": "0"})
-    ctx.setdefault("error", None)
-    return render_template(template, rules=rows, scopes=SCOPE_LABELS, matches=MATCH_LABELS,
-                           actions=ACTION_LABELS,
-                           scope_help=[(k, SCOPE_LABELS[k], SCOPE_HELP[k]) for k in SCOPE_LABELS],
-                           **ctx), status
+    return render_template(template, **_context(**ctx))
 
 
 def _audit_target(rule: Rule) -> list[str]:
@@ -56,13 +62,14 @@ def index():
     return _page("events/rules/index.html")
 
 
-def _save(rule: Rule | None, action: str, template: str, **ctx):
+def _save(rule: Rule | None, action: str):
+    """Save the submitted rule; a refused form is audited too, then shown again (forms.page)."""
     try:
-        data = rules.clean_form(request.form)
-    except rules.RuleError as exc:
+        data = rules.plan_rule(request.form)
+    except FormError as exc:
         record_action(action, targets=_audit_target(rule) if rule else [], outcome="failed",
                       detail={"form": {k: request.form.get(k) for k in rules.FIELDS}}, error=exc)
-        return _page(template, 400, form=request.form, error=str(exc), rule=rule, **ctx)
+        raise
     saved, changes = rules.save(db.session, rule, data, current_user.name)
     db.session.commit()
     record_action(action, targets=_audit_target(saved), detail={"name": saved.name, "changes": changes})
@@ -71,8 +78,9 @@ def _save(rule: Rule | None, action: str, template: str, **ctx):
 
 @bp.route("", methods=["POST"])
 @role_required("admin")
+@forms.page("events/rules/index.html", _context)
 def create():
-    return _save(None, "rules.create", "events/rules/index.html")
+    return _save(None, "rules.create")
 
 
 def _rule(rule_id: int) -> Rule:
@@ -91,8 +99,9 @@ def edit(rule_id: int):
 
 @bp.route("/<int:rule_id>", methods=["POST"])
 @role_required("admin")
+@forms.page("events/rules/edit.html", _edit_context)
 def update(rule_id: int):
-    return _save(_rule(rule_id), "rules.update", "events/rules/edit.html")
+    return _save(_rule(rule_id), "rules.update")
 
 
 @bp.route("/<int:rule_id>/toggle", methods=["POST"])

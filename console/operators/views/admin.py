@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from console import db, security
+from console import db, forms, security
+from console.forms import FormError
 from console.audit import record_action
 from console.models import ROLES, Operator
 from console.security import role_required
@@ -14,10 +15,13 @@ from console.security import role_required
 bp = Blueprint("operators", __name__, url_prefix="/operators")
 
 
-def _render(error: str | None = None, status: int = 200, **form):
+def _context() -> dict:
     operators = db.session.scalars(select(Operator).order_by(Operator.name)).all()
-    return render_template("operators/admin/index.html", operators=operators, roles=ROLES, error=error,
-                           form=form), status
+    return dict(operators=operators, roles=ROLES)
+
+
+def _render():
+    return render_template("operators/admin/index.html", form={}, **_context())
 
 
 @bp.route("")
@@ -26,19 +30,26 @@ def index():
     return _render()
 
 
+def plan_operator(form) -> tuple[str, str, str]:
+    """(name, role, password) of the new-operator form; FormError keyed by field."""
+    name = form.get("name", "").strip()
+    role = form.get("role", "viewer")
+    password = form.get("password", "")
+    problems = {k: v for k, v in (("name", security.name_problem(name)),
+                                  ("password", security.password_problem(password)),
+                                  ("role", None if role in ROLES else _("Unknown role."))) if v}
+    if not problems and db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower())):
+        problems["name"] = _("An operator named %(name)s already exists.", name=name)
+    if problems:
+        raise FormError(problems)
+    return name, role, password
+
+
 @bp.route("", methods=["POST"])
 @role_required("admin")
+@forms.page("operators/admin/index.html", _context)
 def create():
-    name = request.form.get("name", "").strip()
-    role = request.form.get("role", "viewer")
-    password = request.form.get("password", "")
-    problem = security.name_problem(name) or security.password_problem(password)
-    if not problem and role not in ROLES:
-        problem = _("Unknown role.")
-    if not problem and db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower())):
-        problem = _("An operator named %(name)s already exists.", name=name)
-    if problem:
-        return _render(problem, 400, name=name, role=role)
+    name, role, password = plan_operator(request.form)
     db.session.add(Operator(name=name, role=role, password_hash=security.hash_password(password)))
     db.session.commit()
     record_action("operator.create", [name], detail={"role": role})
@@ -84,12 +95,13 @@ def set_access(op_id: int):
 
 @bp.route("/<int:op_id>/password", methods=["POST"])
 @role_required("admin")
+@forms.page("operators/admin/index.html", _context)
 def reset_password(op_id: int):
     op = db.get_or_404(Operator, op_id)
     password = request.form.get("password", "")
     problem = security.password_problem(password)
     if problem:
-        return _render(problem, 400)
+        raise FormError(problem, "password")
     op.password_hash = security.hash_password(password)
     op.session_token = security.new_session_token()
     db.session.commit()
