@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select, union
 from console import forms
 from console.forms import FormError
 from console.models import ACCOUNT_SOURCES, Account
+from console.ui.downloads import csv_stream
 
 MAX_PROFILE_BYTES = 500
 MAX_LOCATION_BYTES = 16
@@ -340,12 +341,6 @@ def take_rows(sess, token: str, operator_id: int | None) -> list[list[str]] | No
     return data.get("rows") or []
 
 
-def _safe_cell(value: str) -> str:
-    """Keep spreadsheets from evaluating a cell as a formula."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 # ---- directory list: filters, sort, keyset pages -------------------------------------------
 
 SORTS = {
@@ -499,17 +494,15 @@ EXPORT_COLUMNS = ("user_id", "nickname", "source", "online_state", "imported", "
 
 def export_csv(sess, query: ListQuery) -> Iterator[str]:
     """Every account matching `query` (all pages) as CSV text chunks."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(EXPORT_COLUMNS)
+    return csv_stream(EXPORT_COLUMNS, ([_export_cell(getattr(acc, c)) for c in EXPORT_COLUMNS]
+                                       for acc in _every_match(sess, query)))
+
+
+def _every_match(sess, query: ListQuery) -> Iterator[Account]:
     page = dataclasses.replace(query, size=EXPORT_CHUNK, after="")
     while True:
         rows, cursor = list_page(sess, page)
-        for acc in rows:
-            writer.writerow([_export_cell(getattr(acc, c)) for c in EXPORT_COLUMNS])
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
+        yield from rows
         if not cursor:
             return
         page = dataclasses.replace(page, after=cursor)
@@ -522,7 +515,7 @@ def _export_cell(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    return _safe_cell(value)
+    return str(value)
 
 
 # ---- relationships in words -----------------------------------------------------------------

@@ -1,10 +1,8 @@
 """Reading the audit log: filters from query args, keyset pages, streamed CSV / JSON Lines export."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import json
 from collections.abc import Iterator
 
@@ -12,6 +10,7 @@ from sqlalchemy import Select, String, cast, func, or_, select
 
 from console import forms
 from console.models import AuditEntry, AuditTarget
+from console.ui.downloads import csv_stream
 
 OUTCOMES = ("ok", "partial", "failed")
 EXPORT_COLUMNS = ("id", "occurred_at", "source", "operator_id", "operator_name", "operator_role", "action",
@@ -133,24 +132,8 @@ def as_record(entry: AuditEntry) -> dict:
 
 
 def export_csv(entries) -> Iterator[str]:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(EXPORT_COLUMNS)
-    for entry in entries:
-        record = as_record(entry)
-        writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else
-                         ("" if v is None else _csv_safe(v)) for v in record.values()])
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-    yield buf.getvalue()
-
-
-def _csv_safe(value):
-    # Spreadsheet formula injection: a cell must not start with = + - @ when opened in Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    return csv_stream(EXPORT_COLUMNS, ([json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v
+                                        for v in as_record(entry).values()] for entry in entries))
 
 
 def export_jsonl(entries) -> Iterator[str]:

@@ -7,12 +7,12 @@ from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from console.groups import jobs as group_jobs
 from console import forms
 from console.forms import FormError
 from console.groups import domain
-from console.security import role_required
+from console.groups import jobs as group_jobs
 from console.groups.views.common import bp, checked, done, load_group, outcomes, tab_url
+from console.security import role_required
 
 
 
