@@ -178,19 +178,22 @@ MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
 
 
-def alembic_config(app=None):
+def alembic_config(app=None, database_url: str | None = None):
+    """Alembic's configuration for the database of `app` (default: the current app), or of
+    `database_url`."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", MIGRATIONS)
-    cfg.attributes["database_url"] = (app or current_app).config["DATABASE_URL"]
+    cfg.attributes["database_url"] = database_url or (app or current_app).config["DATABASE_URL"]
     return cfg
 
 
-def upgrade(app, revision: str = "head") -> None:
+def upgrade(app=None, revision: str = "head", database_url: str | None = None) -> None:
+    """Migrate the database of `app` (or at `database_url`) up to `revision`."""
     from alembic import command
 
-    command.upgrade(alembic_config(app), revision)
+    command.upgrade(alembic_config(app, database_url), revision)
 
 
 @db_cli.command("upgrade")

@@ -9,6 +9,7 @@ import os
 import time
 
 import pytest
+from testenv import shared_params
 
 SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "spec", "seed-endpoints.txt")
 
@@ -146,7 +147,7 @@ def _make_group(sandbox, command: str, request: dict) -> None:
         assert added["ErrorCode"] == 0, added
 
 
-@pytest.mark.parametrize("name", _examples())
+@pytest.mark.parametrize("name", shared_params(_examples()))
 def test_published_example(name, examples_dir, sandbox, api):
     with open(os.path.join(examples_dir, "rest", name), encoding="utf-8") as fh:
         example = json.load(fh)
