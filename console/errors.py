@@ -87,13 +87,22 @@ def hint_for(code: int | None) -> str:
     return str(hint or _l("The IM service refused the request."))
 
 
-def error_page(status: int, title: str, message: str = "", *, code: int | None = None):
+def error_page(status: int, title: str, message: str = "", *, code: int | None = None,
+               hint: str | None = None):
+    """A toast for htmx, else the error page; `hint` defaults to the plain hint of IM `code`."""
+    if hint is None and code is not None:
+        hint = hint_for(code)
     if wants_fragment():
         # htmx does not swap 4xx/5xx by default; answer 200 so the toast is shown.
-        return toast(title + (": " + message if message else ""), code=code,
-                     hint=hint_for(code) if code is not None else None)
+        return toast(title + (": " + message if message else ""), code=code, hint=hint)
     return render_template("error.html", status=status, title=title, message=message, code=code,
-                           hint=hint_for(code) if code is not None else None), status
+                           hint=hint), status
+
+
+def im_error_page(exc: TimError, hint: str | None = None):
+    """The answer to a failed IM call (already audited): its code, its text and what to do."""
+    return error_page(status_for_im_error(exc.code), str(_l("IM error %(code)s", code=exc.code)),
+                      exc.info or "", code=exc.code, hint=hint)
 
 
 def form_problems(exc: FormError):
@@ -153,7 +162,6 @@ def init_app(app) -> None:
     def _unexpected(exc: Exception):
         db.session.rollback()
         if isinstance(exc, TimError):
-            return error_page(status_for_im_error(exc.code), str(_l("IM error %(code)s", code=exc.code)),
-                              exc.info or "", code=exc.code)
+            return im_error_page(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_page(500, str(titles[500]), str(messages[500]))

@@ -3,7 +3,7 @@
 Plain functions: views hand in the submitted form (a Mapping) and `g.tim`; nothing here imports
 Flask views. The `plan_*` functions parse a whole form with the console.forms parsers and raise
 `console.forms.FormError` with the problems, keyed by field.
-Facts (limits, per-type rules) come from the spec's group reference (endpoints-groups.md).
+Facts (limits, per-type rules) come from the spec's group reference (../shared/spec/endpoints-groups.md).
 """
 from __future__ import annotations
 

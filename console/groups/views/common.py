@@ -3,13 +3,12 @@ from __future__ import annotations
 
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from htmx_flask import make_response
 
 from console import db, errors, forms
 from console.forms import FormError
 from console.groups import domain
-from console.ui.htmx import toast, wants_fragment
+from console.ui.htmx import wants_fragment
 from console.tim import TimError
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
@@ -26,14 +25,9 @@ def group_type_label(group_type: str) -> str:
 
 @bp.errorhandler(TimError)
 def _errors(exc: TimError):
-    """IM errors on group pages: a toast with code and hint for htmx; 404 for a missing group."""
+    """IM errors on group pages: the console's answer, with the groups' own hints."""
     db.session.rollback()
-    title = _("IM error %(code)s", code=exc.code)
-    if wants_fragment():
-        return toast(f"{title}: {exc.info}" if exc.info else title, code=exc.code, hint=hint(exc.code))
-    status = 404 if exc.code in (10010, 10015) else (400 if exc.code == 0 else 502)
-    return render_template("error.html", status=status, title=title, message=exc.info or "",
-                           code=exc.code, hint=hint(exc.code)), status
+    return errors.im_error_page(exc, hint=hint(exc.code))
 
 
 def load_group(group_id: str, need: str | None = None):
