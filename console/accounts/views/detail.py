@@ -195,4 +195,4 @@ def events(user_id: str):
     user_id = checked_user_id(user_id)
     with db.get_engine().connect() as conn:
         rows, _next = store.history(conn, store.Filters(account=user_id), limit=RECENT_EVENTS)
-    return render_template("accounts/_events.html", user_id=user_id, rows=rows, available=True)
+    return render_template("accounts/_events.html", user_id=user_id, rows=rows)

@@ -1,6 +1,6 @@
 """Accounts: the directory list (search, filters, sort, keyset pages, bulk actions, CSV export),
 adding accounts (one, a CSV/TSV upload as a job, a pasted list checked with account_check) and
-the Discover crawl. The account page and its tabs live in accounts_detail / accounts_relations."""
+the Discover crawl. The account page and its tabs live in the detail and relations modules."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, stream_with_context

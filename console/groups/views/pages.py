@@ -1,5 +1,5 @@
 """Groups pages: the list (live from IM, or searched in the local cache), create, import, the group
-page with its edit and destroy forms. Members and messages tabs live in groups_members/groups_messages."""
+page with its edit and destroy forms. The members and messages tabs live in members.py and messages.py."""
 from __future__ import annotations
 
 from flask import abort, g, render_template, request, url_for
