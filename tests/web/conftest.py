@@ -12,6 +12,7 @@ Tables come from the Alembic migrations (so the PostgreSQL append-only trigger i
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -139,11 +140,21 @@ def app(make_app):
     return make_app()
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD as a scrypt hash with a low work factor, made once per session. Sign-in checks it
+    for real (werkzeug reads the parameters from the hash); at the console's own cost (N=2**15,
+    console.security.hash_password) every sign-in of the suite would spend a tenth of a second."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+
+
 def add_operators(app, roles=ROLES) -> None:
-    from console import db, security
+    from console import db
     from console.models import Operator
 
-    hashed = security.hash_password(PASSWORD)
+    hashed = password_hash()
     with db.new_session(app) as sess:
         for role in roles:
             sess.add(Operator(name=role, role=role, password_hash=hashed))
