@@ -54,10 +54,14 @@ chromium:
 	echo "Installing Debian's chromium for the browser tests"; \
 	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# The suite's wall time is printed last (whatever pytest's outcome, whose status make returns).
 test: install-test chromium
 	@mkdir -p $(ARTIFACTS)
+	@start=$$(date +%s.%N); status=0; \
 	TEST_ARTIFACTS=$(abspath $(ARTIFACTS)) $(BIN)/python -m pytest \
-		--junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS)
+		--junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS) || status=$$?; \
+	$(BIN)/python -c 'import sys, time; print(f"make test: the suite took {time.time() - float(sys.argv[1]):.1f} s of wall time")' $$start; \
+	exit $$status
 
 vendor:
 	scripts/vendor.sh

@@ -3,8 +3,9 @@ import logging
 import os
 import sys
 
-from console import ConfigError, create_app
-from console.setup import announce_setup_url
+from console.app import create_app
+from console.config import ConfigError
+from console.operators.setup import announce_setup_url
 
 try:
     app = create_app()

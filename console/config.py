@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlparse
+
+from console.forms import split_list, user_id_problem
+from console.tim import regions
+from console.tim.client import PUSH_APIS
 
 SANDBOX_APP_ID = 1400000000
 SANDBOX_ADMIN = "administrator"
 SANDBOX_URL = "http://127.0.0.1:9300"
-REGIONS = ("china", "singapore", "korea", "japan", "germany", "india", "usa", "indonesia", "saudi")
-PUSH_APIS = ("timpush", "legacy")
+_CUSTOM_KEY = re.compile(r"[A-Za-z0-9_]{1,8}")
 
 
 class ConfigError(RuntimeError):
@@ -78,13 +82,30 @@ def _url(env: dict, key: str, schemes: tuple[str, ...]) -> str | None:
     return str(raw)
 
 
-def _names(env: dict, key: str, pattern: str, what: str) -> tuple[str, ...]:
-    """A comma/space separated list of names, each matching `pattern`."""
-    names = tuple(n for n in re.split(r"[\s,;]+", str(env.get(key) or "")) if n)
+def _names(env: dict, key: str, problem: Callable[[str], str | None]) -> tuple[str, ...]:
+    """A comma/space separated list of names (the forms' list splitter), each one that
+    `problem(name)` accepts (returns None for)."""
+    names = tuple(split_list(env.get(key)))
     for name in names:
-        if not re.fullmatch(pattern, name):
-            raise ConfigError(f"{key}: {name!r} is not a valid {what}")
+        reason = problem(name)
+        if reason:
+            raise ConfigError(f"{key}: {name!r}: {reason}")
     return names
+
+
+def _custom_key_problem(name: str) -> str | None:
+    return None if _CUSTOM_KEY.fullmatch(name) else "a custom profile key has 1 to 8 letters, digits or _"
+
+
+def _region(env: dict) -> str | None:
+    """The canonical name of TIM_REGION (any name or alias the client knows), or None."""
+    raw = (env.get("TIM_REGION") or "").strip()
+    if not raw:
+        return None
+    try:
+        return regions.resolve(raw).name
+    except ValueError:
+        raise ConfigError(f"TIM_REGION: unknown region {raw!r}; one of {', '.join(regions.REGIONS)}") from None
 
 
 def _database_url(env: dict, instance_path: str) -> str:
@@ -119,9 +140,7 @@ def _tim_settings(env: dict, instance_path: str) -> dict:
     else:
         raise ConfigError("TIM_SECRET: required when TIM_APP_ID is set (or use TIM_SECRET_FILE)")
     base_url = _url(env, "TIM_BASE_URL", ("http", "https"))
-    region = (env.get("TIM_REGION") or "").lower() or None
-    if region and region not in REGIONS:
-        raise ConfigError(f"TIM_REGION: unknown region {region!r}; one of {', '.join(REGIONS)}")
+    region = _region(env)
     if not base_url and not region:
         region = "china"
     return {
@@ -163,9 +182,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # Trial editions may delete accounts (others get 71000); the sandbox counts as one.
         TIM_TRIAL=settings["TIM_SANDBOX"] if _bool(env, "TIM_TRIAL") is None else _bool(env, "TIM_TRIAL"),
         # App admins besides TIM_ADMIN: the console never deletes, kicks or mutes them.
-        TIM_APP_ADMINS=_names(env, "TIM_APP_ADMINS", r"[^\s,;]{1,32}", "user ID"),
+        TIM_APP_ADMINS=_names(env, "TIM_APP_ADMINS", user_id_problem),
         # Custom profile keys to show (IM cannot list them): Tag_Profile_Custom_<key>.
-        TIM_PROFILE_CUSTOM=_names(env, "TIM_PROFILE_CUSTOM", r"[A-Za-z0-9_]{1,8}", "custom profile key"),
+        TIM_PROFILE_CUSTOM=_names(env, "TIM_PROFILE_CUSTOM", _custom_key_problem),
     )
     # Anything else the caller passed (Flask keys such as TESTING) goes through unchanged.
     for key, value in (overrides or {}).items():

@@ -2,6 +2,8 @@
 
 - `session` is a scoped_session bound to the current app's engine by `init_app`; request code uses
   it directly and it is removed at app-context teardown.
+- `upgrade(app)` migrates a database to the newest revision (Alembic); `db_cli` is the
+  `flask db` command group.
 - `new_session()` opens an independent session for work outside a request (CLI, jobs, threads, the
   audit writer, which must commit even when the request's own transaction rolls back).
 """
@@ -14,7 +16,9 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
+import click
 from flask import current_app, has_app_context
+from flask.cli import AppGroup
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -165,3 +169,62 @@ def new_session(app=None) -> Iterator[Session]:
         raise
     finally:
         sess.close()
+
+
+# ---- migrations: `flask --app wsgi db upgrade|downgrade|current|revision` ---------------------
+
+MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
+
+
+def alembic_config(app=None, database_url: str | None = None):
+    """Alembic's configuration for the database of `app` (default: the current app), or of
+    `database_url`."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", MIGRATIONS)
+    cfg.attributes["database_url"] = database_url or (app or current_app).config["DATABASE_URL"]
+    return cfg
+
+
+def upgrade(app=None, revision: str = "head", database_url: str | None = None) -> None:
+    """Migrate the database of `app` (or at `database_url`) up to `revision`."""
+    from alembic import command
+
+    command.upgrade(alembic_config(app, database_url), revision)
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Migrate the database up to REVISION (default: head)."""
+    upgrade(current_app, revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision):
+    """Migrate the database down to REVISION (default: one step)."""
+    from alembic import command
+
+    command.downgrade(alembic_config(), revision)
+
+
+@db_cli.command("current")
+def db_current():
+    """Show the database's revision."""
+    from alembic import command
+
+    command.current(alembic_config())
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def db_revision(message, autogenerate):
+    """Create a new migration file (developers)."""
+    from alembic import command
+
+    command.revision(alembic_config(), message=message, autogenerate=autogenerate)

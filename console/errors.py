@@ -1,19 +1,25 @@
-"""Error pages and htmx-aware error answers.
+"""Error pages and htmx-aware error answers, and the one answer to an invalid form.
 
 A failed htmx request must never swap an error page into a table cell: for those, the answer is a
 toast fragment, retargeted with `HX-Retarget: #toasts` / `HX-Reswap: beforeend`, that names the IM
-error code and says in plain words what to do about it.
+error code and says in plain words what to do about it. A `console.forms.FormError` is answered
+with its problems (see `form_problems`).
 """
 from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from urllib.parse import urlparse
+
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from console import db
+from console.tim import TimError
+from console.forms import FormError
+from console.ui.htmx import toast, trigger, wants_fragment
 
 log = logging.getLogger(__name__)
 
@@ -81,35 +87,51 @@ def hint_for(code: int | None) -> str:
     return str(hint or _l("The IM service refused the request."))
 
 
-def wants_fragment() -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
-
-
-def toast(message: str, *, code: int | None = None, hint: str | None = None, level: str = "error",
-          status: int = 200):
-    """An htmx answer that appends a toast to #toasts, whatever the request's own target was."""
-    html = render_template("_toast.html", message=message, code=code, hint=hint, level=level)
-    return html, status, {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"}
-
-
-def error_page(status: int, title: str, message: str = "", *, code: int | None = None):
+def error_page(status: int, title: str, message: str = "", *, code: int | None = None,
+               hint: str | None = None):
+    """A toast for htmx, else the error page; `hint` defaults to the plain hint of IM `code`."""
+    if hint is None and code is not None:
+        hint = hint_for(code)
     if wants_fragment():
         # htmx does not swap 4xx/5xx by default; answer 200 so the toast is shown.
-        return toast(title + (": " + message if message else ""), code=code,
-                     hint=hint_for(code) if code is not None else None)
+        return toast(title + (": " + message if message else ""), code=code, hint=hint)
     return render_template("error.html", status=status, title=title, message=message, code=code,
-                           hint=hint_for(code) if code is not None else None), status
+                           hint=hint), status
 
 
-def _is_tim_error(exc: Exception) -> bool:
-    try:
-        from console.tim import TimError
-    except ImportError:
-        return False
-    return isinstance(exc, TimError)
+def im_error_page(exc: TimError, hint: str | None = None):
+    """The answer to a failed IM call (already audited): its code, its text and what to do."""
+    return error_page(status_for_im_error(exc.code), str(_l("IM error %(code)s", code=exc.code)),
+                      exc.info or "", code=exc.code, hint=hint)
+
+
+def form_problems(exc: FormError):
+    """The answer to an invalid form, for htmx and full pages alike.
+
+    - htmx: a toast listing the problems (retargeted: the form being filled in is never replaced;
+      200, since htmx swaps no 4xx), and the `form-problems` event with {"fields": {field:
+      message}} (nested: htmx reads a top-level "target" key as the element to fire on), for the
+      page to show each problem beside its field;
+    - a full-page form view decorated with `console.forms.page`: its page again, with the
+      submitted values and the problems beside the fields (400);
+    - anything else: a page listing the problems, with a link back to the form (400).
+    """
+    db.session.rollback()
+    if wants_fragment():
+        fields = {name: message for name, message in exc.problems.items() if name}
+        return toast(str(_l("Check the form")), problems=exc.messages,
+                     headers=trigger("form-problems", {"fields": fields}) if fields else {})
+    form_page = g.get("form_page")
+    if form_page is not None:
+        template, context = form_page
+        return render_template(template, **{**context(), "form": request.form, "problems": exc.problems}), 400
+    back = request.referrer if request.referrer and urlparse(request.referrer).netloc == request.host else None
+    return render_template("forms/problems.html", problems=exc.problems, back=back), 400
 
 
 def init_app(app) -> None:
+    app.register_error_handler(FormError, form_problems)
+
     titles = {
         400: _l("Bad request"), 401: _l("Please sign in"), 403: _l("Forbidden"), 404: _l("Not found"),
         405: _l("Method not allowed"), 413: _l("Upload too large"), 429: _l("Too many attempts"),
@@ -139,8 +161,7 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         db.session.rollback()
-        if _is_tim_error(exc):
-            return error_page(status_for_im_error(exc.code), str(_l("IM error %(code)s", code=exc.code)),
-                              exc.info or "", code=exc.code)
+        if isinstance(exc, TimError):
+            return im_error_page(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_page(500, str(titles[500]), str(messages[500]))

@@ -6,7 +6,7 @@ import os
 import zoneinfo
 
 from flask import request
-from flask_babel import Babel, format_datetime, get_locale, get_timezone, gettext
+from flask_babel import Babel, get_locale, get_timezone, gettext
 from flask_login import current_user
 
 LOCALES = {"en": "English", "zh_Hans": "简体中文"}
@@ -61,19 +61,9 @@ def local_zone() -> dt.tzinfo:
     return zoneinfo.ZoneInfo(name) if valid_timezone(name) else dt.timezone.utc
 
 
-def localtime(value: dt.datetime | None, fmt: str = "yyyy-MM-dd HH:mm:ss") -> str:
-    """Format a UTC datetime in the operator's zone (Jinja filter `localtime`)."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return format_datetime(value, fmt)
-
-
 def init_app(app) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES",
                           os.path.join(os.path.dirname(app.root_path), "translations"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["tr"] = translate_stored
     app.jinja_env.globals.update(LOCALES=LOCALES, get_locale=get_locale, get_timezone=get_timezone)

@@ -11,6 +11,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required
 from flask_wtf.csrf import CSRFProtect
+from htmx_flask import make_response
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -79,9 +80,9 @@ def _load_operator(ident: str) -> Operator | None:
 @login_manager.unauthorized_handler
 def _unauthorized():
     login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         # A 302 would be followed inside the XHR and swap the login page into a fragment.
-        return "", 401, {"HX-Redirect": login_url}
+        return make_response("", 401, redirect=login_url)
     flash(str(login_manager.login_message), "info")
     return redirect(login_url)
 

@@ -11,7 +11,7 @@ bin="$root/.venv/bin"
 host="${HOST:-127.0.0.1}"
 port="${PORT:-5000}"
 sandbox_port="${SANDBOX_PORT:-9300}"
-instance="${CONSOLE_INSTANCE:-$root/instance}"  # console/__init__.py reads the same variable
+instance="${CONSOLE_INSTANCE:-$root/instance}"  # console/app.py reads the same variable
 flask=("$bin/flask" --app wsgi)
 
 # Links the console prints (first-admin setup, callback URL) use this address.

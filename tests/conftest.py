@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from testenv import EXAMPLES, SANDBOX_ADMIN, SANDBOX_APP_ID, SANDBOX_SECRET  # noqa: F401
+from testenv import EXAMPLES, NEEDS_SHARED, SANDBOX_ADMIN, SANDBOX_APP_ID, SANDBOX_SECRET  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -41,5 +41,13 @@ def tim(sandbox):
 def examples_dir():
     """Tencent's published examples, kept outside the project; absent on a user's machine."""
     if not os.path.isdir(EXAMPLES):
-        pytest.skip("../shared/spec/examples is not present")
+        pytest.skip(NEEDS_SHARED)
     return EXAMPLES
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests were skipped for want of ../shared (beside the repository in CI and on
+    the developers' machines; absent on a user's)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    count = sum(1 for report in skipped if "../shared" in str(report.longrepr))
+    terminalreporter.write_line(f"tests skipped because ../shared is absent: {count}")

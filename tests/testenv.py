@@ -7,3 +7,13 @@ SANDBOX_ADMIN = "administrator"
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 EXAMPLES = os.path.join(SHARED, "spec", "examples")
+#: the skip reason of every test that reads ../shared (the summary counts skips that name it)
+NEEDS_SHARED = "../shared/spec is not present (Tencent's published examples and the seed's lists)"
+
+
+def shared_params(values: list) -> list:
+    """Parameters for a test over files of ../shared: `values`, or one skipped parameter saying why
+    when ../shared is absent (pytest's own "empty parameter set" skip would not say)."""
+    import pytest
+
+    return values or [pytest.param(None, id="no-shared", marks=pytest.mark.skip(reason=NEEDS_SHARED))]

@@ -1,10 +1,13 @@
 """Callback ingest, the event store and the live broker.
 
 `init_app(app)` wires one `EventsRuntime` per app (in `app.extensions["events"]`):
-- the lean `/callback` WSGI handler mounted in front of Flask (console/callback_endpoint.py);
+- the lean `/callback` WSGI handler mounted in front of Flask (console/events/endpoint.py);
 - the group-commit writer, whose commits wake the broker (in-process, or Redis pub/sub with
   `REDIS_URL`) and feed the account directory from the writer thread, between commits;
 - the retention pruner and the `flask events export|prune` commands.
+
+The moderation rules that answer before-callbacks are `rules`; the Events and Rules pages are
+`views`.
 
 Settings (environment or create_app config): `CALLBACK_MAX_BYTES` (1 MiB), `CALLBACK_MAX_SKEW`
 (60 s), `CALLBACK_COMMIT_TIMEOUT` (1.5 s), `EVENTS_RETENTION_DAYS` (30; 0 keeps everything),
@@ -14,7 +17,6 @@ greenlet; 8 with threads, where each holds one of gunicorn's --threads),
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -25,7 +27,8 @@ import time
 from flask import Flask
 from sqlalchemy.pool import NullPool
 
-from console import db, rules
+from console import db
+from console.events import rules
 from console.events import live, store
 from console.events.broker import Hub, make_bus
 from console.events.feed import DirectoryFeed, feed_directory
@@ -134,11 +137,6 @@ def token_fingerprint(token: str) -> str:
     return hashlib.sha256(b"tim-console callback token\n" + token.encode()).hexdigest()[:12]
 
 
-def from_ms(value: int | None) -> dt.datetime | None:
-    """Jinja filter: epoch milliseconds -> aware UTC datetime (then `|localtime`)."""
-    return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc) if value else None
-
-
 def _callback_settings(app: Flask):
     def settings() -> dict:
         cfg = app.config
@@ -157,7 +155,7 @@ def max_streams(setting) -> int:
 
 
 def init_app(app: Flask) -> EventsRuntime:
-    from console.callback_endpoint import CallbackEndpoint
+    from console.events.endpoint import CallbackEndpoint
     from console.events.cli import events_cli
 
     for key, default in DEFAULTS.items():
@@ -166,6 +164,5 @@ def init_app(app: Flask) -> EventsRuntime:
     app.extensions["events"] = events
     app.wsgi_app = CallbackEndpoint(app, app.wsgi_app)
     app.cli.add_command(events_cli)
-    app.jinja_env.filters["from_ms"] = from_ms
     app.jinja_env.globals["callback_settings"] = _callback_settings(app)
     return events

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from console import directory
+from console.accounts import directory
 from console.events.ingest import directory_items
 
 log = logging.getLogger(__name__)

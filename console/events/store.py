@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
 
-from console.models_events import CallbackEvent, CallbackRefusal
+from console.models.events import CallbackEvent, CallbackRefusal
 
 EVENTS = CallbackEvent.__table__
 PAGE = 50

@@ -42,7 +42,7 @@ from sqlalchemy import event, insert, update
 from sqlalchemy.engine import Connection, Engine
 
 from console.db import gevent_patched, run_native
-from console.models_events import CallbackEvent, CallbackRefusal
+from console.models.events import CallbackEvent, CallbackRefusal
 
 log = logging.getLogger(__name__)
 

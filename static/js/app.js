@@ -49,6 +49,37 @@
     if (box) { observer.observe(box, { childList: true }); }
   });
 
+  // An invalid form: the server answers with a toast of its problems and the form-problems event,
+  // whose detail.fields maps field names to messages; each message goes beside its field in the
+  // form that sent the request. The next request of that form clears them.
+  function clearProblems(form) {
+    form.querySelectorAll(".field-problem").forEach(function (el) { el.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form");
+    if (form) { clearProblems(form); }
+  });
+
+  document.addEventListener("form-problems", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form");
+    if (!form) { return; }
+    clearProblems(form);
+    var fields = (ev.detail && ev.detail.fields) || {};
+    Object.keys(fields).forEach(function (name) {
+      if (typeof fields[name] !== "string") { return; }
+      var field = form.querySelector('[name="' + (window.CSS && CSS.escape ? CSS.escape(name) : name) + '"]');
+      if (!field) { return; }
+      field.setAttribute("aria-invalid", "true");
+      var note = document.createElement("small");
+      note.className = "field-problem";
+      note.setAttribute("role", "alert");
+      note.textContent = fields[name];
+      (field.closest("label") || field).insertAdjacentElement("afterend", note);
+    });
+  });
+
   // The server answers htmx errors with a toast it retargets itself; these cover the rest
   // (network down, a proxy's 502 page) so nothing garbled is ever swapped into the page.
   document.addEventListener("htmx:responseError", function (ev) {

@@ -25,8 +25,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
 
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from console import create_app, db, security  # noqa: E402
-from console.cli import upgrade  # noqa: E402
+from console import db, security  # noqa: E402
+from console.app import create_app  # noqa: E402
+from console.db import upgrade  # noqa: E402
 from console.models import ACCOUNT_SOURCES, Account, Operator  # noqa: E402
 
 PASSWORD = "bench password 123"

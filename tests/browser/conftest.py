@@ -166,7 +166,7 @@ def serve_console(sandbox, tmp_path):
     """`serve_console(admin=True)` starts a console (migrated, with the admin unless admin=False)."""
     from werkzeug.serving import make_server
 
-    from console import create_app
+    from console.app import create_app
 
     running = []
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from console import db
-from console.directory import upsert_accounts
+from console.accounts.directory import upsert_accounts
 
 pytestmark = pytest.mark.browser
 

@@ -100,7 +100,12 @@ def test_group_life_create_members_mute_message_recall_transfer_destroy(page, li
     destroy = _card(page, "r-destroy")
     destroy.locator("input[name=confirm]").fill("pw-tea")
     destroy.get_by_role("button", name="Destroy group").click()
-    page.locator("#r-destroy .form-error").wait_for()
+    # the problem is said beside the field (and in a toast); what was typed stays in the form
+    problem = destroy.locator(".field-problem")
+    problem.wait_for()
+    assert "Type the group ID" in problem.inner_text()
+    assert destroy.locator("input[name=confirm]").input_value() == "pw-tea"
+    assert "Type the group ID" in page.locator("#toasts .toast").last.inner_text()
     assert groups.get(GID) is not None
     destroy.locator("input[name=confirm]").fill(GID)
     _reloads(page, lambda: destroy.get_by_role("button", name="Destroy group").click())

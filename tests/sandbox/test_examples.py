@@ -13,6 +13,7 @@ import group_depth_examples
 import pytest
 # messages, extensions, conversation groups and marks, bots (issue #16 items 3, 4, 7)
 from examples_messages import PREPARE as MESSAGES_PREPARE
+from testenv import shared_params
 
 SEED = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "spec", "seed-endpoints.txt")
 
@@ -176,7 +177,7 @@ def _make_community(sandbox, command: str, request: dict) -> None:
             sandbox.state.communities.add_topic(group_id, "example topic", now, topic_id=topic_id)
 
 
-@pytest.mark.parametrize("name", _examples())
+@pytest.mark.parametrize("name", shared_params(_examples()))
 def test_published_example(name, examples_dir, sandbox, api):
     with open(os.path.join(examples_dir, "rest", name), encoding="utf-8") as fh:
         example = json.load(fh)

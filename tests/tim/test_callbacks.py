@@ -9,12 +9,14 @@ import os
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testenv import shared_params
 
 from console.tim import callbacks as cb
 
 HERE = os.path.dirname(__file__)
 CALLBACK_EXAMPLES = sorted(glob.glob(os.path.join(
     HERE, "..", "..", "..", "shared", "spec", "examples", "callbacks", "*.json")))
+EXAMPLE_PARAMS = shared_params([pytest.param(p, id=os.path.basename(p)) for p in CALLBACK_EXAMPLES])
 APP_ID = 1400000001
 
 
@@ -95,7 +97,7 @@ def test_published_examples_cover_all_but_two_commands(examples_dir):
 # every published body
 
 
-@pytest.mark.parametrize("path", CALLBACK_EXAMPLES, ids=os.path.basename)
+@pytest.mark.parametrize("path", EXAMPLE_PARAMS)
 def test_published_body_parses_to_its_typed_event(examples_dir, path):
     example = _example(path)
     event = cb.parse(_query(example), example["body"])
@@ -121,7 +123,7 @@ def _summary_by_parse(query, body) -> cb.Summary:
                       event.event_time, state)
 
 
-@pytest.mark.parametrize("path", CALLBACK_EXAMPLES, ids=os.path.basename)
+@pytest.mark.parametrize("path", EXAMPLE_PARAMS)
 def test_published_body_summary_is_what_parse_reads(examples_dir, path):
     example = _example(path)
     query = _query(example)
@@ -145,7 +147,7 @@ def test_summary_of_a_state_change_carries_account_and_action():
     assert other.state is None and other.group_id == "@TGS#1" and other.accounts == ["o"]
 
 
-@pytest.mark.parametrize("path", CALLBACK_EXAMPLES, ids=os.path.basename)
+@pytest.mark.parametrize("path", EXAMPLE_PARAMS)
 def test_published_event_time_is_read_as_milliseconds(examples_dir, path):
     example = _example(path)
     body = example["body"]
@@ -407,7 +409,7 @@ def _rebuild(command: str, ack: dict) -> dict:
     return cb.ack_ok(ack["ErrorInfo"])
 
 
-@pytest.mark.parametrize("path", CALLBACK_EXAMPLES, ids=os.path.basename)
+@pytest.mark.parametrize("path", EXAMPLE_PARAMS)
 def test_published_acks_are_reproduced_by_the_builders(examples_dir, path):
     example = _example(path)
     assert example["ack_examples"]

@@ -1,14 +1,22 @@
 """Fixtures for the console: an app per test against the sandbox, on SQLite or PostgreSQL.
 
-- SQLite (default): a fresh database file in the test's tmp dir.
-- PostgreSQL when TEST_DATABASE_URL is set: a unique schema per test, dropped afterwards.
+- SQLite (default): the Alembic migrations run once per session into a template database file;
+  each test gets its own copy of that file (a copy costs a millisecond, a migration a tenth of a
+  second, and the suite builds hundreds of apps).
+- PostgreSQL when TEST_DATABASE_URL is set: a unique schema per test, migrated for that test and
+  dropped afterwards. PostgreSQL cannot copy a schema (only whole databases, by template, which
+  needs exclusive use of the template on a server other engineers share), so there each test still
+  runs the migrations.
 - TEST_REDIS_URL, when set, backs the login limiter.
 Tables come from the Alembic migrations (so the PostgreSQL append-only trigger is exercised).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
+import sqlite3
 import uuid
 
 import pytest
@@ -41,12 +49,34 @@ def _pg_url(base: str) -> str:
     return base
 
 
+#: database URLs already migrated to head (the copies of the session's template)
+MIGRATED: set[str] = set()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> str:
+    """The path of an SQLite database migrated to head, once per session: copy it, never open it."""
+    from console.db import upgrade
+
+    path = str(tmp_path_factory.mktemp("template") / "console.db")
+    upgrade(database_url=f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:  # one self-contained file: no WAL beside it to copy
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    return path
+
+
 @pytest.fixture
-def database_url(tmp_path):
+def database_url(tmp_path, request):
     """A database URL for one test (and the cleanup of what it creates)."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        yield f"sqlite:///{tmp_path}/console.db"
+        path = tmp_path / "console.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        url = f"sqlite:///{path}"
+        MIGRATED.add(url)
+        yield url
+        MIGRATED.discard(url)
         return
     base = _pg_url(base)
     schema = "t_" + uuid.uuid4().hex[:12]
@@ -84,14 +114,16 @@ def app_config(sandbox, database_url, tmp_path):
 @pytest.fixture
 def make_app(app_config):
     """Build an app (migrated database) with optional config overrides."""
-    from console import create_app
-    from console.cli import upgrade
+    from console.app import create_app
+    from console.db import upgrade
 
     apps = []
 
     def build(**overrides):
         app = create_app({**app_config, **overrides})
-        upgrade(app)
+        if app.config["DATABASE_URL"] not in MIGRATED:
+            upgrade(app)
+            MIGRATED.add(app.config["DATABASE_URL"])
         apps.append(app)
         return app
 
@@ -108,11 +140,21 @@ def app(make_app):
     return make_app()
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD as a scrypt hash with a low work factor, made once per session. Sign-in checks it
+    for real (werkzeug reads the parameters from the hash); at the console's own cost (N=2**15,
+    console.security.hash_password) every sign-in of the suite would spend a tenth of a second."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
+
+
 def add_operators(app, roles=ROLES) -> None:
-    from console import db, security
+    from console import db
     from console.models import Operator
 
-    hashed = security.hash_password(PASSWORD)
+    hashed = password_hash()
     with db.new_session(app) as sess:
         for role in roles:
             sess.add(Operator(name=role, role=role, password_hash=hashed))
@@ -200,6 +242,21 @@ def audit_rows(app):
         with db.new_session(app) as sess:
             return list(sess.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     return read
+
+
+@pytest.fixture
+def no_rate_limits(app, sandbox):
+    """Rate limits off, in the app's IM client and in the sandbox, for a test that would otherwise
+    sleep past them (e.g. get_appid_group_list: 1 call/s)."""
+    from console.sandbox.registry import REGISTRY
+
+    client = app.extensions["tim_client"]
+    saved_limiter, saved_overrides = client.limiter, dict(sandbox.limiter.overrides)
+    client.limiter = None
+    sandbox.limiter.configure({name: None for name in REGISTRY})
+    yield
+    client.limiter = saved_limiter
+    sandbox.limiter.overrides = saved_overrides
 
 
 @pytest.fixture

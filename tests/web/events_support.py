@@ -70,7 +70,7 @@ def sign_in_new(app, role: str):
 
 
 def stored_events(app) -> list:
-    from console.models_events import CallbackEvent
+    from console.models.events import CallbackEvent
 
     app.extensions["events"].flush()
     with app.extensions["db_engine"].connect() as conn:

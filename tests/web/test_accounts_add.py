@@ -8,7 +8,7 @@ import re
 
 from test_accounts_support import add_to_directory, directory, im_import, job_id_in, job_items
 
-from console import accounts
+from console.accounts import domain as accounts
 
 
 def _upload(b, text: str, name="accounts.csv"):
@@ -37,7 +37,7 @@ def test_import_one_account(app, signed_in, tim, audit_rows):
 def test_import_one_is_validated_before_any_call(app, signed_in, audit_rows):
     b = signed_in("operator")
     html = b.post("/accounts/import", {"user_id": "x" * 33, "face_url": "ftp://nope"}, htmx=True).get_data(as_text=True)
-    assert "longer than 32 bytes" in html and "http://" in html
+    assert "longer than 32 bytes" in html and "http(s) URL" in html
     html = b.post("/accounts/import", {"user_id": "has space"}, htmx=True).get_data(as_text=True)
     assert "spaces" in html
     assert audit_rows() == []
@@ -97,7 +97,7 @@ def test_csv_start_takes_the_preview_once_for_its_operator_and_revalidates(app, 
     token = _stash(app, [("ok1", "", "")], operator_name="admin")
     assert "Upload the file again" in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
     token = _stash(app, [("ok1", "", "")])
-    assert 'id="account-job-' in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
+    assert 'id="job-' in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
     assert "Upload the file again" in b.post("/accounts/csv/start", {"token": token}, htmx=True).get_data(as_text=True)
     assert "Upload the file again" in b.post("/accounts/csv/start", {"token": "nope"}, htmx=True).get_data(as_text=True)
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from test_accounts_support import directory, im_import, last_id, rows_after, trial_app  # noqa: F401
 
-from console import accounts
+from console.accounts import domain as accounts
 from console.tim import usersig
 
 HX = {"HX-Request": "true"}
@@ -62,7 +62,7 @@ def test_edit_profile_validation(app, signed_in, bob, tim, audit_rows):
                                           "Tag_Profile_IM_Location": "x" * 17, "new_custom_key": "way too long",
                                           "Tag_Profile_IM_BirthDay": str(2**32)}, htmx=True).get_data(as_text=True)
     assert "choose one of the listed values" in html
-    assert "whole number from 0 to 4294967295" in html and "longer than 16 bytes" in html
+    assert "whole number between 0 and 4294967295" in html and "longer than 16 bytes" in html
     assert "1 to 8 letters" in html
     assert [r.action for r in rows_after(audit_rows, before)] == ["profile.get_profiles"]  # nothing written
     assert tim.profile.get_profile("bob").attrs["Tag_Profile_IM_Gender"] == "Gender_Type_Male"

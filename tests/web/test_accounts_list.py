@@ -9,7 +9,8 @@ import pytest
 from test_accounts_support import (add_to_directory, directory, im_import, job_id_in, job_items, last_id,  # noqa: F401
                                    rows_after, trial_app)
 
-from console import accounts, db
+from console import db
+from console.accounts import domain as accounts
 
 HX = {"HX-Request": "true", "HX-Target": "account-results"}
 

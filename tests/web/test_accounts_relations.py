@@ -136,7 +136,7 @@ def test_conversations_list_and_delete_c2c_and_group(app, op, people, tim, audit
 def test_friend_ids_are_validated(app, op, people, audit_rows):
     html = op.post(f"{BASE}/ann/friends/add", {"ids": "x" * 40}, htmx=True).get_data(as_text=True)
     assert "longer than 32 bytes" in html
-    assert "Enter at least one user ID" in op.post(f"{BASE}/ann/blacklist/add",
+    assert "give at least one user ID" in op.post(f"{BASE}/ann/blacklist/add",
                                                    {"ids": " "}, htmx=True).get_data(as_text=True)
     assert audit_rows() == []
 

@@ -17,7 +17,7 @@ def im_import(sandbox, *user_ids: str) -> None:
 
 
 def add_to_directory(app, rows, source="imported") -> None:
-    from console.directory import upsert_accounts
+    from console.accounts.directory import upsert_accounts
 
     with db.new_session(app) as sess:
         upsert_accounts(sess, rows, source)
@@ -42,7 +42,7 @@ def job_items(app, job_id: int) -> dict[str, JobResult]:
         return {r.item: r for r in sess.scalars(select(JobResult).where(JobResult.job_id == job_id))}
 
 
-JOB_RE = re.compile(r'id="account-job-(\d+)"')
+JOB_RE = re.compile(r'id="job-(\d+)"')
 
 
 def job_id_in(html: str) -> int:

@@ -5,7 +5,8 @@ import os
 
 import pytest
 
-from console import ConfigError, create_app
+from console.app import create_app
+from console.config import ConfigError
 from console.config import SANDBOX_APP_ID, load_settings
 
 
@@ -32,6 +33,8 @@ def test_sandbox_mode_without_credentials(tmp_path, monkeypatch):
     ({"REDIS_URL": "http://nope"}, "REDIS_URL"),
     ({"TIM_PUSH_API": "fax"}, "TIM_PUSH_API"),
     ({"TIM_TIMEOUT": "0"}, "TIM_TIMEOUT"),
+    ({"TIM_APP_ADMINS": "ok, " + "x" * 33}, "TIM_APP_ADMINS"),
+    ({"TIM_PROFILE_CUSTOM": "toolongkey"}, "TIM_PROFILE_CUSTOM"),
 ])
 def test_invalid_settings_name_the_setting(tmp_path, monkeypatch, overrides, setting):
     for key in ("TIM_APP_ID", "TIM_SECRET", "TIM_SECRET_FILE"):
@@ -48,6 +51,19 @@ def test_live_settings(tmp_path):
     assert not settings["TIM_SANDBOX"] and settings["TIM_SECRET"] == "the-real-key"
     assert settings["TIM_REGION"] == "singapore" and settings["TIM_BASE_URL"] is None
     assert settings["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize("name, canonical", [("sgp", "singapore"), ("Saudi", "saudi-arabia"),
+                                             ("Silicon Valley", "usa"), ("china", "china")])
+def test_region_names_are_the_clients_own(tmp_path, name, canonical):
+    """TIM_REGION accepts every name and alias console.tim.regions knows, and stores the region's name."""
+    settings = load_settings(str(tmp_path), {"TIM_APP_ID": "1400000123", "TIM_SECRET": "k", "TIM_REGION": name})
+    assert settings["TIM_REGION"] == canonical
+
+
+def test_app_admins_are_user_ids(tmp_path):
+    settings = load_settings(str(tmp_path), {"TIM_APP_ADMINS": "ops1, ops2;ops1\nops3"})
+    assert settings["TIM_APP_ADMINS"] == ("ops1", "ops2", "ops3")
 
 
 def test_sandbox_banner_and_live_pages(make_app, browser_for, tmp_path):
@@ -94,7 +110,7 @@ def test_dashboard_chart_and_settings(app, signed_in, sandbox, audit_rows):
 
 def test_chart_shows_the_im_error_in_place(app, signed_in, sandbox, audit_rows):
     sandbox.faults.set(error_rate=1.0, error_code=70009)
-    from console.views import dashboard
+    from console.ops.views import dashboard
 
     dashboard._ops_cache.clear()
     resp = signed_in("viewer").get("/dashboard/chart", headers={"HX-Request": "true"})
@@ -186,7 +202,7 @@ def test_dashboard_activity_counts(app, signed_in, sandbox):
     sandbox.faults.set(error_rate=1.0, error_code=70500)
     operator.post("/settings/test", htmx=True)
     from console import db
-    from console.views.dashboard import activity
+    from console.ops.views.dashboard import activity
 
     with db.new_session(app) as sess:
         assert activity(sess) == {"calls": 2, "failed": 1, "partial": 0, "active_jobs": 0}

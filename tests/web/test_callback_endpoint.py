@@ -9,7 +9,7 @@ import time
 from events_support import OK, Callbacks, account_rows, callbacks, stored_events  # noqa: F401
 from sqlalchemy import select
 
-from console.models_events import CallbackRefusal
+from console.models.events import CallbackRefusal
 LOGIN = {"CallbackCommand": "State.StateChange", "EventTime": 1717000000123,
          "Info": {"Action": "Login", "To_Account": "alice", "Reason": "Register"}}
 

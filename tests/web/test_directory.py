@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from console import db
 from console.audit import AuditContext, AuditedClient
-from console.directory import search, upsert_accounts
+from console.accounts.directory import search, upsert_accounts
 from console.models import Account
 
 
@@ -52,7 +52,7 @@ def test_upsert_search_and_keyset(app):
 
 
 def test_reimport_after_delete_revives_the_account(app):
-    from console.directory import mark_deleted
+    from console.accounts.directory import mark_deleted
 
     with db.new_session(app) as sess:
         upsert_accounts(sess, [{"user_id": "phoenix", "imported": True}, "bystander"], "created")

@@ -212,7 +212,7 @@ def test_export_and_prune_commands(app, callbacks, tmp_path):
     assert runner.invoke(args=["events", "export", "--since", "yesterday-ish"]).exit_code != 0
 
     with app.extensions["db_engine"].begin() as conn:  # age two events by 40 days
-        from console.models_events import CallbackEvent
+        from console.models.events import CallbackEvent
 
         table = CallbackEvent.__table__
         conn.execute(table.update().where(table.c.id <= 2)
@@ -229,7 +229,7 @@ def test_retention_setting_drives_prune(make_app, tmp_path):
     callbacks.ack("State.StateChange", {"CallbackCommand": "State.StateChange",
                                         "Info": {"Action": "Login", "To_Account": "a"}})
     with app.extensions["db_engine"].begin() as conn:
-        from console.models_events import CallbackEvent
+        from console.models.events import CallbackEvent
 
         table = CallbackEvent.__table__
         conn.execute(table.update().values(received_ms=table.c.received_ms - 2 * 86400 * 1000))

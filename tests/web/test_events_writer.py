@@ -14,7 +14,7 @@ from sqlalchemy.pool import NullPool
 from console import db
 from console.events import ingest
 from console.events.writer import GroupWriter
-from console.models_events import CallbackEvent
+from console.models.events import CallbackEvent
 
 DENY = '{"ActionStatus":"OK","ErrorCode":1,"ErrorInfo":"first answer"}'
 
@@ -133,7 +133,7 @@ def test_a_group_holding_a_key_twice_flags_the_second(app):
 def test_the_migration_flags_what_was_stored_twice_before(app):
     from alembic import command
 
-    from console.cli import alembic_config
+    from console.db import alembic_config
 
     cfg = alembic_config(app)
     command.downgrade(cfg, "0005_accounts_search")

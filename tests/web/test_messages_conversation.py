@@ -24,7 +24,7 @@ def _rows(audit_rows, endpoint):
 
 def test_conversation_pages_render_every_message_with_continuation(signed_in, sandbox, pair, audit_rows,
                                                                    monkeypatch):
-    from console.views import messages as view
+    from console.messaging import views as view
 
     monkeypatch.setattr(view, "PAGE_SIZE", 3)
     now = int(time.time())
@@ -89,7 +89,9 @@ def test_import_one_message(signed_in, sandbox, pair, audit_rows):
         stored = [m for h in sandbox.state.messages.values() for m in h]
     assert [m["MsgBody"][0]["MsgContent"]["Text"] for m in stored] == ["from the old system"]
     missing = op.post("/messages/import/one", {"from": "alice", "el-0-type": "text", "el-0-Text": "x"}, htmx=True)
-    assert "Name the sender and the recipient" in missing.get_data(as_text=True)
+    html = missing.get_data(as_text=True)
+    assert "Recipient is required" in html and "Sent at is required" in html  # every problem at once
+    assert set(json.loads(missing.headers["HX-Trigger"])["form-problems"]["fields"]) == {"to", "when"}
     assert len(_rows(audit_rows, "openim/importmsg")) == 1
 
 

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from console.cli import alembic_config
+from console.db import alembic_config
 from console.db import Base
 
 FOUNDATION_TABLES = {"operator", "audit_entry", "audit_target", "account", "job", "job_result", "setting"}

@@ -76,11 +76,9 @@ def test_every_get_route(seeded, signed_in, browser, role):
     client = signed_in(role) if role else browser
     seen = 0
     for rule, view in _routes(seeded, "GET"):
-        if "<" in rule.rule and rule.endpoint.startswith("placeholders."):
-            continue
         resp = client.get(_url(rule), buffered=False)
-        try:
-            _assert_response(resp, rule, role, _required_role(view))
+        try:  # a fragment asked for without its query parameters is rightly refused (400)
+            _assert_response(resp, rule, role, _required_role(view), empty_form=True)
         finally:
             resp.close()
         seen += 1

@@ -6,7 +6,7 @@ import json
 import pytest
 from events_support import OK, audit_actions, callbacks, stored_events  # noqa: F401
 
-from console.models_events import Rule
+from console.models.events import Rule
 
 C2C_BEFORE = {"CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "jared",
               "To_Account": "john", "MsgSeq": 1, "MsgRandom": 2, "MsgTime": 1717000000,

@@ -1,0 +1,350 @@
+"""Moderation rules: how the console answers IM's before-callbacks.
+
+Allow is the default. A rule belongs to one scope (which before-callback it answers), matches by
+a word list, a regular expression or an account list, and acts: deny (with an optional code in
+the range IM documents for that callback), silently drop, or rewrite (mask the matched words in
+text elements). Deny and drop rules are tried first, in order; the first match decides. When none
+matches, every matching rewrite rule masks in turn. For group invitations and friend requests a
+rule that matches only some of the invited members or requested friends refuses just those.
+
+`decide(command, body)` runs on the callback hot path: rules are compiled once and cached per
+process, reloaded after `RULES_CACHE_SECONDS` or at once when this process changed them.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from console import forms
+from console.forms import FormError
+from console.models.events import Rule
+from console.tim import callbacks
+from console.tim.callbacks import COMMANDS, FRIEND_RESULT_RANGE, ResultItem
+
+_MESSAGE = ("deny", "drop", "rewrite")
+# scope -> (before-callback commands, custom code range, allowed actions)
+SCOPES: dict[str, tuple[tuple[str, ...], tuple[int, int], tuple[str, ...]]] = {
+    "c2c_msg": (("C2C.CallbackBeforeSendMsg",),
+                COMMANDS["C2C.CallbackBeforeSendMsg"].deny_range, _MESSAGE),
+    "group_msg": (("Group.CallbackBeforeSendMsg",),
+                  COMMANDS["Group.CallbackBeforeSendMsg"].deny_range, _MESSAGE),
+    "group_create": (("Group.CallbackBeforeCreateGroup",),
+                     COMMANDS["Group.CallbackBeforeCreateGroup"].deny_range, ("deny",)),
+    "group_join": (("Group.CallbackBeforeApplyJoinGroup",),
+                   COMMANDS["Group.CallbackBeforeApplyJoinGroup"].deny_range, ("deny",)),
+    "group_invite": (("Group.CallbackBeforeInviteJoinGroup",),
+                     COMMANDS["Group.CallbackBeforeInviteJoinGroup"].deny_range, ("deny",)),
+    "friend_request": (("Sns.CallbackPrevFriendAdd", "Sns.CallbackPrevFriendResponse"),
+                       FRIEND_RESULT_RANGE, ("deny",)),
+}
+MATCHES = ("words", "regex", "accounts")
+ACTIONS = ("deny", "drop", "rewrite")
+SCOPE_OF = {cmd: scope for scope, (cmds, _r, _a) in SCOPES.items() for cmd in cmds}
+#: ErrorCode 1 is IM's plain "deny" for every before-callback; friend items need a ResultCode.
+DEFAULT_DENY_CODE = {"friend_request": FRIEND_RESULT_RANGE[0]}
+MAX_PATTERN = 4000
+MASK = "*"
+
+
+@dataclass
+class Decision:
+    """What the rules decided for one before-callback, and the ack that says it."""
+
+    action: str  # allow / deny / drop / rewrite / partial
+    ack: dict
+    rule_id: int | None = None
+    rule_name: str | None = None
+    refused: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- validation (the admin form)
+
+def split_list(text: str) -> list[str]:
+    """Words or accounts typed one per line or comma-separated."""
+    return [w.strip() for w in re.split(r"[\n,]", text or "") if w.strip()]
+
+
+def validate(scope: str, match: str, pattern: str, action: str, error_code: int | None) -> None:
+    """Raise FormError when the combination cannot work."""
+    if scope not in SCOPES:
+        raise FormError(_l("Unknown scope."), "scope")
+    if match not in MATCHES:
+        raise FormError(_l("Unknown match type."), "match")
+    _cmds, (low, high), actions = SCOPES[scope]
+    if action not in actions:
+        raise FormError(_l("This action is not available for this callback."), "action")
+    if not (pattern or "").strip():
+        raise FormError(_l("The pattern is empty."), "pattern")
+    if len(pattern) > MAX_PATTERN:
+        raise FormError(_l("The pattern is too long."), "pattern")
+    if match == "regex":
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise FormError(_l("Invalid regular expression: %(error)s", error=str(exc)), "pattern") from None
+    if action == "rewrite" and match == "accounts":
+        raise FormError(_l("A rewrite masks words: use a word list or a regular expression."), "action")
+    if error_code is not None and action == "deny" and not (low <= error_code <= high):
+        raise FormError(_l("The code must be between %(low)s and %(high)s.", low=low, high=high), "error_code")
+    if error_code is not None and action != "deny":
+        raise FormError(_l("Only a deny rule carries a code."), "error_code")
+
+
+# ---------------------------------------------------------------- compiled rules
+
+@dataclass
+class _Compiled:
+    id: int
+    name: str
+    scope: str
+    match: str
+    action: str
+    code: int
+    info: str
+    regex: re.Pattern | None = None
+    accounts: frozenset = frozenset()
+
+    def hits_text(self, text: str) -> bool:
+        return bool(self.regex and text and self.regex.search(text))
+
+    def hits_account(self, account: str) -> bool:
+        if self.match == "accounts":
+            return account in self.accounts
+        return self.match == "regex" and bool(account) and bool(self.regex.search(account))
+
+
+def _compile(row: Any) -> _Compiled:
+    rule = _Compiled(id=row.id, name=row.name, scope=row.scope, match=row.match, action=row.action,
+                     code=row.error_code or DEFAULT_DENY_CODE.get(row.scope, 1),
+                     info=row.error_info or "")
+    if row.match == "words":
+        words = sorted(split_list(row.pattern), key=len, reverse=True)
+        rule.regex = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+    elif row.match == "regex":
+        rule.regex = re.compile(row.pattern)
+    else:
+        rule.accounts = frozenset(split_list(row.pattern))
+    return rule
+
+
+class RuleCache:
+    """Compiled enabled rules per scope, reloaded when stale or invalidated."""
+
+    def __init__(self, ttl: float = 5.0):
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._by_scope: dict[str, list[_Compiled]] = {}
+        self._loaded_at = 0.0
+
+    def invalidate(self) -> None:
+        self._loaded_at = 0.0
+
+    def get(self, engine: Engine, scope: str) -> list[_Compiled]:
+        if time.monotonic() - self._loaded_at > self.ttl:
+            with self._lock:
+                if time.monotonic() - self._loaded_at > self.ttl:
+                    self._by_scope = self._load(engine)
+                    self._loaded_at = time.monotonic()
+        return self._by_scope.get(scope, [])
+
+    @staticmethod
+    def _load(engine: Engine) -> dict[str, list[_Compiled]]:
+        query = select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.position, Rule.id)
+        by_scope: dict[str, list[_Compiled]] = {}
+        with engine.connect() as conn:
+            for row in conn.execute(query):
+                try:
+                    by_scope.setdefault(row.scope, []).append(_compile(row))
+                except (re.error, KeyError):
+                    continue  # validated on save; an unreadable row never stops traffic
+        return by_scope
+
+
+cache = RuleCache()
+
+
+# ---------------------------------------------------------------- what a callback offers to match
+
+def _texts_of(msg_body: Any) -> list[str]:
+    if not isinstance(msg_body, list):
+        return []
+    return [el["MsgContent"]["Text"] for el in msg_body
+            if isinstance(el, dict) and el.get("MsgType") == "TIMTextElem"
+            and isinstance(el.get("MsgContent"), dict) and isinstance(el["MsgContent"].get("Text"), str)]
+
+
+def _strs(*values: Any) -> list[str]:
+    return [v for v in values if isinstance(v, str) and v]
+
+
+def _items(body: dict, key: str, field_name: str) -> list[tuple[str, list[str]]]:
+    """(account, texts) of each item of a list such as FriendItem or DestinationMembers."""
+    out = []
+    for item in body.get(key) or []:
+        if isinstance(item, dict) and isinstance(item.get(field_name), str):
+            out.append((item[field_name], _strs(item.get("AddWording"), item.get("Remark"))))
+    return out
+
+
+def _subject(scope: str, body: dict) -> tuple[list[str], list[str], list[tuple[str, list[str]]]]:
+    """(texts, requester accounts, per-item (account, texts)) that a rule of `scope` looks at."""
+    if scope in ("c2c_msg", "group_msg"):
+        return _texts_of(body.get("MsgBody")), _strs(body.get("From_Account")), []
+    if scope == "group_create":
+        return _strs(body.get("Name")), _strs(body.get("Owner_Account"), body.get("Operator_Account")), []
+    if scope == "group_join":
+        return _strs(body.get("GroupId")), _strs(body.get("Requestor_Account")), []
+    if scope == "group_invite":
+        return (_strs(body.get("GroupId")), _strs(body.get("Operator_Account")),
+                _items(body, "DestinationMembers", "Member_Account"))
+    items = _items(body, "FriendItem", "To_Account") or _items(body, "ResponseFriendItem", "To_Account")
+    return [], _strs(body.get("Requester_Account"), body.get("From_Account")), items
+
+
+# ---------------------------------------------------------------- deciding
+
+def _result_items(items: list[tuple[str, list[str]]], refused: dict[str, _Compiled]) -> dict:
+    return callbacks.ack_results(
+        ResultItem.deny(acc, refused[acc].code, refused[acc].info) if acc in refused
+        else ResultItem(acc) for acc, _texts in items)
+
+
+def _whole_match(rule: _Compiled, texts: list[str], requesters: list[str]) -> bool:
+    return any(rule.hits_text(t) for t in texts) or any(rule.hits_account(a) for a in requesters)
+
+
+def _refuse(command: str, scope: str, rule: _Compiled, items: list,
+            refused: dict[str, _Compiled]) -> Decision:
+    """A deny that refuses the whole request, or (dict `refused`) only some of its members."""
+    whole = len(refused) == len(items) if refused else True
+    if scope == "friend_request":
+        refused = refused or {acc: rule for acc, _t in items}
+        ack = _result_items(items, refused)
+    elif scope == "group_invite" and not whole:
+        ack = callbacks.ack_refuse(list(refused), command=command)
+    else:
+        ack = callbacks.ack_deny(rule.code, rule.info, command=command)
+    return Decision("deny" if whole else "partial", ack, rule.id, rule.name, sorted(refused))
+
+
+def _mask(rule: _Compiled, text: str) -> str:
+    return rule.regex.sub(lambda m: MASK * len(m.group(0)), text)
+
+
+def _rewrite(command: str, body: dict, rules: list[_Compiled]) -> Decision | None:
+    msg_body = body.get("MsgBody")
+    texts = _texts_of(msg_body)
+    hit = [r for r in rules if r.action == "rewrite" and any(r.hits_text(t) for t in texts)]
+    if not hit:
+        return None
+    new_body = copy.deepcopy(msg_body)
+    for element in new_body:
+        content = element.get("MsgContent") if isinstance(element, dict) else None
+        if element.get("MsgType") == "TIMTextElem" and isinstance(content, dict) \
+                and isinstance(content.get("Text"), str):
+            for rule in hit:
+                content["Text"] = _mask(rule, content["Text"])
+    return Decision("rewrite", callbacks.ack_modify(new_body, command=command), hit[0].id,
+                    ", ".join(r.name for r in hit))
+
+
+def evaluate(command: str, body: dict, rules: list[_Compiled]) -> Decision:
+    """The decision of `rules` (already in order) for the before-callback `command`."""
+    scope = SCOPE_OF[command]
+    texts, requesters, items = _subject(scope, body)
+    for rule in rules:
+        if rule.action not in ("deny", "drop"):
+            continue
+        if _whole_match(rule, texts, requesters):
+            if rule.action == "drop":
+                return Decision("drop", callbacks.ack_drop(command=command), rule.id, rule.name)
+            return _refuse(command, scope, rule, items, {})
+        refused = {acc: rule for acc, item_texts in items
+                   if rule.hits_account(acc) or any(rule.hits_text(t) for t in item_texts)}
+        if refused:
+            return _refuse(command, scope, rule, items, refused)
+    if scope in ("c2c_msg", "group_msg"):
+        rewritten = _rewrite(command, body, rules)
+        if rewritten:
+            return rewritten
+    if scope == "friend_request" and items:
+        return Decision("allow", _result_items(items, {}))
+    return Decision("allow", callbacks.ack_ok())
+
+
+def decide(engine: Engine, command: str, body: dict) -> Decision | None:
+    """The decision for a before-callback, or None for an after-callback (plain OK ack)."""
+    scope = SCOPE_OF.get(command)
+    if scope is None:
+        return Decision("allow", callbacks.ack_ok()) if command in callbacks.BEFORE_COMMANDS else None
+    return evaluate(command, body, cache.get(engine, scope))
+
+
+# ---------------------------------------------------------------- saving (the admin page)
+
+FIELDS = ("name", "scope", "match", "pattern", "action", "error_code", "error_info", "position",
+          "enabled")
+
+
+INT32 = 2**31 - 1
+
+
+def plan_rule(form) -> dict:
+    """Typed, validated rule values from a submitted form; raises FormError keyed by field."""
+    error_code, position = forms.collect(
+        lambda: forms.integer(form.get("error_code"), "error_code", _l("Code"), lo=-INT32, hi=INT32),
+        lambda: forms.integer(form.get("position"), "position", _l("Order"), lo=-INT32, hi=INT32))
+    data = {
+        "name": (form.get("name") or "").strip()[:128],
+        "scope": form.get("scope") or "",
+        "match": form.get("match") or "",
+        "pattern": (form.get("pattern") or "").strip(),
+        "action": form.get("action") or "",
+        "error_code": error_code,
+        "error_info": (form.get("error_info") or "").strip()[:256] or None,
+        "position": position or 0,
+        "enabled": form.get("enabled") is True or forms.flag(form.get("enabled")),
+    }
+    if not data["name"]:
+        raise FormError(_l("The name is empty."), "name")
+    validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"])
+    if data["action"] != "deny":
+        data["error_info"] = None
+    return data
+
+
+def save(sess, rule: Rule | None, data: dict, by: str | None) -> tuple[Rule, dict]:
+    """Create or update a rule; returns it and the changed fields {field: [old, new]}."""
+    now = int(time.time() * 1000)
+    if rule is None:
+        rule = Rule(created_ms=now)
+        sess.add(rule)
+        changes = {k: [None, v] for k, v in data.items()}
+    else:
+        changes = {k: [getattr(rule, k), v] for k, v in data.items() if getattr(rule, k) != v}
+    for key, value in data.items():
+        setattr(rule, key, value)
+    rule.updated_ms = now
+    rule.updated_by = by
+    sess.flush()
+    cache.invalidate()
+    return rule, changes
+
+
+def _form_value(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return "" if value is None else str(value)
+
+
+def as_form(rule: Rule) -> dict:
+    """A rule's values as the form shows them."""
+    return {k: _form_value(getattr(rule, k)) for k in FIELDS}

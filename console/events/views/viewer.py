@@ -1,0 +1,152 @@
+"""The Events page: live callbacks over SSE, stored history, detail, replay, rate strip."""
+from __future__ import annotations
+
+import json
+
+from flask import (Blueprint, Response, abort, current_app, render_template, request,
+                   stream_with_context)
+from flask_babel import get_locale, get_timezone
+from flask_babel import gettext as _
+
+from console import db
+from console.audit import record_action
+from console.ui.charts import bar_chart
+from console.events import live, runtime, store, token_fingerprint
+from console.security import role_required
+
+bp = Blueprint("events", __name__, url_prefix="/events")
+
+
+def _engine():
+    return runtime(current_app).engine
+
+
+def _filters() -> store.Filters:
+    return store.Filters.from_args(request.args)
+
+
+@bp.route("")
+@role_required("viewer")
+def index():
+    filters = _filters()
+    with _engine().connect() as conn:
+        rows, next_before = store.history(conn, filters)
+        commands, categories = store.choices(conn)
+        refusals = store.refusals(conn)
+        last_id = store.max_id(conn)
+    return render_template(
+        "events/index.html", rows=rows, next_before=next_before, filters=filters,
+        commands=commands, categories=categories, refusals=refusals, last_id=last_id,
+        retention_days=current_app.config["EVENTS_RETENTION_DAYS"])
+
+
+@bp.route("/history")
+@role_required("viewer")
+def history():
+    """Fragment: the next page of stored events (keyset: `before` = the last id shown)."""
+    with _engine().connect() as conn:
+        rows, next_before = store.history(conn, _filters(), request.args.get("before", type=int))
+    return render_template("events/_history_rows.html", rows=rows, next_before=next_before,
+                           filters=_filters())
+
+
+@bp.route("/stream")
+@role_required("viewer")
+def stream():
+    """SSE: every matching event committed after `Last-Event-ID` (or `?after=`), live."""
+    events = runtime(current_app)
+    if not events.streams.acquire(blocking=False):
+        return Response("retry: 15000\n\n", status=503, mimetype="text/event-stream")
+    try:
+        filters = _filters()
+        key = (str(get_locale()), str(get_timezone()))
+        # Sign-in loaded the operator through the request's session: give its connection back
+        # before taking another. Viewers reconnecting together (a restart, a network blip) would
+        # otherwise each hold one while waiting for a second, and could hold the whole pool.
+        db.session.close()
+        after = request.headers.get("Last-Event-ID", type=int)
+        if after is None:
+            after = request.args.get("after", type=int)
+        if after is None:
+            with events.engine.connect() as conn:
+                after = store.max_id(conn)
+        sub = events.hub.subscribe()
+    except BaseException:
+        events.streams.release()
+        raise
+
+    def render(row) -> str:
+        return events.fragments.get((row.id, *key),
+                                    lambda: render_template("events/_row.html", ev=row, live=True))
+
+    def generate():
+        try:
+            yield from live.tail(events.engine, sub, after, filters, render, recent=events.recent,
+                                 stopping=events.stopping)
+        finally:
+            events.hub.unsubscribe(sub)
+            events.streams.release()
+
+    response = Response(stream_with_context(generate()), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+@bp.route("/<int:event_id>")
+@role_required("viewer")
+def detail(event_id: int):
+    """Fragment: the expanded row, with the pretty payload and the ack."""
+    with _engine().connect() as conn:
+        row = store.get(conn, event_id)
+    if row is None:
+        abort(404)
+    return render_template("events/_detail.html", ev=row, payload=_pretty(row.payload),
+                           ack=_pretty(row.ack))
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return text or ""
+
+
+@bp.route("/<int:event_id>/replay", methods=["POST"])
+@role_required("operator")
+def replay(event_id: int):
+    """Run a stored event through the current rules and the directory feed (audited)."""
+    result = runtime(current_app).replay(event_id)
+    if result is None:
+        abort(404)
+    row, decision = result
+    detail = {"command": row.command, "decision": decision.action if decision else None,
+              "rule_id": decision.rule_id if decision else None}
+    record_action("events.replay", targets=[f"event:{event_id}"], detail=detail)
+    return render_template("events/_replay.html", ev=row, decision=decision,
+                           ack=json.dumps(decision.ack if decision else {}, indent=2,
+                                          ensure_ascii=False))
+
+
+@bp.route("/rate")
+@role_required("viewer")
+def rate():
+    """Fragment: events per minute per category over the last half hour."""
+    with _engine().connect() as conn:
+        first, series = store.per_minute(conn, filters=_filters())
+    charts = [(category, sum(counts), bar_chart([("", c) for c in counts], width=240, height=36,
+                                                 pad_left=0, pad_bottom=0))
+              for category, counts in series.items()]
+    return render_template("events/_rate.html", charts=charts, minutes=store.RATE_MINUTES,
+                           title=_("Events per minute, last %(n)d minutes", n=store.RATE_MINUTES))
+
+
+@bp.route("/callback-token", methods=["POST"])
+@role_required("admin")
+def reveal_token():
+    """Fragment: the callback token, for pasting into Tencent's console (admin, audited)."""
+    token = current_app.config.get("TIM_CALLBACK_TOKEN")
+    if not token:
+        abort(404)
+    record_action("settings.callback_token.reveal", detail={"fingerprint": token_fingerprint(token)})
+    return render_template("events/_token.html", token=token)

@@ -1,0 +1,49 @@
+"""Group job kinds: refresh the local group cache, add many members in documented-size batches."""
+from __future__ import annotations
+
+from console import db, jobs
+from console.groups.domain import ADD_BATCH, ADD_RESULTS, CACHE_FIELDS, cache_groups, prune_cache
+from console.jobs import Item, JobRun, job_kind
+
+INFO_BATCH = 50          # get_group_info takes at most 50 groups
+LIST_LIMIT = 10000       # get_appid_group_list page size (its maximum)
+
+
+@job_kind("groups.refresh_cache", batch=INFO_BATCH)
+def refresh_cache(run: JobRun, group_ids: list[str]) -> list[Item]:
+    """Read up to 50 groups' base fields and store them in the cache."""
+    result = run.tim.group.get_groups(group_ids, {"GroupBaseInfoFilter": CACHE_FIELDS})
+    with db.new_session(run.app) as sess:
+        cache_groups(sess, result.items)
+    return [Item(g.id, g.ok, g.code, g.name if g.ok else g.info) for g in result.items]
+
+
+@job_kind("groups.add_members", batch=ADD_BATCH)
+def add_members(run: JobRun, user_ids: list[str]) -> list[Item]:
+    result = run.tim.group.add_members(run.params["group_id"], user_ids, silence=bool(run.params.get("silence")))
+    return [Item(m.id, m.ok, m.code, str(ADD_RESULTS.get(m.result, m.info))) for m in result.items]
+
+
+def list_group_ids(tim, group_type: str | None = None) -> list[str]:
+    """Every group ID of the app (of `group_type`), following get_appid_group_list's cursor."""
+    ids: list[str] = []
+    cursor = 0
+    while True:
+        page = tim.group.fetch_group_ids(LIST_LIMIT, cursor, group_type)
+        ids += [i for i in page.ids if i]
+        if not page.has_more:
+            return list(dict.fromkeys(ids))
+        cursor = page.next
+
+
+def start_refresh(tim, operator, group_type: str | None = None):
+    """List the app's groups now, forget cached groups IM no longer has, and read the rest in a job."""
+    ids = list_group_ids(tim, group_type)
+    with db.new_session() as sess:
+        prune_cache(sess, ids, group_type)
+    return jobs.start("groups.refresh_cache", {"group_type": group_type or ""}, operator, items=ids)
+
+
+def start_add(operator, group_id: str, user_ids: list[str], silence: bool):
+    return jobs.start("groups.add_members", {"group_id": group_id, "silence": bool(silence)}, operator,
+                      items=user_ids)

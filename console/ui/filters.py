@@ -1,0 +1,34 @@
+"""Template filters. `localtime` is the one way a page shows a time."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import format_datetime
+
+UNITS = {"s": 1, "ms": 1000}
+ISO = "iso"
+
+
+def as_datetime(value, unit: str = "s") -> dt.datetime | None:
+    """An aware UTC datetime from a datetime or a Unix time in `unit` (s or ms); None when empty
+    (None, 0, "") or unreadable."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+    if not value or isinstance(value, bool):
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value) / UNITS[unit], dt.timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def localtime(value, fmt: str = "yyyy-MM-dd HH:mm:ss", unit: str = "s") -> str:
+    """Jinja filter `localtime`: a datetime, or Unix seconds (`unit="ms"`: milliseconds) as IM and
+    the callback store keep them, in the operator's time zone. Empty for no time; a value that is
+    not a time is shown as it is. `fmt="iso"` gives the UTC ISO form for `<time datetime=...>`."""
+    when = as_datetime(value, unit)
+    if when is None:
+        return "" if not value else str(value)
+    if fmt == ISO:
+        return when.isoformat()
+    return format_datetime(when, fmt)
