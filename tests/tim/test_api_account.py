@@ -79,11 +79,25 @@ def test_get_account_online_state_single(tim, sandbox):
         tim.account.get_account_online_state("ghost")
 
 
+def test_query_state_speaks_the_legacy_command(tim, sandbox):
+    tim.account.import_accounts(["on", "off"])
+    sandbox.state.set_online("on", "iPhone", True)
+    endpoints = []
+    tim.add_observer(lambda e: endpoints.append(e.endpoint))
+    result = tim.account.query_state(["on", "off", "nobody"], detail=True)
+    assert endpoints == ["openim/querystate"]
+    by_id = result.by_id()
+    assert (by_id["on"].status, by_id["off"].status) == ("Online", "Offline")   # read from State
+    assert by_id["on"].detail and by_id["on"].raw["State"] == "Online"
+    assert not by_id["nobody"].ok and by_id["nobody"].code is None            # left out of the answer
+
+
 @pytest.mark.parametrize("call", [
     lambda t: t.account.import_accounts([f"u{i}" for i in range(101)]),
     lambda t: t.account.delete_accounts([f"u{i}" for i in range(101)]),
     lambda t: t.account.check_accounts([f"u{i}" for i in range(101)]),
     lambda t: t.account.get_accounts_online_state([f"u{i}" for i in range(501)]),
+    lambda t: t.account.query_state([f"u{i}" for i in range(501)]),
     lambda t: t.account.import_account("x" * 33),
     lambda t: t.account.import_account("ok", nick="n" * 501),
     lambda t: t.account.check_accounts([]),

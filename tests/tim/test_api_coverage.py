@@ -5,7 +5,6 @@ Regenerate the table after changing tests:  .venv/bin/python tests/tim/test_api_
 """
 from __future__ import annotations
 
-import ast
 import csv
 import inspect
 import os
@@ -17,105 +16,11 @@ sys.path.insert(0, ROOT)
 
 from console.tim.api import NAMESPACES  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import api_index  # noqa: E402  (which method calls which endpoint, which test calls which method)
+
 SEED = os.path.join(ROOT, "..", "shared", "spec", "seed-methods.tsv")
 DOC = os.path.join(ROOT, "docs", "client.md")
-TESTS = os.path.dirname(os.path.abspath(__file__))
-
-# python method -> endpoint(s) it calls (push: current timpush / legacy all_member_push)
-ENDPOINTS = {
-    "account.import_account": "im_open_login_svc/account_import",
-    "account.import_accounts": "im_open_login_svc/multiaccount_import",
-    "account.delete_account": "im_open_login_svc/account_delete",
-    "account.delete_accounts": "im_open_login_svc/account_delete",
-    "account.check_account": "im_open_login_svc/account_check",
-    "account.check_accounts": "im_open_login_svc/account_check",
-    "account.kick_account": "im_open_login_svc/kick",
-    "account.get_account_online_state": "openim/query_online_status",
-    "account.get_accounts_online_state": "openim/query_online_status",
-    "profile.set_profile": "profile/portrait_set",
-    "profile.get_profiles": "profile/portrait_get",
-    "sns.add_friend": "sns/friend_add",
-    "sns.add_friends": "sns/friend_add",
-    "sns.import_friend": "sns/friend_import",
-    "sns.import_friends": "sns/friend_import",
-    "sns.update_friend": "sns/friend_update",
-    "sns.update_friends": "sns/friend_update",
-    "sns.delete_friend": "sns/friend_delete",
-    "sns.delete_friends": "sns/friend_delete",
-    "sns.delete_all_friends": "sns/friend_delete_all",
-    "sns.check_friend": "sns/friend_check",
-    "sns.check_friends": "sns/friend_check",
-    "sns.fetch_friends": "sns/friend_get",
-    "sns.iter_friends": "sns/friend_get",
-    "sns.get_friend": "sns/friend_get_list",
-    "sns.get_friends": "sns/friend_get_list",
-    "sns.add_blacklist": "sns/black_list_add",
-    "sns.delete_blacklist": "sns/black_list_delete",
-    "sns.fetch_blacklist": "sns/black_list_get",
-    "sns.iter_blacklist": "sns/black_list_get",
-    "sns.check_blacklist": "sns/black_list_check",
-    "sns.add_groups": "sns/group_add",
-    "sns.delete_groups": "sns/group_delete",
-    "sns.get_groups": "sns/group_get",
-    "c2c.send_message": "openim/sendmsg",
-    "c2c.send_messages": "openim/batchsendmsg",
-    "c2c.import_message": "openim/importmsg",
-    "c2c.fetch_messages": "openim/admin_getroammsg",
-    "c2c.iter_messages": "openim/admin_getroammsg",
-    "c2c.revoke_message": "openim/admin_msgwithdraw",
-    "c2c.set_message_read": "openim/admin_set_msg_read",
-    "c2c.get_unread_message_num": "openim/get_c2c_unread_msg_num",
-    "push.push_message": "timpush/push · all_member_push/im_push",
-    "push.set_attr_names": "timpush/set_attr_name · all_member_push/im_set_attr_name",
-    "push.get_attr_names": "timpush/get_attr_name · all_member_push/im_get_attr_name",
-    "push.get_user_attrs": "timpush/get_attr · all_member_push/im_get_attr",
-    "push.set_user_attrs": "timpush/set_attr · all_member_push/im_set_attr",
-    "push.delete_user_attrs": "timpush/remove_attr · all_member_push/im_remove_attr",
-    "push.get_user_tags": "timpush/get_tag · all_member_push/im_get_tag",
-    "push.add_user_tags": "timpush/add_tag · all_member_push/im_add_tag",
-    "push.delete_user_tags": "timpush/remove_tag · all_member_push/im_remove_tag",
-    "push.delete_user_all_tags": "timpush/clear_all_tags · all_member_push/im_remove_all_tags",
-    "mute.set_no_speaking": "openconfigsvr/setnospeaking",
-    "mute.get_no_speaking": "openconfigsvr/getnospeaking",
-    "operation.get_operation_data": "openconfigsvr/getappinfo",
-    "operation.get_history_data": "open_msg_svc/get_history",
-    "operation.get_ip_list": "ConfigSvc/GetIPList",
-    "group.fetch_group_ids": "group_open_http_svc/get_appid_group_list",
-    "group.fetch_groups": "group_open_http_svc/get_appid_group_list + get_group_info",
-    "group.iter_groups": "group_open_http_svc/get_appid_group_list + get_group_info",
-    "group.create_group": "group_open_http_svc/create_group",
-    "group.get_group": "group_open_http_svc/get_group_info",
-    "group.get_groups": "group_open_http_svc/get_group_info",
-    "group.fetch_members": "group_open_http_svc/get_group_member_info",
-    "group.iter_members": "group_open_http_svc/get_group_member_info",
-    "group.update_group": "group_open_http_svc/modify_group_base_info",
-    "group.add_members": "group_open_http_svc/add_group_member",
-    "group.delete_members": "group_open_http_svc/delete_group_member",
-    "group.update_member": "group_open_http_svc/modify_group_member_info",
-    "group.destroy_group": "group_open_http_svc/destroy_group",
-    "group.fetch_member_groups": "group_open_http_svc/get_joined_group_list",
-    "group.iter_member_groups": "group_open_http_svc/get_joined_group_list",
-    "group.get_roles_in_group": "group_open_http_svc/get_role_in_group",
-    "group.forbid_send_message": "group_open_http_svc/forbid_send_msg",
-    "group.allow_send_message": "group_open_http_svc/forbid_send_msg",
-    "group.get_shutted_up_members": "group_open_http_svc/get_group_muted_account",
-    "group.send_message": "group_open_http_svc/send_group_msg",
-    "group.send_notification": "group_open_http_svc/send_group_system_notification",
-    "group.change_group_owner": "group_open_http_svc/change_group_owner",
-    "group.revoke_message": "group_open_http_svc/group_msg_recall",
-    "group.revoke_messages": "group_open_http_svc/group_msg_recall",
-    "group.import_group": "group_open_http_svc/import_group",
-    "group.import_members": "group_open_http_svc/import_group_member",
-    "group.set_member_unread_msg_num": "group_open_http_svc/set_unread_msg_num",
-    "group.revoke_member_messages": "group_open_http_svc/delete_group_msg_by_sender",
-    "group.fetch_messages": "group_open_http_svc/group_msg_get_simple",
-    "group.iter_messages": "group_open_http_svc/group_msg_get_simple",
-    "group.get_online_member_num": "group_open_http_svc/get_online_member_num",
-    "group.import_messages": "group_open_http_svc/import_group_msg",
-    "conversation.fetch_sessions": "recentcontact/get_list",
-    "conversation.iter_sessions": "recentcontact/get_list",
-    "conversation.delete_session": "recentcontact/delete",
-}
 
 
 def seed_methods() -> list[tuple[str, str]]:
@@ -129,38 +34,18 @@ def seed_methods() -> list[tuple[str, str]]:
     return re.findall(r"^\| \d+ \| `([\w.]+)` \| `client\.([\w.]+)` \|", table, flags=re.M)
 
 
-def _calls_in(node: ast.AST) -> set[str]:
-    """"ns.method" for every `<x>.<ns>.<method>` (or `push.<method>` on the push fixture) in `node`."""
-    found = set()
-    for sub in ast.walk(node):
-        if not isinstance(sub, ast.Attribute):
-            continue
-        owner = sub.value
-        if isinstance(owner, ast.Attribute) and owner.attr in NAMESPACES:
-            found.add(f"{owner.attr}.{sub.attr}")
-        elif isinstance(owner, ast.Name) and owner.id in NAMESPACES:
-            found.add(f"{owner.id}.{sub.attr}")
-    return found
-
-
-NOT_SANDBOX = {os.path.basename(__file__), "test_api_examples.py"}   # canned answers, not the sandbox
-
-
 def exercising_tests() -> dict[str, list[str]]:
     """python method -> sandbox tests calling it (tests of argument checks alone are not counted)."""
     tests: dict[str, list[str]] = {}
-    for name in sorted(os.listdir(TESTS)):
-        if not (name.startswith("test_api_") and name.endswith(".py")) or name in NOT_SANDBOX:
-            continue
-        tree = ast.parse(open(os.path.join(TESTS, name), encoding="utf-8").read())
-        for fn in tree.body:
-            if not isinstance(fn, ast.FunctionDef) or not fn.name.startswith("test_"):
-                continue
-            if "arguments_checked" in fn.name:
-                continue
-            for method in _calls_in(fn):
-                tests.setdefault(method, []).append(f"tests/tim/{name}::{fn.name}")
+    for test in api_index.api_tests():
+        for method in test.calls:
+            tests.setdefault(method, []).append(test.node_id)
     return tests
+
+
+def endpoint_of(method: str) -> str:
+    """The endpoint(s) the method calls, as the API index reads them from the code (legacy push last)."""
+    return " · ".join(sorted(api_index.analyzer().reach[method], key=lambda e: (e.startswith("all_member_push/"), e)))
 
 
 def _best(method: str, candidates: list[str]) -> str:
@@ -177,7 +62,7 @@ def coverage_table() -> str:
     lines = ["| # | seed method | Python method | endpoint | test |", "|---|---|---|---|---|"]
     for n, (seed, py) in enumerate(seed_methods(), 1):
         test = _best(py, tests[py]) if py in tests else "**none**"
-        lines.append(f"| {n} | `{seed}` | `client.{py}` | `{ENDPOINTS[py]}` | `{test}` |")
+        lines.append(f"| {n} | `{seed}` | `client.{py}` | `{endpoint_of(py)}` | `{test}` |")
     return "\n".join(lines) + "\n"
 
 
@@ -275,15 +160,6 @@ def test_every_seed_method_is_exercised_by_a_sandbox_test():
     tests = exercising_tests()
     missing = [py for _, py in seed_methods() if py not in tests]
     assert missing == []
-
-
-def test_endpoint_column_matches_the_code():
-    for _, py in seed_methods():
-        ns = py.split(".")[0]
-        source = open(os.path.join(ROOT, "console", "tim", "api", f"{ns}.py"), encoding="utf-8").read()
-        for endpoint in re.split(r" · | \+ ", ENDPOINTS[py]):
-            command = endpoint.split("/")[-1]
-            assert f'"{command}"' in source or f'"{endpoint}"' in source, f"{py}: {endpoint} not in {ns}.py"
 
 
 def test_docs_coverage_table_is_current():

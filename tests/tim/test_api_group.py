@@ -167,6 +167,18 @@ def test_forbid_and_allow_send_message_and_muted_list(tim, public):
     assert [m.id for m in tim.group.get_group_muted_account(public)] == ["gm2"]
 
 
+def test_get_group_shutted_uin_reads_the_legacy_answer(tim, public):
+    tim.group.forbid_send_message(public, ["gm1"], 600)
+    endpoints = []
+    tim.add_observer(lambda e: endpoints.append(e.endpoint))
+    muted = tim.group.get_group_shutted_uin(public)
+    assert endpoints == ["group_open_http_svc/get_group_shutted_uin"]
+    assert [m.id for m in muted] == ["gm1"] and "ShuttedUntil" in muted.items[0].raw
+    assert time.time() + 590 <= muted.items[0].muted_until <= time.time() + 601
+    tim.group.allow_send_message(public, ["gm1"])
+    assert tim.group.get_group_shutted_uin(public).items == []
+
+
 def test_send_message_and_fetch_messages(tim, public):
     sent = tim.group.send_message(public, [messages.text("hello all")], sender="gm1", priority="High",
                                   at=["gm2", "@all"], cloud_custom_data="cd")

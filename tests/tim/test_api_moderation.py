@@ -46,6 +46,15 @@ def test_local_keywords_batch_by_ten_and_page(tim):
     assert tim.moderation.list_local_keywords() == []
 
 
+def test_fetch_and_list_libraries(tim, sandbox):
+    page = tim.moderation.fetch_libraries(limit=1)
+    assert (page.total, page.has_more, page.next_offset) == (1, False, 1)
+    [only] = page.items
+    assert (only.name, only.suggestion) == ("default", "Block") and only.id and page.request_id
+    assert [lib.id for lib in tim.moderation.list_libraries()] == [only.id]
+    assert tim.moderation.fetch_libraries(offset=1).items == []
+
+
 def test_cloud_libraries_and_keywords(tim, library):
     assert library.id and library.name == "default" and library.suggestion == "Block"
     tim.moderation.add_cloud_keywords(library.id, ["casino", ("naughty", "Porn")])

@@ -40,15 +40,15 @@ def test_get_operation_data_counts_activity(tim, sandbox):
 
 
 def test_get_history_data(tim, sandbox):
+    """The log of a past hour with a message links a gzip file; the current hour is not ready (1004)."""
     tim.account.import_accounts(["h1", "h2"])
-    tim.c2c.send_message("h2", "logged", sender="h1")
-    hour = datetime.now(timezone.utc) - timedelta(hours=1)
-    try:
-        files = tim.operation.get_history_data("C2C", hour)
-    except TimError as exc:             # 1004: the hour's file is not generated (yet)
-        assert exc.code == 1004
-    else:
-        assert all(f.url for f in files.files)
+    hour = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    tim.c2c.import_message("h1", "h2", "logged", int(hour.timestamp()) + 60)
+    [file] = tim.operation.get_history_data("C2C", hour).files
+    assert "/msg_history/" in file.url and file.gzip_size > 0 and file.file_size > 0 and file.gzip_md5
+    with pytest.raises(TimError) as err:
+        tim.operation.get_history_data("C2C", hour + timedelta(hours=1))
+    assert err.value.code == 1004
 
 
 def test_msg_hour_is_beijing_time():

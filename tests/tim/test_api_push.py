@@ -2,7 +2,7 @@
 import pytest
 
 from console.tim import messages
-from console.tim.errors import InvalidArgumentError
+from console.tim.errors import InvalidArgumentError, TimError
 
 
 @pytest.fixture(params=["timpush", "legacy"])
@@ -69,6 +69,38 @@ def test_push_message_creates_task(push, sandbox):
     assert push.endpoints[-1] == ("timpush/push" if push.api == "timpush" else "all_member_push/im_push")
 
 
+def test_push_to_users_then_revoke_push(tim, sandbox):
+    tim.account.import_accounts(["pa", "pb"])
+    notice = messages.offline_push_info(0, title="Sale", desc="Today only")
+    task = tim.push.push_to_users(["pb", "ghost"], "to pb", sender="pa", offline_push_info=notice, data_id="d-1")
+    stored = sandbox.state.push_tasks[-1]
+    assert (stored["TaskId"], stored["Kind"], stored["Targets"]) == (task.task_id, "batch", 1)   # ghost skipped
+    history = tim.c2c.fetch_messages("pb", "pa")
+    assert [m.body[0]["MsgContent"]["Text"] for m in history.messages] == ["to pb"]              # a roaming copy
+    tim.push.revoke_push(task.task_id, offline_push_info=messages.offline_push_info(0, title="Recalled"))
+    assert sandbox.state.push_tasks[-1]["Revoked"] is True
+
+
+def test_revoke_push_of_an_unknown_task_is_90049(tim, sandbox):
+    with pytest.raises(TimError) as err:
+        tim.push.revoke_push("1400000001_0_0_0")
+    assert err.value.code == 90049
+
+
+@pytest.mark.parametrize("call", [
+    lambda p: p.push_to_users(["pa"]),                                     # neither body nor notification
+    lambda p: p.push_to_users([f"u{i}" for i in range(501)], "x"),
+    lambda p: p.push_to_users(["pa"], "x", data_id="d" * 65),
+    lambda p: p.revoke_push(""),
+])
+def test_push_to_users_and_revoke_arguments_checked_before_sending(tim, call):
+    seen = []
+    tim.add_observer(seen.append)
+    with pytest.raises(InvalidArgumentError):
+        call(tim.push)
+    assert seen == []
+
+
 @pytest.mark.parametrize("call", [
     lambda p: p.push_message("x", tags_or=["a"], attrs_or={"city": "SZ"}),
     lambda p: p.push_message("x", tags_and=["a"], tags_or=["a"]),
@@ -94,3 +126,7 @@ def test_legacy_refuses_timpush_only_options(tim):
         tim.push.push_message("x", tags_not=["a"])
     with pytest.raises(InvalidArgumentError, match="timpush"):
         tim.push.set_attr_names({0: "a"}, types={0: 1})
+    with pytest.raises(InvalidArgumentError, match="timpush"):
+        tim.push.push_to_users(["pa"], "x")
+    with pytest.raises(InvalidArgumentError, match="timpush"):
+        tim.push.revoke_push("task")

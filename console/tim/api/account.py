@@ -1,4 +1,5 @@
-"""Accounts (`im_open_login_svc`) and presence (`openim/query_online_status`). Seed module: Account."""
+"""Accounts (`im_open_login_svc`) and presence (`openim/query_online_status`, and its legacy name
+`openim/querystate`). Seed module: Account."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -19,6 +20,7 @@ DELETE = "im_open_login_svc/account_delete"
 CHECK = "im_open_login_svc/account_check"
 KICK = "im_open_login_svc/kick"
 PRESENCE = "openim/query_online_status"
+QUERYSTATE = "openim/querystate"       # the legacy name of PRESENCE
 
 
 def _account_entry(entry) -> dict:
@@ -98,12 +100,20 @@ class AccountAPI(Namespace):
         When every user failed the service answers a non-zero code with an ErrorList: that comes
         back as an all-failed BatchResult (see console.tim.results), not as an exception.
         """
+        return self._presence(PRESENCE, "get_accounts_online_state", user_ids, detail)
+
+    def query_state(self, user_ids: Iterable[str], detail: bool = False) -> BatchResult[OnlineStatus]:
+        """The same query through the legacy command `openim/querystate`, for apps or tools that
+        still speak it. It leaves unknown users out of its answer: they come back failed with
+        code None. Prefer get_accounts_online_state."""
+        return self._presence(QUERYSTATE, "query_state", user_ids, detail)
+
+    def _presence(self, endpoint: str, op: str, user_ids: Iterable[str], detail: bool) -> BatchResult[OnlineStatus]:
         ids = check_user_ids("user_ids", user_ids, max_items=MAX_PRESENCE_PER_CALL)
-        raw = self._call_batch(PRESENCE, {"To_Account": ids, "IsNeedDetail": flag(detail)},
-                               op="get_accounts_online_state", retry_safe=True)
+        raw = self._call_batch(endpoint, {"To_Account": ids, "IsNeedDetail": flag(detail)}, op=op, retry_safe=True)
         found = {}
         for entry in raw.get("QueryResult") or []:
-            # The current field table says Status, older samples say State.
+            # The current field table says Status, older samples (and querystate) say State.
             status = entry.get("Status", entry.get("State", ""))
             found[entry.get("To_Account")] = OnlineStatus(id=entry.get("To_Account"), status=status,
                                                           detail=list(entry.get("Detail") or []), raw=entry)

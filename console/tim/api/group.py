@@ -24,6 +24,7 @@ MEMBERS, MODIFY, ADD = SVC + "get_group_member_info", SVC + "modify_group_base_i
 DELETE_MEMBERS, MODIFY_MEMBER = SVC + "delete_group_member", SVC + "modify_group_member_info"
 DESTROY, JOINED, ROLES = SVC + "destroy_group", SVC + "get_joined_group_list", SVC + "get_role_in_group"
 FORBID, MUTED = SVC + "forbid_send_msg", SVC + "get_group_muted_account"
+SHUTTED = SVC + "get_group_shutted_uin"           # the legacy name of MUTED
 SEND, NOTIFY, OWNER = SVC + "send_group_msg", SVC + "send_group_system_notification", SVC + "change_group_owner"
 RECALL, IMPORT, IMPORT_MSG = SVC + "group_msg_recall", SVC + "import_group", SVC + "import_group_msg"
 IMPORT_MEMBERS, SET_UNREAD = SVC + "import_group_member", SVC + "set_unread_msg_num"
@@ -181,6 +182,12 @@ def _group(entry: dict) -> Group:
         raw=entry)
 
 
+def _muted(raw: dict, list_key: str, until_key: str) -> BatchResult[MutedMember]:
+    items = [MutedMember(id=e.get("Member_Account"), muted_until=int(e.get(until_key) or 0), raw=e)
+             for e in raw.get(list_key) or []]
+    return BatchResult(items=items, raw=raw, **envelope(raw))
+
+
 def _response_filter(filter: Mapping[str, Any] | None) -> dict | None:
     """ResponseFilter for get_group_info: keys GroupBaseInfoFilter, MemberInfoFilter,
     AppDefinedDataFilter_Group, AppDefinedDataFilter_GroupMember (lists of names)."""
@@ -335,9 +342,14 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
         body = drop_none({"GroupId": _gid("group_id", group_id),
                           "TopicId": _gid("topic_id", topic_id) if topic_id is not None else None})
         raw = self._call(MUTED, body, op="get_group_muted_account", retry_safe=True)
-        items = [MutedMember(id=e.get("Member_Account"), muted_until=int(e.get("MutedUntil") or 0), raw=e)
-                 for e in raw.get("MutedAccountList") or []]
-        return BatchResult(items=items, raw=raw, **envelope(raw))
+        return _muted(raw, "MutedAccountList", "MutedUntil")
+
+    def get_group_shutted_uin(self, group_id: str) -> BatchResult[MutedMember]:
+        """The same list through the legacy command `get_group_shutted_uin` (`ShuttedUinList`,
+        `ShuttedUntil`), for tools that still speak it; prefer get_group_muted_account."""
+        raw = self._call(SHUTTED, {"GroupId": _gid("group_id", group_id)}, op="get_group_shutted_uin",
+                         retry_safe=True)
+        return _muted(raw, "ShuttedUinList", "ShuttedUntil")
 
     def get_shutted_up_members(self, group_id: str) -> BatchResult[MutedMember]:
         """Seed name; served by the current get_group_muted_account (not get_group_shutted_uin)."""

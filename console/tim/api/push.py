@@ -6,7 +6,13 @@ chosen by `client.push_api` ("timpush" | "legacy"). Differences handled here:
 - `timpush/set_attr_name` also takes `AttrTypes`, `get_attr_name` returns them;
 - `timpush` writers report per-user failures in `ErrorList`; legacy ones only answer the envelope,
   so their items are all ok when the call succeeds;
-- `timpush/push` knows `OnlineOnlyFlag` and `Condition.TagsNot`; legacy `im_push` does not.
+- `timpush/push` knows `OnlineOnlyFlag` and `Condition.TagsNot`; legacy `im_push` does not;
+- `timpush/batch` (push to listed accounts) and `timpush/revoke` (recall a push task within 24 h)
+  have no legacy equivalent: with the legacy API their methods refuse before sending.
+Their fields (trtc.io / tencentcloud.com pages 1047/67553 and 1047/67824, Chinese 269/108906 and
+269/105123): batch takes `To_Account` (1-500), `MsgRandom`, `From_Account`, `OfflinePushInfo`,
+`DataId` (<= 64 bytes) and, on the Chat variant, `MsgBody`, and answers a `TaskId`; revoke takes
+the `TaskId` and an `OfflinePushInfo` that overwrites the notification already shown.
 """
 from __future__ import annotations
 
@@ -17,15 +23,18 @@ from console.tim.api._base import (
     check_user_id, check_user_ids, envelope, error_list, invalid, items_in_order, msg_body, new_random, not_returned,
     offline_push,
 )
-from console.tim.results import AttrNames, BatchResult, ItemResult, PushTask, UserAttrs, UserTags
+from console.tim.results import AttrNames, BatchResult, ItemResult, PushTask, Result, UserAttrs, UserTags
 
 MAX_USERS = 100                      # every attribute / tag command
+MAX_BATCH_USERS = 500                # timpush/batch
+MAX_DATA_ID_BYTES = 64               # timpush/batch DataId
 MAX_TAGS_PER_ADD = 10                # tags added per user per request
 MAX_CONDITION_TAGS = 10
 MAX_NAME_BYTES = 50                  # attribute names, attribute values, tags
 ATTR_SLOTS = range(10)               # "0".."9"
 ATTR_TYPES = (0, 1)                  # timpush: 0 IM account, 1 RegistrationID
 
+TIMPUSH_ONLY = {"batch": "timpush/batch", "revoke": "timpush/revoke"}   # no legacy equivalent
 COMMANDS = {
     "legacy": {
         "push": "all_member_push/im_push", "set_attr_name": "all_member_push/im_set_attr_name",
@@ -81,6 +90,11 @@ class PushAPI(Namespace):
 
     def _endpoint(self, command: str) -> str:
         return COMMANDS[self.api][command]
+
+    def _timpush_only(self, command: str, method: str) -> str:
+        if self.api == "legacy":
+            raise invalid(f"{method} needs the timpush API (client.push_api='timpush'); the legacy one has none")
+        return TIMPUSH_ONLY[command]
 
     def _write(self, command: str, op: str, body: dict, ids: list[str]) -> BatchResult[ItemResult]:
         """Attribute/tag writers: timpush lists failed users in ErrorList, legacy answers envelope only."""
@@ -140,6 +154,41 @@ class PushAPI(Namespace):
         check_message_size("push", payload)
         raw = self._call(self._endpoint("push"), payload, op="push_message")
         return PushTask(task_id=raw.get("TaskId", ""), raw=raw)
+
+    def push_to_users(self, user_ids: Iterable[str], body: Any = None, *, sender: str | None = None,
+                      offline_push_info: Any = None, msg_random: int | None = None,
+                      data_id: str | None = None) -> PushTask:
+        """Push to 1-500 listed users (`timpush/batch`): a message body, a notification
+        (`offline_push_info`), or both. `data_id` is passed through to the push callbacks."""
+        ids = check_user_ids("user_ids", user_ids, max_items=MAX_BATCH_USERS)
+        endpoint = self._timpush_only("batch", "push_to_users")
+        if body is None and offline_push_info is None:
+            raise invalid("push_to_users needs a body, an offline_push_info, or both")
+        payload: dict[str, Any] = {
+            "To_Account": ids,
+            "MsgRandom": check_int("msg_random", msg_random) if msg_random is not None else new_random(),
+        }
+        if body is not None:
+            payload["MsgBody"] = msg_body("body", body)
+        if sender is not None:
+            payload["From_Account"] = check_user_id("sender", sender)
+        if offline_push_info is not None:
+            payload["OfflinePushInfo"] = offline_push(offline_push_info)
+        if data_id is not None:
+            payload["DataId"] = check_str("data_id", data_id, max_bytes=MAX_DATA_ID_BYTES)
+        check_message_size("push", payload)
+        raw = self._call(endpoint, payload, op="push_to_users")
+        return PushTask(task_id=raw.get("TaskId", ""), raw=raw)
+
+    def revoke_push(self, task_id: str, offline_push_info: Any = None) -> Result:
+        """Recall a push task (`timpush/revoke`) within 24 h of its start: deliveries not made yet
+        stop, and `offline_push_info` replaces the notification already shown where the vendor
+        allows it. The service takes one recall a second."""
+        body: dict[str, Any] = {"TaskId": check_str("task_id", task_id)}
+        endpoint = self._timpush_only("revoke", "revoke_push")
+        if offline_push_info is not None:
+            body["OfflinePushInfo"] = offline_push(offline_push_info)
+        return Result(raw=self._call(endpoint, body, op="revoke_push"))
 
     def set_attr_names(self, names: Mapping[int, str], types: Mapping[int, int] | None = None) -> AttrNames:
         """Name attribute slots 0-9: {0: "sex", 1: "city"}. `types` (timpush only): 0 IM account,
