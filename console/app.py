@@ -30,6 +30,7 @@ from console.jobs import views as jobs_views
 from console.jobs.cli import jobs_cli
 from console.messaging import jobs as message_jobs
 from console.messaging import views as messaging_views
+from console.monitoring import metrics
 from console.operators.cli import operators_cli
 from console.operators.views import admin as operators_admin
 from console.operators.views import auth as operators_auth
@@ -114,4 +115,5 @@ def _init_tim(app: Flask) -> None:
     client = Client(**kwargs)
     client.add_observer(AuditWriter(app))
     client.add_observer(directory.CallObserver(app))
+    client.add_observer(metrics.observe_call)
     app.extensions["tim_client"] = client

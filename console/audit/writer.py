@@ -22,6 +22,7 @@ from flask import current_app
 from console import db
 from console.audit.client import AuditContext, current_context, request_context
 from console.models import AuditEntry, AuditTarget, utcnow
+from console.monitoring import metrics
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +229,7 @@ def write_entry(app, ctx: AuditContext, *, action: str, endpoint: str | None, ta
         sess.add(entry)
         sess.flush()
         sess.add_all(AuditTarget(entry_id=entry.id, target=t) for t in dict.fromkeys(entry.targets or []))
+    metrics.audit_row(ctx.source, outcome)
     return entry.id
 
 
