@@ -31,6 +31,7 @@ from console.jobs.cli import jobs_cli
 from console.messaging import jobs as message_jobs
 from console.messaging import views as messaging_views
 from console.monitoring import metrics
+from console.monitoring.views import metrics as metrics_views
 from console.operators.cli import operators_cli
 from console.operators.views import admin as operators_admin
 from console.operators.views import auth as operators_auth
@@ -47,7 +48,7 @@ log = logging.getLogger("console")
 BLUEPRINTS = (
     operators_auth.bp, operators_admin.bp, dashboard.bp, operations.bp, settings.bp, health.bp,
     account_listing.bp, account_detail.bp, account_relations.bp, groups_views.bp, messaging_views.bp,
-    push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp,
+    push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp, metrics_views.bp,
 )
 #: every module that defines job kinds: importing it registered them (console.jobs.job_kind), in
 #: the web workers and in the job consumer alike

@@ -206,7 +206,7 @@ def outcome_of(error, items: list[dict]) -> str:
 
 def _secrets(app) -> list[str]:
     return [v for v in (app.config.get("TIM_SECRET"), app.config.get("SECRET_KEY"),
-                        app.config.get("TIM_CALLBACK_TOKEN")) if v]
+                        app.config.get("TIM_CALLBACK_TOKEN"), app.config.get("METRICS_TOKEN")) if v]
 
 
 def write_entry(app, ctx: AuditContext, *, action: str, endpoint: str | None, targets: list[str],
