@@ -89,6 +89,8 @@ class Webhook(Base):
     format: Mapped[str] = mapped_column(String(16))
     #: DingTalk's signing secret (SEC...), optional; never shown or audited
     secret: Mapped[str | None] = mapped_column(String(256))
+    #: the language of its messages: en / zh_Hans
+    language: Mapped[str] = mapped_column(String(16), default="en")
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("format", sa.String(16), nullable=False),
         sa.Column("secret", sa.String(256), nullable=True),
+        sa.Column("language", sa.String(16), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         _time("created_at"),
         _time("updated_at"),
