@@ -340,3 +340,14 @@ def test_a_disabled_rule_resolves_its_alert_and_one_alert_per_rule(app, operator
     assert admin.post(f"/alerts/rules/{rule.id}/toggle").status_code == 302
     assert alerts.tick(app)["resolved"] == [alert_id]
     assert system_actions(app) == ["alerts.open", "alerts.resolve"]
+
+
+def test_the_job_consumer_evaluates_every_minute(app, operators, signed_in):
+    """The evaluation is a periodic task of the job queue: due every minute, run by the consumer."""
+    huey = app.extensions["huey"]
+    assert "console.alerts_tick" in {task.name for task in huey.read_periodic(dt.datetime.now())}
+    add_rule(signed_in("admin"), "job_failed", minutes=60)
+    with db.new_session(app) as sess:
+        sess.add(Job(kind="directory.check", status="failed", params={"items": []}, finished_at=utcnow()))
+    app.extensions["alerts_tick"]()  # the queue is immediate in tests: this runs it, as the consumer does
+    assert [a.status for a in the_alerts(app)] == ["open"]
