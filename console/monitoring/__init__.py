@@ -43,8 +43,7 @@ def init_app(app: Flask) -> None:
 
     @huey.periodic_task(crontab(minute="*"), name="console.alerts_tick")
     def alerts_tick():
-        with app.app_context():
-            alerts.tick(app)
+        alerts.tick(app)
 
     app.extensions["alerts_tick"] = alerts_tick
     app.cli.add_command(alerts_cli)

@@ -418,9 +418,10 @@ def tick(app, now: dt.datetime | None = None) -> dict[str, list[int]]:
     from console.monitoring import webhooks
 
     now = now or utcnow()
-    changes = evaluate(app, now)
-    webhooks.deliver_due(app, now)
-    prune(app, now)
+    with app.app_context():  # messages are worded in each webhook's language (Flask-Babel)
+        changes = evaluate(app, now)
+        webhooks.deliver_due(app, now)
+        prune(app, now)
     return changes
 
 

@@ -202,6 +202,8 @@ def test_robot_formats_signing_and_robot_errors(app, operators, signed_in, recei
     dingtalk, wecom = by_token["tok-dd"], by_token["wecom-key-42"]
     assert dingtalk["body"]["msgtype"] == "markdown" and set(dingtalk["body"]["markdown"]) == {"title", "text"}
     assert "directory.check" in dingtalk["body"]["markdown"]["text"]
+    assert dingtalk["body"]["markdown"]["title"] == "[告警] job_failed rule"  # the hook's language
+    assert wecom["body"]["markdown"]["content"].startswith("### [Alert] job_failed rule")
     stamp, sign = dingtalk["query"]["timestamp"], dingtalk["query"]["sign"]
     expected = base64.b64encode(hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(),
                                          hashlib.sha256).digest()).decode()
