@@ -496,20 +496,23 @@ def plan_rule(form, job_kinds, zone: str) -> dict:
     return {"name": name, "kind": kind, "params": params, "enabled": forms.flag(form.get("enabled"))}
 
 
+def save_row(sess, model, row, data: dict, by: str):
+    """Create (`row` None) or update an alert rule or a webhook, stamped with who and when; the
+    row and its changes {field: [old, new]}."""
+    now = utcnow()
+    new = row is None
+    if new:
+        row = model(created_at=now)
+        sess.add(row)
+    changes = db.assign(row, data, new)
+    row.updated_at, row.updated_by = now, by
+    sess.flush()
+    return row, changes
+
+
 def save_rule(sess, rule: AlertRule | None, data: dict, by: str) -> tuple[AlertRule, dict]:
     """Create or update a rule; the rule and its changes {field: [old, new]}."""
-    now = utcnow()
-    if rule is None:
-        rule = AlertRule(created_at=now)
-        sess.add(rule)
-        changes = {k: [None, v] for k, v in data.items()}
-    else:
-        changes = {k: [getattr(rule, k), v] for k, v in data.items() if getattr(rule, k) != v}
-    for key, value in data.items():
-        setattr(rule, key, value)
-    rule.updated_at, rule.updated_by = now, by
-    sess.flush()
-    return rule, changes
+    return save_row(sess, AlertRule, rule, data, by)
 
 
 def rule_form(rule: AlertRule | None) -> dict:

@@ -37,7 +37,7 @@ from console.forms import FormError
 from console.i18n import LOCALES
 from console.models import Alert, AlertDelivery, AlertEvent, Webhook, utcnow
 from console.monitoring import metrics
-from console.monitoring.alerts import describe
+from console.monitoring.alerts import describe, save_row
 
 log = logging.getLogger(__name__)
 
@@ -249,21 +249,10 @@ def plan_webhook(form, hook: Webhook | None) -> dict:
 def save_webhook(sess, hook: Webhook | None, data: dict, by: str) -> tuple[Webhook, dict]:
     """Create or update a webhook; the changes as an audit row may show them (URLs masked,
     the secret only as set / not set)."""
-    now = utcnow()
-    if hook is None:
-        hook = Webhook(created_at=now)
-        sess.add(hook)
-        before = {}
-    else:
-        before = {k: getattr(hook, k) for k in data}
-    for key, value in data.items():
-        setattr(hook, key, value)
-    hook.updated_at, hook.updated_by = now, by
-    sess.flush()
-    shown = {"url": masked_url, "secret": lambda v: "set" if v else None}
-    changes = {k: [shown.get(k, lambda v: v)(before.get(k)), shown.get(k, lambda v: v)(v)]
-               for k, v in data.items() if before.get(k) != v or not before}
-    return hook, changes
+    hook, changes = save_row(sess, Webhook, hook, data, by)
+    shown = {"url": lambda v: v and masked_url(v), "secret": lambda v: "set" if v else None}
+    return hook, {k: [shown[k](old), shown[k](value)] if k in shown else [old, value]
+                  for k, (old, value) in changes.items()}
 
 
 def webhook_form(hook: Webhook | None) -> dict:

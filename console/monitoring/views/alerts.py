@@ -2,7 +2,7 @@
 delivery log; operators acknowledge and resolve (audited)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -28,17 +28,10 @@ def index():
     return render_template("monitoring/alerts/index.html", active=active, resolved=resolved)
 
 
-def _alert(alert_id: int) -> Alert:
-    alert = db.session.get(Alert, alert_id)
-    if alert is None:
-        abort(404)
-    return alert
-
-
 @bp.route("/<int:alert_id>")
 @role_required("viewer")
 def detail(alert_id: int):
-    alert = _alert(alert_id)
+    alert = db.get_or_404(Alert, alert_id)
     events = db.session.scalars(select(AlertEvent).where(AlertEvent.alert_id == alert.id)
                                 .order_by(AlertEvent.at.desc(), AlertEvent.id.desc())).all()
     deliveries = db.session.scalars(select(AlertDelivery).where(AlertDelivery.alert_id == alert.id)
@@ -60,7 +53,7 @@ def _changed(alert: Alert, action: str, done: bool, message: str):
 @bp.route("/<int:alert_id>/acknowledge", methods=["POST"])
 @role_required("operator")
 def acknowledge(alert_id: int):
-    alert = _alert(alert_id)
+    alert = db.get_or_404(Alert, alert_id)
     done = alerts.acknowledge(db.session, alert, current_user.name)
     return _changed(alert, "alerts.acknowledge", done, _("Acknowledged: the banner no longer shows it."))
 
@@ -68,7 +61,7 @@ def acknowledge(alert_id: int):
 @bp.route("/<int:alert_id>/resolve", methods=["POST"])
 @role_required("operator")
 def resolve(alert_id: int):
-    alert = _alert(alert_id)
+    alert = db.get_or_404(Alert, alert_id)
     done = alerts.resolve_by(db.session, alert, current_user.name)
     return _changed(alert, "alerts.resolve", done, _("Resolved."))
 

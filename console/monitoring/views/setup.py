@@ -2,7 +2,7 @@
 message. Every change is audited; webhook URLs and secrets never show (masked)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -23,15 +23,8 @@ def _rules_context(**ctx) -> dict:
                 job_kinds=sorted(jobs.KINDS), zone=str(local_zone()), **ctx)
 
 
-def _rule(rule_id: int) -> AlertRule:
-    rule = db.session.get(AlertRule, rule_id)
-    if rule is None:
-        abort(404)
-    return rule
-
-
 def _edit_rule_context() -> dict:
-    return _rules_context(rule=_rule(request.view_args["rule_id"]))
+    return _rules_context(rule=db.get_or_404(AlertRule, request.view_args["rule_id"]))
 
 
 @bp.route("/rules")
@@ -44,21 +37,29 @@ def rules():
 @bp.route("/rules/<int:rule_id>")
 @role_required("admin")
 def edit_rule(rule_id: int):
-    rule = _rule(rule_id)
+    rule = db.get_or_404(AlertRule, rule_id)
     return render_template("monitoring/rules/edit.html", form=alerts.rule_form(rule), **_rules_context(rule=rule))
 
 
-def _save_rule(rule: AlertRule | None, action: str):
+def _save(action: str, target: str, row, plan, save, shown: tuple[str, ...], back: str):
+    """Plan the submitted form and save it, audited; a refused form is audited too (only the
+    `shown` fields: a webhook's URL and secret never reach a row), then shown again."""
     try:
-        data = alerts.plan_rule(request.form, sorted(jobs.KINDS), str(local_zone()))
+        data = plan()
     except FormError as exc:
-        record_action(action, targets=[f"alert-rule:{rule.id}"] if rule else [], outcome="failed",
-                      detail={"form": {k: request.form.get(k) for k in ("name", "kind", "minutes")}}, error=exc)
+        record_action(action, targets=[f"{target}:{row.id}"] if row else [], outcome="failed",
+                      detail={"form": {k: request.form.get(k) for k in shown}}, error=exc)
         raise
-    saved, changes = alerts.save_rule(db.session, rule, data, current_user.name)
+    saved, changes = save(db.session, row, data, current_user.name)
     db.session.commit()
-    record_action(action, targets=[f"alert-rule:{saved.id}"], detail={"name": saved.name, "changes": changes})
-    return redirect(url_for("alert_setup.rules"))
+    record_action(action, targets=[f"{target}:{saved.id}"], detail={"name": saved.name, "changes": changes})
+    return redirect(url_for(back))
+
+
+def _save_rule(rule: AlertRule | None, action: str):
+    return _save(action, "alert-rule", rule,
+                 lambda: alerts.plan_rule(request.form, sorted(jobs.KINDS), str(local_zone())),
+                 alerts.save_rule, ("name", "kind", "minutes"), "alert_setup.rules")
 
 
 @bp.route("/rules", methods=["POST"])
@@ -72,13 +73,13 @@ def create_rule():
 @role_required("admin")
 @forms.page("monitoring/rules/edit.html", _edit_rule_context)
 def update_rule(rule_id: int):
-    return _save_rule(_rule(rule_id), "alerts.rule.update")
+    return _save_rule(db.get_or_404(AlertRule, rule_id), "alerts.rule.update")
 
 
 @bp.route("/rules/<int:rule_id>/toggle", methods=["POST"])
 @role_required("admin")
 def toggle_rule(rule_id: int):
-    rule = _rule(rule_id)
+    rule = db.get_or_404(AlertRule, rule_id)
     rule.enabled, rule.updated_at, rule.updated_by = not rule.enabled, utcnow(), current_user.name
     db.session.commit()
     record_action("alerts.rule.enable" if rule.enabled else "alerts.rule.disable",
@@ -90,7 +91,7 @@ def toggle_rule(rule_id: int):
 @role_required("admin")
 def delete_rule(rule_id: int):
     """Delete a rule; its active alert is resolved by the deleting admin."""
-    rule = _rule(rule_id)
+    rule = db.get_or_404(AlertRule, rule_id)
     snapshot = {"name": rule.name, "kind": rule.kind, "params": rule.params}
     active = db.session.scalar(select(Alert).where(Alert.rule_id == rule.id, Alert.status.in_(alerts.ACTIVE)))
     if active is not None:
@@ -110,15 +111,8 @@ def _hooks_context(**ctx) -> dict:
                 **ctx)
 
 
-def _hook(hook_id: int) -> Webhook:
-    hook = db.session.get(Webhook, hook_id)
-    if hook is None:
-        abort(404)
-    return hook
-
-
 def _edit_hook_context() -> dict:
-    return _hooks_context(hook=_hook(request.view_args["hook_id"]))
+    return _hooks_context(hook=db.get_or_404(Webhook, request.view_args["hook_id"]))
 
 
 @bp.route("/webhooks")
@@ -131,22 +125,14 @@ def hooks():
 @bp.route("/webhooks/<int:hook_id>")
 @role_required("admin")
 def edit_hook(hook_id: int):
-    hook = _hook(hook_id)
+    hook = db.get_or_404(Webhook, hook_id)
     return render_template("monitoring/webhooks/edit.html", form=webhooks.webhook_form(hook),
                            **_hooks_context(hook=hook))
 
 
 def _save_hook(hook: Webhook | None, action: str):
-    try:
-        data = webhooks.plan_webhook(request.form, hook)
-    except FormError as exc:
-        record_action(action, targets=[f"webhook:{hook.id}"] if hook else [], outcome="failed",
-                      detail={"name": request.form.get("name"), "format": request.form.get("format")}, error=exc)
-        raise
-    saved, changes = webhooks.save_webhook(db.session, hook, data, current_user.name)
-    db.session.commit()
-    record_action(action, targets=[f"webhook:{saved.id}"], detail={"name": saved.name, "changes": changes})
-    return redirect(url_for("alert_setup.hooks"))
+    return _save(action, "webhook", hook, lambda: webhooks.plan_webhook(request.form, hook),
+                 webhooks.save_webhook, ("name", "format"), "alert_setup.hooks")
 
 
 @bp.route("/webhooks", methods=["POST"])
@@ -160,13 +146,13 @@ def create_hook():
 @role_required("admin")
 @forms.page("monitoring/webhooks/edit.html", _edit_hook_context)
 def update_hook(hook_id: int):
-    return _save_hook(_hook(hook_id), "alerts.webhook.update")
+    return _save_hook(db.get_or_404(Webhook, hook_id), "alerts.webhook.update")
 
 
 @bp.route("/webhooks/<int:hook_id>/delete", methods=["POST"])
 @role_required("admin")
 def delete_hook(hook_id: int):
-    hook = _hook(hook_id)
+    hook = db.get_or_404(Webhook, hook_id)
     snapshot = {"name": hook.name, "format": hook.format, "url": webhooks.masked_url(hook.url)}
     db.session.delete(hook)
     db.session.commit()
@@ -178,7 +164,7 @@ def delete_hook(hook_id: int):
 @role_required("admin")
 def test_hook(hook_id: int):
     """Send a test message now (an admin asked for it), logged like any delivery."""
-    hook = _hook(hook_id)
+    hook = db.get_or_404(Webhook, hook_id)
     delivery = webhooks.send_test(current_app._get_current_object(), hook)
     ok = delivery.status == "delivered"
     record_action("alerts.webhook.test", targets=[f"webhook:{hook.id}"], outcome="ok" if ok else "failed",
