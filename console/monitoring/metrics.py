@@ -70,8 +70,10 @@ WEBHOOK_DELIVERIES = Counter(f"{PREFIX}_alert_webhook_attempts", "Alert webhook 
                              "attempts, by format and result (delivered, failed)",
                              ["format", "result"])
 
-#: (command, outcome) -> the counter's child: no label lookup (and its lock) per callback
+#: (command, outcome) and (rule id, action) -> the counter's child: no label lookup (and its
+#: lock) per callback; both keys are bounded (documented commands, rules)
 _callback_children: dict[tuple[str, str], object] = {}
+_decision_children: dict[tuple[int | None, str], object] = {}
 
 
 def command_label(command: str) -> str:
@@ -96,7 +98,13 @@ def refused(reason: str, command: str | None, seconds: float) -> None:
 
 
 def rule_decision(rule_id: int | None, action: str) -> None:
-    RULE_DECISIONS.labels(str(rule_id) if rule_id is not None else "none", action).inc()
+    """One before-callback decided (`action`), by rule `rule_id` or by no rule."""
+    key = (rule_id, action)
+    child = _decision_children.get(key)
+    if child is None:
+        child = _decision_children[key] = RULE_DECISIONS.labels(
+            str(rule_id) if rule_id is not None else "none", action)
+    child.inc()
 
 
 def observe_call(event) -> None:
