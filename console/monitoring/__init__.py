@@ -10,7 +10,11 @@
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
+
+log = logging.getLogger(__name__)
 
 
 def _banner(app: Flask):
@@ -24,10 +28,14 @@ def _banner(app: Flask):
         return None
 
     def load():
-        with db.new_session(app) as sess:
-            count, newest = alerts.open_alerts(sess)
-            return {"count": count, "alerts": [{"id": a.id, "rule_name": a.rule_name, "kind": a.kind,
-                                                "summary": a.summary} for a in newest]} if count else None
+        try:
+            with db.new_session(app) as sess:
+                count, newest = alerts.open_alerts(sess)
+        except Exception:  # noqa: BLE001 - a page (an error page too) must render without it
+            log.exception("the alert banner could not be read")
+            return None
+        return {"count": count, "alerts": [{"id": a.id, "rule_name": a.rule_name, "kind": a.kind,
+                                            "summary": a.summary} for a in newest]} if count else None
     return alerts.banner_cache.get(load)
 
 

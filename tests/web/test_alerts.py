@@ -12,7 +12,7 @@ import time
 
 import pytest
 from events_support import Callbacks
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from webhook_receiver import receiver  # noqa: F401 - a fixture
 from werkzeug.serving import make_server
@@ -353,3 +353,16 @@ def test_the_job_consumer_evaluates_every_minute(app, operators, signed_in):
         sess.add(Job(kind="directory.check", status="failed", params={"items": []}, finished_at=utcnow()))
     app.extensions["alerts_tick"]()  # the queue is immediate in tests: this runs it, as the consumer does
     assert [a.status for a in the_alerts(app)] == ["open"]
+
+
+def test_pages_render_when_the_banner_cannot_be_read(app, operators, signed_in):
+    """The banner is on every page, error pages included: a broken alert table must not take
+    them down."""
+    viewer = signed_in("viewer")
+    with app.extensions["db_engine"].begin() as conn:
+        conn.execute(text("DROP TABLE alert_delivery"))
+        conn.execute(text("DROP TABLE alert_event"))
+        conn.execute(text("DROP TABLE alert"))
+    alerts.banner_cache.clear()
+    response = viewer.get("/accounts")
+    assert response.status_code == 200 and "banner-alert" not in response.get_data(as_text=True)
