@@ -9,7 +9,14 @@ half the CPU it costs in a thread (no GIL hand-offs between cores, see
 tests/bench/callback_ingest.py), and a live viewer costs a few kilobytes instead of a thread.
 psycopg 3 and redis-py cooperate with gevent; SQLite calls block the worker while they run
 (milliseconds), which is why a team deployment uses PostgreSQL.
+
+Metrics (console/monitoring/metrics.py): prometheus_client runs in multi-process mode, each
+worker writing its samples to files under PROMETHEUS_MULTIPROC_DIR (default:
+<instance>/prometheus), so that a scrape of /metrics, whichever worker answers it, sums every
+worker's. The folder is emptied when gunicorn starts (counters start from zero, as Prometheus
+expects of a restarted target) and a worker's live gauges are dropped when it exits.
 """
+import glob
 import os
 
 worker_class = "gevent"
@@ -20,3 +27,22 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 worker_connections = 1000
 # Stop within a few seconds: live streams never end on their own.
 graceful_timeout = 5
+
+_instance = os.environ.get("CONSOLE_INSTANCE") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                "instance")
+# Set before the workers import prometheus_client: the mode is chosen at its import.
+metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(_instance, "prometheus"))
+
+
+def on_starting(server):
+    """Start with an empty metrics folder: the samples of a previous run are not this one's."""
+    os.makedirs(metrics_dir, mode=0o700, exist_ok=True)
+    for path in glob.glob(os.path.join(metrics_dir, "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    """A worker exited: its live gauges (open viewers) no longer count."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, metrics_dir)

@@ -13,7 +13,7 @@ import secrets
 from flask import Flask, g, request
 from htmx_flask import Htmx
 
-from console import db, errors, events, i18n, jobs, security, ui
+from console import db, errors, events, i18n, jobs, monitoring, security, ui
 from console.accounts import directory
 from console.accounts import jobs as account_jobs
 from console.accounts.views import detail as account_detail
@@ -30,6 +30,10 @@ from console.jobs import views as jobs_views
 from console.jobs.cli import jobs_cli
 from console.messaging import jobs as message_jobs
 from console.messaging import views as messaging_views
+from console.monitoring import metrics
+from console.monitoring.views import alerts as alerts_views
+from console.monitoring.views import metrics as metrics_views
+from console.monitoring.views import setup as alert_setup_views
 from console.operators.cli import operators_cli
 from console.operators.views import admin as operators_admin
 from console.operators.views import auth as operators_auth
@@ -46,7 +50,8 @@ log = logging.getLogger("console")
 BLUEPRINTS = (
     operators_auth.bp, operators_admin.bp, dashboard.bp, operations.bp, settings.bp, health.bp,
     account_listing.bp, account_detail.bp, account_relations.bp, groups_views.bp, messaging_views.bp,
-    push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp,
+    push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp, metrics_views.bp,
+    alerts_views.bp, alert_setup_views.bp,
 )
 #: every module that defines job kinds: importing it registered them (console.jobs.job_kind), in
 #: the web workers and in the job consumer alike
@@ -82,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     Htmx(app)
     _init_tim(app)
     jobs.init_app(app)
+    monitoring.init_app(app)
 
     @app.before_request
     def _per_request():
@@ -114,4 +120,5 @@ def _init_tim(app: Flask) -> None:
     client = Client(**kwargs)
     client.add_observer(AuditWriter(app))
     client.add_observer(directory.CallObserver(app))
+    client.add_observer(metrics.observe_call)
     app.extensions["tim_client"] = client

@@ -174,7 +174,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         REDIS_URL=_url(env, "REDIS_URL", ("redis", "rediss", "unix")),
         SECRET_KEY=env.get("SECRET_KEY") or _instance_secret(instance_path, "secret-key"),
         PUBLIC_URL=(_url(env, "PUBLIC_URL", ("http", "https")) or "").rstrip("/") or None,
-        JOBS_IMMEDIATE=_bool(env, "JOBS_IMMEDIATE"),  # None: immediate only under TESTING
+        JOBS_IMMEDIATE=_bool(env, "JOBS_IMMEDIATE"),
+        # GET /metrics: this bearer token, or a signed-in operator when unset
+        METRICS_TOKEN=env.get("METRICS_TOKEN") or None,  # None: immediate only under TESTING
         AUDIT_PAGE_SIZE=_int(env, "AUDIT_PAGE_SIZE", 50, minimum=1),
         LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "5 per minute",
         PROXY_FIX=_int(env, "PROXY_FIX", 0),

@@ -147,6 +147,16 @@ def get_engine() -> Engine:
     return _default_engine[0]
 
 
+def assign(row, data: dict, new: bool = False) -> dict:
+    """Set the fields of `data` on `row`; the ones that changed as {field: [old, new]} (all of
+    them for a `new` row), for the audit row of an edit."""
+    changes = {key: [None if new else getattr(row, key), value] for key, value in data.items()
+               if new or getattr(row, key) != value}
+    for key, value in data.items():
+        setattr(row, key, value)
+    return changes
+
+
 def get_or_404(model, ident):
     """The row of `model` with primary key `ident` in the request's session, or abort with 404."""
     from flask import abort

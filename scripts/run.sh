@@ -84,16 +84,21 @@ else
     wait_http "http://127.0.0.1:${sandbox_port}/sandbox/health" "The sandbox" "$!"
 fi
 
-echo "Starting the job consumer"
-"${flask[@]}" jobs worker &
-pids+=($!)
+# Metrics (GET /metrics): the web workers and the job consumer write their samples here and any
+# worker's scrape sums them. gunicorn.conf.py empties the folder when gunicorn starts, so the
+# consumer starts after it.
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$instance/prometheus}"
 
 echo "Starting the console on http://${host}:${port}"
 "$bin/gunicorn" -c gunicorn.conf.py --workers 1 -b "${host}:${port}" wsgi:app &
 pids+=($!)
 wait_http "http://${host}:${port}/healthz" "The console" "$!"
 
-setup="$("${flask[@]}" operators setup-url 2>/dev/null || true)"
+echo "Starting the job consumer"
+"${flask[@]}" jobs worker &
+pids+=($!)
+
+setup="$(env -u PROMETHEUS_MULTIPROC_DIR "${flask[@]}" operators setup-url 2>/dev/null || true)"
 if [ -n "$setup" ]; then
     echo
     echo "No operator exists yet. Create the first admin here (the link works once):"

@@ -22,6 +22,7 @@ from flask import current_app
 from console import db
 from console.audit.client import AuditContext, current_context, request_context
 from console.models import AuditEntry, AuditTarget, utcnow
+from console.monitoring import metrics
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ def outcome_of(error, items: list[dict]) -> str:
 
 def _secrets(app) -> list[str]:
     return [v for v in (app.config.get("TIM_SECRET"), app.config.get("SECRET_KEY"),
-                        app.config.get("TIM_CALLBACK_TOKEN")) if v]
+                        app.config.get("TIM_CALLBACK_TOKEN"), app.config.get("METRICS_TOKEN")) if v]
 
 
 def write_entry(app, ctx: AuditContext, *, action: str, endpoint: str | None, targets: list[str],
@@ -228,6 +229,7 @@ def write_entry(app, ctx: AuditContext, *, action: str, endpoint: str | None, ta
         sess.add(entry)
         sess.flush()
         sess.add_all(AuditTarget(entry_id=entry.id, target=t) for t in dict.fromkeys(entry.targets or []))
+    metrics.audit_row(ctx.source, outcome)
     return entry.id
 
 

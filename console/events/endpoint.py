@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from console.events import rules
 from console.events import ingest
+from console.monitoring import metrics
 from console.tim import callbacks
 from console.tim.callbacks import SignCheck
 
@@ -69,9 +70,10 @@ class CallbackEndpoint:
         try:
             status, body = self.handle(environ, started)
         except Refused as refusal:
-            status, body = self.refuse(environ, refusal.reason)
+            status, body = self.refuse(environ, refusal.reason, started)
         except Exception:  # noqa: BLE001 - never a stack trace to IM; the log has it
             log.exception("callback handling failed")
+            metrics.callback(metrics.OTHER, "failed", time.perf_counter() - started)
             status, body = 503, {"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": "not stored"}
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8") \
             if isinstance(body, dict) else body
@@ -96,6 +98,8 @@ class CallbackEndpoint:
         events = self.app.extensions["events"]
         described = ingest.describe(query, body)
         decision = _decide(events.engine, described.command, body)
+        if decision is not None:
+            metrics.rule_decision(decision.rule_id, decision.action)
         ack = decision.ack if decision else OK_ACK
         row = ingest.build_row(
             query=query, raw=raw, text=raw.decode("utf-8", "replace"), described=described,
@@ -106,12 +110,16 @@ class CallbackEndpoint:
         stored = events.writer.store(row, float(cfg["CALLBACK_COMMIT_TIMEOUT"]))
         if stored is None:
             log.error("callback not stored in time: command=%s", described.command)
+            metrics.callback(described.command, "failed", time.perf_counter() - started)
             return 503, {"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": "not stored"}
+        metrics.callback(described.command, "accepted" if stored.duplicate_of is None else "redelivery",
+                         time.perf_counter() - started)
         return 200, stored.ack.encode("utf-8")
 
-    def refuse(self, environ, reason: str) -> tuple[int, dict]:
+    def refuse(self, environ, reason: str, started: float) -> tuple[int, dict]:
         status, info = REFUSALS[reason]
         query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        metrics.refused(reason, query.get("CallbackCommand"), time.perf_counter() - started)
         detail = "remote={} app={} command={}".format(
             environ.get("REMOTE_ADDR", "?"), ingest.clean(query.get("SdkAppid"), 24) or "-",
             ingest.clean(query.get("CallbackCommand"), 96) or "-")

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from console import forms
+from console import db, forms
 from console.forms import FormError
 from console.models.events import Rule
 from console.tim import callbacks
@@ -324,14 +324,11 @@ def plan_rule(form) -> dict:
 def save(sess, rule: Rule | None, data: dict, by: str | None) -> tuple[Rule, dict]:
     """Create or update a rule; returns it and the changed fields {field: [old, new]}."""
     now = int(time.time() * 1000)
-    if rule is None:
+    new = rule is None
+    if new:
         rule = Rule(created_ms=now)
         sess.add(rule)
-        changes = {k: [None, v] for k, v in data.items()}
-    else:
-        changes = {k: [getattr(rule, k), v] for k, v in data.items() if getattr(rule, k) != v}
-    for key, value in data.items():
-        setattr(rule, key, value)
+    changes = db.assign(rule, data, new)
     rule.updated_ms = now
     rule.updated_by = by
     sess.flush()

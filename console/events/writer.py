@@ -42,7 +42,7 @@ from sqlalchemy import event, insert, update
 from sqlalchemy.engine import Connection, Engine
 
 from console.db import gevent_patched, run_native
-from console.models.events import CallbackEvent, CallbackRefusal
+from console.models.events import CallbackEvent, CallbackRefusal, CallbackRefusalMinute
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ INSERT_CHUNK = 500
 
 EVENTS = CallbackEvent.__table__
 REFUSALS = CallbackRefusal.__table__
+REFUSAL_MINUTES = CallbackRefusalMinute.__table__
 
 
 def _until_idle(at_most: float) -> None:
@@ -541,3 +542,9 @@ def _count(conn: Connection, refusal: _Refusal) -> None:
                         .values(count=REFUSALS.c.count + 1, **values))
     if done.rowcount == 0:
         conn.execute(insert(REFUSALS).values(reason=refusal.reason, count=1, **values))
+    minute = refusal.at_ms // 60000
+    done = conn.execute(update(REFUSAL_MINUTES).where(REFUSAL_MINUTES.c.minute == minute,
+                                                      REFUSAL_MINUTES.c.reason == refusal.reason)
+                        .values(count=REFUSAL_MINUTES.c.count + 1))
+    if done.rowcount == 0:
+        conn.execute(insert(REFUSAL_MINUTES).values(minute=minute, reason=refusal.reason, count=1))

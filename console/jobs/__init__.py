@@ -28,6 +28,7 @@ from console import db
 from console.audit import AuditedClient, job_context, scrub_text
 from console.i18n import N_
 from console.models import Job, JobResult, utcnow
+from console.monitoring import metrics
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ def start(kind: str, params: dict, operator, items: list[str] | None = None) -> 
                   operator_id=getattr(operator, "id", None), operator_name=getattr(operator, "name", None),
                   operator_role=getattr(operator, "role", None))
         sess.add(job)
+    metrics.job(kind, "queued")
     enqueue(current_app._get_current_object(), job.id)
     with db.new_session() as sess:
         return sess.get(Job, job.id)
@@ -125,6 +127,7 @@ def cancel(job_id: int) -> bool:
         res = sess.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
                            .values(status="cancelled", cancel_requested=True, finished_at=utcnow()))
         if res.rowcount:
+            metrics.job(sess.scalar(select(Job.kind).where(Job.id == job_id)), "cancelled")
             return True
         res = sess.execute(update(Job).where(Job.id == job_id, Job.status == "running")
                            .values(cancel_requested=True))
@@ -143,9 +146,11 @@ def _claim(sess, job_id: int) -> bool:
     return bool(res.rowcount)
 
 
-def _finish(sess, job_id: int, status: str, error: str | None = None) -> None:
-    sess.execute(update(Job).where(Job.id == job_id, Job.status == "running")
-                 .values(status=status, error=error, finished_at=utcnow(), heartbeat_at=utcnow()))
+def _finish(sess, job_id: int, kind: str, status: str, error: str | None = None) -> None:
+    done = sess.execute(update(Job).where(Job.id == job_id, Job.status == "running")
+                        .values(status=status, error=error, finished_at=utcnow(), heartbeat_at=utcnow()))
+    if done.rowcount:
+        metrics.job(kind, status)
 
 
 def run_job(app, job_id: int) -> None:
@@ -165,15 +170,15 @@ def run_job(app, job_id: int) -> None:
                      tim=AuditedClient(app.extensions.get("tim_client"), job_context(job)))
     if kind is None:
         with db.new_session(app) as sess:
-            _finish(sess, job_id, "failed", f"unknown job kind {job.kind!r}")
+            _finish(sess, job_id, job.kind, "failed", f"unknown job kind {job.kind!r}")
         return
     try:
         _run_batches(app, job_id, kind, run, items)
     except Exception as exc:  # a bug in a kind: fail the job, keep the consumer alive
         log.exception("job %s (%s) failed", job_id, kind.name)
         with db.new_session(app) as sess:
-            _finish(sess, job_id, "failed", scrub_text(f"{type(exc).__name__}: {exc}",
-                                                       [app.config.get("TIM_SECRET") or ""])[:2000])
+            _finish(sess, job_id, kind.name, "failed",
+                    scrub_text(f"{type(exc).__name__}: {exc}", [app.config.get("TIM_SECRET") or ""])[:2000])
 
 
 def _run_batches(app, job_id: int, kind: JobKind, run: JobRun, items: list[str]) -> None:
@@ -185,12 +190,12 @@ def _run_batches(app, job_id: int, kind: JobKind, run: JobRun, items: list[str])
             if job.status != "running" or job.worker != worker_id():
                 return  # reclaimed by another worker, or finished
             if job.cancel_requested:
-                _finish(sess, job_id, "cancelled")
+                _finish(sess, job_id, kind.name, "cancelled")
                 return
             cursor = job.cursor
         if cursor >= len(items):
             with db.new_session(app) as sess:
-                _finish(sess, job_id, "done")
+                _finish(sess, job_id, kind.name, "done")
             return
         chunk = items[cursor:cursor + kind.batch]
         try:

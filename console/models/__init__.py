@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from console.models.accounts import ACCOUNT_SOURCES, Account
 from console.models.audit import AuditEntry, AuditTarget
-from console.models.events import EVENT_ID, CallbackEvent, CallbackRefusal, Rule
+from console.models.events import EVENT_ID, CallbackEvent, CallbackRefusal, CallbackRefusalMinute, Rule
 from console.models.groups import GroupCache
 from console.models.jobs import JOB_STATUSES, Job, JobResult
+from console.models.monitoring import (ALERT_STATUSES, DELIVERY_STATUSES, Alert, AlertDelivery, AlertEvent,
+                                       AlertRule, Webhook)
 from console.models.operators import ROLES, Operator
 from console.models.push import PushRecord
 from console.models.settings import Setting
 from console.models.types import JSONType, UTCDateTime, utcnow
 
 __all__ = ["ACCOUNT_SOURCES", "Account", "AuditEntry", "AuditTarget", "EVENT_ID", "CallbackEvent",
-           "CallbackRefusal", "Rule", "GroupCache", "JOB_STATUSES", "Job", "JobResult", "ROLES",
+           "CallbackRefusal", "CallbackRefusalMinute", "Rule", "ALERT_STATUSES", "DELIVERY_STATUSES", "Alert",
+           "AlertDelivery", "AlertEvent", "AlertRule", "Webhook", "GroupCache", "JOB_STATUSES", "Job", "JobResult", "ROLES",
            "Operator", "PushRecord", "Setting", "JSONType", "UTCDateTime", "utcnow"]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base
 
-__all__ = ["CallbackEvent", "Rule", "CallbackRefusal", "EVENT_ID"]
+__all__ = ["CallbackEvent", "Rule", "CallbackRefusal", "CallbackRefusalMinute", "EVENT_ID"]
 
 #: 64-bit ids on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
 EVENT_ID = BigInteger().with_variant(Integer, "sqlite")
@@ -100,3 +100,14 @@ class CallbackRefusal(Base):
     last_ms: Mapped[int] = mapped_column(BigInteger)
     #: remote address and command of the last one; never the Sign or the body
     last_detail: Mapped[str | None] = mapped_column(String(256))
+
+
+class CallbackRefusalMinute(Base):
+    """Refusals per minute and reason: what the alert on refusals counts over its window."""
+
+    __tablename__ = "callback_refusal_minute"
+
+    #: received_ms // 60000
+    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)

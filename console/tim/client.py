@@ -103,10 +103,11 @@ def _describe(exc: requests.RequestException) -> str:
 
 class _Tally:
     """What one call() did, for its CallEvent."""
-    __slots__ = ("attempts", "response", "error")
+    __slots__ = ("attempts", "response", "error", "waited")
 
     def __init__(self):
         self.attempts = 0
+        self.waited = 0.0
         self.response: dict | None = None
         self.error: TimError | None = None
 
@@ -277,13 +278,16 @@ class Client:
                 self._notify(CallEvent(
                     endpoint=str(endpoint), operation=operation,
                     request=redact(sent_body) if isinstance(sent_body, dict) else {}, response=tally.response,
-                    error=tally.error, duration=duration, attempts=tally.attempts, request_id=str(request_id)))
+                    error=tally.error, duration=duration, attempts=tally.attempts, request_id=str(request_id),
+                    waited=tally.waited))
 
     def _send(self, endpoint: str, body: dict, payload: bytes, request_id: int, extra_query: str,
               retry_safe: bool, tally: "_Tally") -> dict:
         renewed_sig = False
         while True:
             tally.attempts += 1
+            if self.limiter is not None:
+                tally.waited += self.limiter.acquire(endpoint, body)
             try:
                 tally.response = self._attempt(endpoint, body, payload, request_id, extra_query)
                 return tally.response
@@ -312,8 +316,6 @@ class Client:
         return min(self.backoff_max, self.backoff * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0)
 
     def _attempt(self, endpoint: str, body: dict, payload: bytes, request_id: int, extra_query: str = "") -> dict:
-        if self.limiter is not None:
-            self.limiter.acquire(endpoint, body)
         sig = self._sigs.get()
         url = f"{self._prefix}{endpoint}{self._query}{sig}&random={request_id}&contenttype=json{extra_query}"
         try:

@@ -37,6 +37,7 @@ class CallEvent:
     duration: float               # seconds, including retries and limiter waits
     attempts: int
     request_id: str               # the `random` query value
+    waited: float = 0.0           # seconds the client's rate limiter held the call back
 
     @property
     def ok(self) -> bool:

@@ -17,6 +17,7 @@ SECTIONS = [
     ("push", _l("Push"), "push.index", "viewer"),
     ("operations", _l("Operations"), "operations.index", "viewer"),
     ("events", _l("Events"), "events.index", "viewer"),
+    ("alerts", _l("Alerts"), "alerts.index", "viewer"),
     ("audit", _l("Audit"), "audit.index", "viewer"),
     ("jobs", _l("Jobs"), "jobs.index", "viewer"),
     ("operators", _l("Operators"), "operators.index", "admin"),

@@ -9,7 +9,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-TOP_LEVEL = ["Dashboard", "Accounts", "Groups", "Messages", "Push", "Events", "Audit", "Operators", "Settings"]
+TOP_LEVEL = ["Dashboard", "Accounts", "Groups", "Messages", "Push", "Events", "Alerts", "Audit", "Operators",
+             "Settings"]
 
 
 def _main_nav(page):

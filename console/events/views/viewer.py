@@ -12,6 +12,7 @@ from console import db
 from console.audit import record_action
 from console.ui.charts import bar_chart
 from console.events import live, runtime, store, token_fingerprint
+from console.monitoring import metrics
 from console.security import role_required
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -74,6 +75,7 @@ def stream():
     except BaseException:
         events.streams.release()
         raise
+    metrics.LIVE_VIEWERS.inc()
 
     def render(row) -> str:
         return events.fragments.get((row.id, *key),
@@ -86,6 +88,7 @@ def stream():
         finally:
             events.hub.unsubscribe(sub)
             events.streams.release()
+            metrics.LIVE_VIEWERS.dec()
 
     response = Response(stream_with_context(generate()), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-store"

@@ -1,4 +1,5 @@
-"""Dashboard: connection mode, app, a 30-day chart of the ops data, the latest audit entries."""
+"""Dashboard: open alerts and IM's alarms first; connection mode, app, IM calls per endpoint and
+callbacks per category over 24 hours, a 30-day chart of the ops data, the latest audit entries."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +14,8 @@ from console import db
 from console.ops import data as ops_data
 from console.ui.charts import bar_chart
 from console.errors import hint_for
-from console.models import AuditEntry, Job, utcnow
+from console.models import Alert, AuditEntry, Job, utcnow
+from console.monitoring import alerts, stats
 from console.security import role_required
 
 bp = Blueprint("dashboard", __name__)
@@ -60,8 +62,13 @@ def activity(sess, hours: int = 24) -> dict:
 @role_required("viewer")
 def index():
     latest = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
+    active = db.session.scalars(select(Alert).where(Alert.status.in_(alerts.ACTIVE)).order_by(Alert.id.desc())).all()
+    volume = stats.callback_volume(db.session)
     return render_template("ops/dashboard/index.html", latest=latest, metrics=METRICS,
-                           activity=activity(db.session))
+                           activity=activity(db.session), active_alerts=active,
+                           im_alarms=stats.im_alarms(db.session), endpoints=stats.endpoint_stats(db.session),
+                           volume=volume, volume_chart=bar_chart([(c, n) for c, n, _a in volume["categories"]],
+                                                                 height=160))
 
 
 @bp.route("/dashboard/chart")

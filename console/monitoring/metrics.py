@@ -1,0 +1,177 @@
+"""Prometheus metrics: what the console counts, and `GET /metrics`'s exposition of it.
+
+Every metric is a `prometheus_client` object defined here, recorded where the thing happens:
+
+- the callback endpoint (console/events/endpoint.py): callbacks by command and outcome,
+  refusals by reason, handling latency, rule decisions by rule;
+- the shared IM client's observer (`observe_call`, registered by console.app): IM calls by
+  endpoint and outcome, their latency, IM error codes, the client's rate-limit waits;
+- the audit writer: audit rows written; the job runner: jobs started and finished by kind;
+- the live viewer: open viewers.
+
+The job table itself is read at each scrape (`JobsCollector`): jobs by kind and state, whichever
+process or host runs them.
+
+Under gunicorn (`gunicorn.conf.py`) the client runs in multi-process mode: with
+PROMETHEUS_MULTIPROC_DIR set before the first import, each worker writes its samples to files
+there, and a scrape of any worker sums them (`MultiProcessCollector`). Without it (tests, the
+job consumer, `flask run`) the process's own registry is exposed.
+
+Cost on the callback path: a cached child per (command, outcome) and one histogram observe, so
+no label lookup; prometheus_client takes its one value lock per sample (an mmap write in
+multi-process mode). Label values that come from outside are bounded: commands IM does not
+document count as "other", refusal reasons are the endpoint's fixed set.
+"""
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Gauge,
+                               Histogram, generate_latest)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import func, select
+
+from console.models import JOB_STATUSES, Job
+from console.tim.callbacks import COMMANDS
+
+PREFIX = "tim_console"
+OTHER = "other"
+#: seconds: a callback is acked in milliseconds, IM gives up after 2 s
+CALLBACK_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0)
+#: seconds: an IM call takes tens of milliseconds; retries and pacing make it longer
+IM_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+CALLBACKS = Counter(f"{PREFIX}_callbacks", "Callbacks received, by command and outcome "
+                    "(accepted, redelivery, refused, failed)", ["command", "outcome"])
+CALLBACK_REFUSALS = Counter(f"{PREFIX}_callback_refusals", "Callbacks refused, by reason",
+                            ["reason"])
+CALLBACK_SECONDS = Histogram(f"{PREFIX}_callback_seconds",
+                             "Time from receiving a callback to its answer", buckets=CALLBACK_BUCKETS)
+RULE_DECISIONS = Counter(f"{PREFIX}_rule_decisions", "Before-callback decisions, by rule id "
+                         "(none: no rule matched) and action", ["rule", "action"])
+IM_CALLS = Counter(f"{PREFIX}_im_calls", "IM REST calls, by endpoint and outcome (ok, failed)",
+                   ["endpoint", "outcome"])
+IM_CALL_SECONDS = Histogram(f"{PREFIX}_im_call_seconds", "IM REST call latency, retries and "
+                            "pacing included", ["endpoint"], buckets=IM_BUCKETS)
+IM_ERRORS = Counter(f"{PREFIX}_im_errors", "IM REST calls that failed, by endpoint and IM error "
+                    "code (-1: transport)", ["endpoint", "code"])
+RATE_LIMIT_WAITS = Counter(f"{PREFIX}_im_rate_limit_waits", "IM calls the client's limiter held "
+                           "back to stay under the documented rate", ["endpoint"])
+RATE_LIMIT_SECONDS = Counter(f"{PREFIX}_im_rate_limit_wait_seconds", "Seconds IM calls waited "
+                             "for the client's limiter", ["endpoint"])
+JOB_RUNS = Counter(f"{PREFIX}_job_transitions", "Jobs started (queued) and ended (done, failed, "
+                   "cancelled), by kind", ["kind", "state"])
+LIVE_VIEWERS = Gauge(f"{PREFIX}_live_viewers", "Open live-event streams",
+                     multiprocess_mode="livesum")
+AUDIT_ROWS = Counter(f"{PREFIX}_audit_rows", "Audit rows written, by source and outcome",
+                     ["source", "outcome"])
+WEBHOOK_DELIVERIES = Counter(f"{PREFIX}_alert_webhook_attempts", "Alert webhook delivery "
+                             "attempts, by format and result (delivered, failed)",
+                             ["format", "result"])
+
+#: (command, outcome) and (rule id, action) -> the counter's child: no label lookup (and its
+#: lock) per callback; both keys are bounded (documented commands, rules)
+_callback_children: dict[tuple[str, str], object] = {}
+_decision_children: dict[tuple[int | None, str], object] = {}
+
+
+def command_label(command: str) -> str:
+    """A documented callback command, else "other" (the label values stay bounded)."""
+    return command if command in COMMANDS else OTHER
+
+
+def callback(command: str, outcome: str, seconds: float) -> None:
+    """One callback answered: accepted, redelivery, refused or failed."""
+    key = (command if command in COMMANDS else OTHER, outcome)
+    child = _callback_children.get(key)
+    if child is None:
+        child = _callback_children[key] = CALLBACKS.labels(*key)
+    child.inc()
+    CALLBACK_SECONDS.observe(seconds)
+
+
+def refused(reason: str, command: str | None, seconds: float) -> None:
+    """One callback refused (`reason`: a key of console.events.endpoint.REFUSALS)."""
+    CALLBACK_REFUSALS.labels(reason).inc()
+    callback(command or OTHER, "refused", seconds)
+
+
+def rule_decision(rule_id: int | None, action: str) -> None:
+    """One before-callback decided (`action`), by rule `rule_id` or by no rule."""
+    key = (rule_id, action)
+    child = _decision_children.get(key)
+    if child is None:
+        child = _decision_children[key] = RULE_DECISIONS.labels(
+            str(rule_id) if rule_id is not None else "none", action)
+    child.inc()
+
+
+def observe_call(event) -> None:
+    """The shared IM client's observer: one CallEvent (console.tim.events) per call."""
+    endpoint = event.endpoint
+    IM_CALLS.labels(endpoint, "ok" if event.error is None else "failed").inc()
+    IM_CALL_SECONDS.labels(endpoint).observe(event.duration or 0.0)
+    if event.error is not None:
+        IM_ERRORS.labels(endpoint, str(event.error.code)).inc()
+    waited = getattr(event, "waited", 0.0)
+    if waited > 0:
+        RATE_LIMIT_WAITS.labels(endpoint).inc()
+        RATE_LIMIT_SECONDS.labels(endpoint).inc(waited)
+
+
+def job(kind: str, state: str) -> None:
+    JOB_RUNS.labels(kind, state).inc()
+
+
+def audit_row(source: str, outcome: str) -> None:
+    AUDIT_ROWS.labels(source, outcome).inc()
+
+
+def webhook_attempt(fmt: str, delivered: bool) -> None:
+    WEBHOOK_DELIVERIES.labels(fmt, "delivered" if delivered else "failed").inc()
+
+
+# ---- exposition ------------------------------------------------------------------------------
+
+def multiprocess() -> bool:
+    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+class JobsCollector:
+    """Jobs by kind and state, read from the job table at each scrape."""
+
+    def __init__(self, engine):
+        self.engine = engine
+
+    def collect(self):
+        family = GaugeMetricFamily(f"{PREFIX}_jobs", "Jobs in the job table, by kind and state",
+                                   labels=["kind", "state"])
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(Job.kind, Job.status, func.count()).group_by(Job.kind, Job.status))
+            counts = {(kind, status): n for kind, status, n in rows}
+        for kind in sorted({kind for kind, _status in counts}):
+            for state in JOB_STATUSES:
+                family.add_metric([kind, state], counts.get((kind, state), 0))
+        yield family
+
+
+class _Chain:
+    """Collectors read one after the other, as one registry (what generate_latest needs)."""
+
+    def __init__(self, *collectors):
+        self.collectors = collectors
+
+    def collect(self):
+        for collector in self.collectors:
+            yield from collector.collect()
+
+
+def exposition(engine) -> tuple[bytes, str]:
+    """The text format of every metric (all workers' under gunicorn) and its content type."""
+    if multiprocess():
+        source = CollectorRegistry()
+        MultiProcessCollector(source)
+    else:
+        source = REGISTRY
+    return generate_latest(_Chain(source, JobsCollector(engine))), CONTENT_TYPE_LATEST
