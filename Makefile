@@ -10,13 +10,17 @@ BIN := $(VENV)/bin
 ARTIFACTS ?= test-artifacts
 PYTEST_ARGS ?=
 CHROMIUM := /usr/bin/chromium
+# axe-core for the accessibility test (tests/browser/test_accessibility.py), from npm into .venv/node
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test chromium vendor vendor-check lint clean i18n
+.PHONY: help run test install install-test chromium axe vendor vendor-check lint clean i18n
 
 help:
 	@echo "make run           start the console (with the IM sandbox unless TIM_APP_ID is set)"
 	@echo "make test          run the whole test suite (artifacts in $(ARTIFACTS)/)"
+	@echo "make axe           install axe-core (npm) for the accessibility test (make test does)"
 	@echo "make vendor        re-fetch htmx + sse from npm and check their pinned hashes"
 	@echo "make vendor-check  check the committed vendored files against their hashes"
 	@echo "make i18n          re-extract the UI strings, update and compile the zh_Hans catalog"
@@ -54,8 +58,22 @@ chromium:
 	echo "Installing Debian's chromium for the browser tests"; \
 	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# axe-core (WCAG checks run inside the page by the accessibility test). npm comes from Debian
+# when missing; without it the test skips (and fails under CI).
+$(AXE): | $(BIN)/python
+	@if ! command -v npm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; \
+		elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+		else echo "warning: npm is missing and apt-get needs root; the accessibility test will skip" >&2; exit 0; fi; \
+		echo "Installing Debian's npm for axe-core"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	fi; \
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix $(VENV)/node axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 # The suite's wall time is printed last (whatever pytest's outcome, whose status make returns).
-test: install-test chromium
+test: install-test chromium axe
 	@mkdir -p $(ARTIFACTS)
 	@start=$$(date +%s.%N); status=0; \
 	TEST_ARTIFACTS=$(abspath $(ARTIFACTS)) $(BIN)/python -m pytest \

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from console.forms import split_list, user_id_problem
 from console.tim import regions
 from console.tim.client import PUSH_APIS
+from console.ui.avatars import DEFAULT_SOURCES, source_problem
 
 SANDBOX_APP_ID = 1400000000
 SANDBOX_ADMIN = "administrator"
@@ -187,6 +188,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         TIM_APP_ADMINS=_names(env, "TIM_APP_ADMINS", user_id_problem),
         # Custom profile keys to show (IM cannot list them): Tag_Profile_Custom_<key>.
         TIM_PROFILE_CUSTOM=_names(env, "TIM_PROFILE_CUSTOM", _custom_key_problem),
+        # Where avatars may come from (the CSP's img-src besides 'self' and data:).
+        TIM_AVATAR_SOURCES=_names(env, "TIM_AVATAR_SOURCES", source_problem) or DEFAULT_SOURCES,
     )
     # Anything else the caller passed (Flask keys such as TESTING) goes through unchanged.
     for key, value in (overrides or {}).items():

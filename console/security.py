@@ -5,7 +5,7 @@ import functools
 import hmac
 import secrets
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,18 +27,22 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="m
 MIN_PASSWORD = 10
 SETUP_KEY = "setup_token"
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-])
+def content_security_policy(avatar_sources=()) -> str:
+    """The CSP of every page: nothing inline, nothing from elsewhere, except avatars from
+    `avatar_sources` (TIM_AVATAR_SOURCES, see console.ui.avatars)."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        " ".join(["img-src 'self' data:", *avatar_sources]),
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    ])
+
 
 
 def init_app(app) -> None:
@@ -63,6 +67,7 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.session_protection = "strong"
+    app.extensions["csp"] = content_security_policy(app.config.get("TIM_AVATAR_SOURCES") or ())
     app.after_request(_security_headers)
 
 
@@ -108,7 +113,7 @@ def role_required(role: str):
 
 def _security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", current_app.extensions["csp"])
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")

@@ -22,6 +22,7 @@ from sqlalchemy import delete, func, or_, select, union
 from console import forms
 from console.forms import FormError
 from console.models import ACCOUNT_SOURCES, Account
+from console.ui import labels
 from console.ui.downloads import csv_stream
 
 MAX_PROFILE_BYTES = 500
@@ -151,6 +152,9 @@ PROFILE_FIELDS: tuple[Field, ...] = (
     Field("Tag_Profile_IM_Role", _l("Role"), "int", help=_l("App-defined.")),
 )
 FIELDS_BY_TAG = {f.tag: f for f in PROFILE_FIELDS}
+for _kind, _tag in (("gender", "Tag_Profile_IM_Gender"), ("allow_type", "Tag_Profile_IM_AllowType"),
+                    ("admin_forbid", "Tag_Profile_IM_AdminForbidType")):
+    labels.define(_kind, dict(FIELDS_BY_TAG[_tag].choices))
 STANDARD_TAGS = tuple(FIELDS_BY_TAG)
 CUSTOM_PREFIX = "Tag_Profile_Custom_"
 _CUSTOM_KEY = re.compile(r"^[A-Za-z0-9_]{1,8}$")

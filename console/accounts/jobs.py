@@ -5,6 +5,8 @@ accounts are refused here too, whatever the page sent.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 import logging
 
 from sqlalchemy import select
@@ -35,7 +37,7 @@ def _guarded(run: JobRun, user_ids: list[str]) -> tuple[list[str], list[Item]]:
     return [u for u in user_ids if u not in protected], refused
 
 
-@job_kind("directory.check", batch=100, item_name="user_id")
+@job_kind("directory.check", batch=100, item_name="user_id", label=_l("Check the directory"))
 def check_accounts(run: JobRun, user_ids: list[str]) -> list[Item]:
     """Check which IDs are imported into IM (account_check, 100 per call); add those to the directory."""
     result = run.tim.account.check_accounts(user_ids)
@@ -47,7 +49,7 @@ def check_accounts(run: JobRun, user_ids: list[str]) -> list[Item]:
             for r in result]
 
 
-@job_kind("accounts.import_csv", batch=IMPORT_BATCH, item_name="user_id")
+@job_kind("accounts.import_csv", batch=IMPORT_BATCH, item_name="user_id", label=_l("Import accounts from CSV"))
 def import_csv(run: JobRun, user_ids: list[str]) -> list[Item]:
     """Import up to 100 accounts per call with the nickname and avatar from the uploaded file."""
     rows = run.params.get("rows") or {}
@@ -78,19 +80,19 @@ def _each(run: JobRun, user_ids: list[str], act, done: str) -> list[Item]:
     return out
 
 
-@job_kind("accounts.kick", batch=20, item_name="user_id")
+@job_kind("accounts.kick", batch=20, item_name="user_id", label=_l("Kick accounts"))
 def kick(run: JobRun, user_ids: list[str]) -> list[Item]:
     return _each(run, user_ids, run.tim.account.kick_account, N_("signed out"))
 
 
-@job_kind("accounts.mute", batch=20, item_name="user_id")
+@job_kind("accounts.mute", batch=20, item_name="user_id", label=_l("Mute accounts"))
 def mute(run: JobRun, user_ids: list[str]) -> list[Item]:
     """Global mute: params c2c / group are seconds (0 unmutes, None leaves that mute alone)."""
     c2c, group = run.params.get("c2c"), run.params.get("group")
     return _each(run, user_ids, lambda uid: run.tim.mute.set_no_speaking(uid, c2c=c2c, group=group), N_("mute set"))
 
 
-@job_kind("accounts.delete", batch=100, item_name="user_id")
+@job_kind("accounts.delete", batch=100, item_name="user_id", label=_l("Delete accounts"))
 def delete(run: JobRun, user_ids: list[str]) -> list[Item]:
     allowed, out = _guarded(run, user_ids)
     if allowed:
@@ -99,7 +101,7 @@ def delete(run: JobRun, user_ids: list[str]) -> list[Item]:
     return out
 
 
-@job_kind("accounts.discover", batch=5)
+@job_kind("accounts.discover", batch=5, label=_l("Discover accounts"))
 def discover(run: JobRun, items: list[str]) -> list[Item]:
     """`groups`: walk every group's members; `friends:<id>`: walk that account's friend list.
     Found accounts join the directory (source crawl); rerunning only refreshes them."""

@@ -4,6 +4,7 @@
 - `writer`: redaction, extraction and the one-row-per-call writer (the shared client's observer);
 - `query`: filters, pages and exports for the audit pages; `views`: those pages.
 """
+from console.audit import labels  # noqa: F401  (registers the audit_action vocabulary)
 from console.audit.client import AuditContext, AuditedClient, acting_as, job_context, request_context
 from console.audit.writer import (AuditWriter, extract_items, extract_targets, install_log_redaction,
                                   outcome_of, record_action, scrub, scrub_text, write_entry)

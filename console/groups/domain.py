@@ -21,15 +21,18 @@ from console.forms import FormError
 from console.models import GroupCache, utcnow
 from console.tim import TimError
 from console.tim.errors import InvalidArgumentError
+from console.ui import labels
 from console.tim import messages as msgs
 from console.tim.api.group import ImportMessage, MemberSpec
 
 TYPES = ("Private", "Public", "ChatRoom", "AVChatRoom", "Community")
 IMPORT_TYPES = ("Private", "Public", "ChatRoom", "Community")
+#: group types in words; pages show IM's name of the type in the tooltip (console.ui.labels)
 TYPE_LABELS = {
-    "Private": _l("Work (Private)"), "Public": _l("Public"), "ChatRoom": _l("Meeting (ChatRoom)"),
-    "AVChatRoom": _l("Live (AVChatRoom)"), "Community": _l("Community"),
+    "Private": _l("Work group"), "Public": _l("Public group"), "ChatRoom": _l("Meeting group"),
+    "AVChatRoom": _l("Live group"), "Community": _l("Community"),
 }
+labels.define("group_type", TYPE_LABELS)
 APPLY_OPTIONS = ("FreeAccess", "NeedPermission", "DisableApply")
 INVITE_OPTIONS = ("FreeAccess", "NeedPermission", "DisableInvite")
 

@@ -1,6 +1,8 @@
 """Group job kinds: refresh the local group cache, add many members in documented-size batches."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from console import db, jobs
 from console.groups.domain import ADD_BATCH, ADD_RESULTS, CACHE_FIELDS, cache_groups, prune_cache
 from console.jobs import Item, JobRun, job_kind
@@ -9,7 +11,7 @@ INFO_BATCH = 50          # get_group_info takes at most 50 groups
 LIST_LIMIT = 10000       # get_appid_group_list page size (its maximum)
 
 
-@job_kind("groups.refresh_cache", batch=INFO_BATCH)
+@job_kind("groups.refresh_cache", batch=INFO_BATCH, label=_l("Refresh the group cache"))
 def refresh_cache(run: JobRun, group_ids: list[str]) -> list[Item]:
     """Read up to 50 groups' base fields and store them in the cache."""
     result = run.tim.group.get_groups(group_ids, {"GroupBaseInfoFilter": CACHE_FIELDS})
@@ -18,7 +20,7 @@ def refresh_cache(run: JobRun, group_ids: list[str]) -> list[Item]:
     return [Item(g.id, g.ok, g.code, g.name if g.ok else g.info) for g in result.items]
 
 
-@job_kind("groups.add_members", batch=ADD_BATCH)
+@job_kind("groups.add_members", batch=ADD_BATCH, label=_l("Add group members"))
 def add_members(run: JobRun, user_ids: list[str]) -> list[Item]:
     result = run.tim.group.add_members(run.params["group_id"], user_ids, silence=bool(run.params.get("silence")))
     return [Item(m.id, m.ok, m.code, str(ADD_RESULTS.get(m.result, m.info))) for m in result.items]

@@ -29,6 +29,7 @@ from console.audit import AuditedClient, job_context, scrub_text
 from console.i18n import N_
 from console.models import Job, JobResult, utcnow
 from console.monitoring import metrics
+from console.ui import labels
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +76,17 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, batch: int = 100, item_name: str = "item"):
-    """Register `fn(run, items) -> list[Item]` as the job kind `name`, fed `batch` items at a time.
+def job_kind(name: str, batch: int = 100, item_name: str = "item", label=None):
+    """Register `fn(run, items) -> list[Item]` as the job kind `name`, fed `batch` items at a time;
+    `label` (a lazy gettext string) is how pages name the kind (vocabulary ``job_kind``).
 
     The modules that define kinds are imported by console.app, the one place that lists them."""
     def decorator(fn):
         if name in KINDS and KINDS[name].fn is not fn:
             raise ValueError(f"job kind {name!r} is already registered")
         KINDS[name] = JobKind(name, fn, batch, item_name)
+        if label is not None:
+            labels.define("job_kind", {name: label})
         return fn
     return decorator
 

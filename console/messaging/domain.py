@@ -26,6 +26,7 @@ from console.forms import FormError
 from console.models import Account
 from console.tim import messages as tm
 from console.tim.errors import InvalidArgumentError
+from console.ui import labels
 
 MAX_BATCH = 500              # openim/batchsendmsg recipients per call
 BATCH_PER_MINUTE = 12000     # openim/batchsendmsg messages (recipients) per minute
@@ -90,6 +91,11 @@ ELEMENT_KINDS: dict[str, Kind] = {
         Field("Index", _l("Index"), "int", True), Field("Data", _l("Data")))),
 }
 KIND_OF_TYPE = {k.msg_type: name for name, k in ELEMENT_KINDS.items()}
+labels.define("msg_type", {
+    "TIMTextElem": _l("Text"), "TIMCustomElem": _l("Custom"), "TIMImageElem": _l("Image"),
+    "TIMFileElem": _l("File"), "TIMSoundElem": _l("Voice"), "TIMVideoFileElem": _l("Video"),
+    "TIMLocationElem": _l("Location"), "TIMFaceElem": _l("Emoji"), "TIMRelayElem": _l("Forwarded messages"),
+})
 _EL_TYPE = re.compile(r"^el-(\d{1,3})-type$")
 
 

@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from console.messaging import domain as messaging
 from console.jobs import Item, JobRun, job_kind
 from console.tim import TimError
@@ -19,13 +21,13 @@ def batch_send_items(result) -> list[Item]:
     return [Item(str(r.id), r.ok, r.code, None if r.ok else (r.info or None)) for r in result.items]
 
 
-@job_kind(BATCH_SEND, batch=messaging.MAX_BATCH)
+@job_kind(BATCH_SEND, batch=messaging.MAX_BATCH, label=_l("Send to many accounts"))
 def batch_send(run: JobRun, recipients: list[str]) -> list[Item]:
     result = run.tim.c2c.send_messages(recipients, run.params["body"], **run.params.get("options", {}))
     return batch_send_items(result)
 
 
-@job_kind(IMPORT, batch=20)
+@job_kind(IMPORT, batch=20, label=_l("Import messages"))
 def import_messages(run: JobRun, numbers: list[str]) -> list[Item]:
     records = run.params["records"]
     realtime = bool(run.params.get("realtime"))

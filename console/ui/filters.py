@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_timedelta, gettext
 
 UNITS = {"s": 1, "ms": 1000}
 ISO = "iso"
@@ -32,3 +32,16 @@ def localtime(value, fmt: str = "yyyy-MM-dd HH:mm:ss", unit: str = "s") -> str:
     if fmt == ISO:
         return when.isoformat()
     return format_datetime(when, fmt)
+
+
+def reltime(value, unit: str = "s", now: dt.datetime | None = None) -> str:
+    """Jinja filter `reltime`: how long ago (or how soon) a time is, in the reader's language
+    ("3 minutes ago", "in 2 hours", "3分钟前"); empty for no time. The exact time goes beside it
+    (the `ui.time` macro puts it in the tooltip)."""
+    when = as_datetime(value, unit)
+    if when is None:
+        return "" if not value else str(value)
+    delta = when - (now or dt.datetime.now(dt.timezone.utc))
+    if abs(delta.total_seconds()) < 45:
+        return gettext("just now")
+    return format_timedelta(delta, granularity="minute", add_direction=True, threshold=0.9)

@@ -1,36 +1,62 @@
-"""The top-level navigation, and links that pages of one feature make to another's pages.
+"""The navigation (a sidebar of sections in groups), and links that pages of one feature make to
+another's pages.
 
 Sections name their blueprint's endpoint as a string: the core knows the map of the console
-without importing any feature.
+without importing any feature. Each section has an icon, a symbol of static/icons.svg.
 """
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-# (section, label, endpoint, minimum role)
+# (group, section, label, endpoint, icon, minimum role); group None: above the groups
 SECTIONS = [
-    ("dashboard", _l("Dashboard"), "dashboard.index", "viewer"),
-    ("accounts", _l("Accounts"), "accounts.index", "viewer"),
-    ("groups", _l("Groups"), "groups.index", "viewer"),
-    ("messages", _l("Messages"), "messages.index", "viewer"),
-    ("push", _l("Push"), "push.index", "viewer"),
-    ("operations", _l("Operations"), "operations.index", "viewer"),
-    ("events", _l("Events"), "events.index", "viewer"),
-    ("alerts", _l("Alerts"), "alerts.index", "viewer"),
-    ("audit", _l("Audit"), "audit.index", "viewer"),
-    ("jobs", _l("Jobs"), "jobs.index", "viewer"),
-    ("operators", _l("Operators"), "operators.index", "admin"),
-    ("settings", _l("Settings"), "settings.index", "viewer"),
+    (None, "dashboard", _l("Dashboard"), "dashboard.index", "home", "viewer"),
+    ("people", "accounts", _l("Accounts"), "accounts.index", "user", "viewer"),
+    ("people", "groups", _l("Groups"), "groups.index", "users", "viewer"),
+    ("messaging", "messages", _l("Messages"), "messages.index", "message", "viewer"),
+    ("messaging", "push", _l("Push"), "push.index", "megaphone", "viewer"),
+    ("monitoring", "events", _l("Events"), "events.index", "activity", "viewer"),
+    ("monitoring", "alerts", _l("Alerts"), "alerts.index", "alert", "viewer"),
+    ("monitoring", "operations", _l("Operations"), "operations.index", "chart", "viewer"),
+    ("monitoring", "audit", _l("Audit"), "audit.index", "clipboard", "viewer"),
+    ("monitoring", "jobs", _l("Jobs"), "jobs.index", "layers", "viewer"),
+    ("admin", "operators", _l("Operators"), "operators.index", "shield", "admin"),
+    ("admin", "settings", _l("Settings"), "settings.index", "settings", "viewer"),
 ]
+GROUPS = {"people": _l("People"), "messaging": _l("Messaging"), "monitoring": _l("Monitoring"),
+          "admin": _l("Admin")}
 
 
 def nav_items(user) -> list[dict]:
-    """The navigation entries `user` may open: section, label, url."""
+    """The navigation entries `user` may open: group, section, label, url, icon."""
     if not (user and user.is_authenticated):
         return []
-    return [{"section": section, "label": label, "url": url_for(endpoint)}
-            for section, label, endpoint, role in SECTIONS if user.has_role(role)]
+    return [{"group": group, "section": section, "label": label, "url": url_for(endpoint), "icon": icon}
+            for group, section, label, endpoint, icon, role in SECTIONS if user.has_role(role)]
+
+
+def nav_groups(user) -> list[dict]:
+    """`nav_items(user)` in their groups, in order: [{"key", "label" (None above the groups),
+    "items"}]; a group with nothing `user` may open is left out."""
+    groups: list[dict] = []
+    for item in nav_items(user):
+        if not groups or groups[-1]["key"] != item["group"]:
+            key = item["group"]
+            groups.append({"key": key, "label": GROUPS.get(key), "items": []})
+        groups[-1]["items"].append(item)
+    return groups
+
+
+def active_section(path: str, items: list[dict]) -> str | None:
+    """The section whose page `path` is in (the longest matching URL prefix)."""
+    best = None
+    for item in items:
+        url = item["url"].rstrip("/")
+        inside = path == item["url"] or (url and (path == url or path.startswith(url + "/")))
+        if inside and (best is None or len(item["url"]) > len(best["url"])):
+            best = item
+    return best["section"] if best else None
 
 
 def account_url(user_id: str) -> str:

@@ -212,3 +212,4 @@ def serve_console(sandbox, tmp_path):
 def live_server(serve_console) -> LiveServer:
     """The console on an ephemeral port, with one admin (ADMIN_NAME / ADMIN_PASSWORD)."""
     return serve_console()
+

@@ -33,7 +33,7 @@ def test_setup_link_creates_the_first_admin_once(page, serve_console, screenshot
     with page.expect_navigation():
         page.click("form [type=submit]")
 
-    me = page.locator("header .me")
+    me = page.locator(".sidebar .me")
     assert "root-admin" in me.inner_text() and "admin" in me.inner_text()
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Operators").is_visible()
 
@@ -46,5 +46,5 @@ def test_setup_link_creates_the_first_admin_once(page, serve_console, screenshot
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
     console.sign_in(page, "root-admin", PASSWORD)
-    assert "root-admin" in page.locator("header .me").inner_text()
+    assert "root-admin" in page.locator(".sidebar .me").inner_text()
     assert page.console_log.csp_violations() == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from browser_support import confirm
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,6 @@ def _reloads(page, click):
 def test_group_life_create_members_mute_message_recall_transfer_destroy(page, live_server, tim, screenshot):
     tim.account.import_accounts(["alice", "bob", "carol", "dave"])
     groups = live_server.sandbox.state.groups
-    page.on("dialog", lambda dialog: dialog.accept())
     live_server.sign_in(page)
 
     # create
@@ -79,7 +79,7 @@ def test_group_life_create_members_mute_message_recall_transfer_destroy(page, li
     screenshot(page, "groups-04-message-sent")
 
     # recall it
-    _reloads(page, lambda: row.get_by_role("button", name="Recall").click())
+    _reloads(page, lambda: (row.get_by_role("button", name="Recall").click(), confirm(page, f"Recall message {seq}?")))
     recalled = page.locator(f'#message-rows tr[data-seq="{seq}"]')
     assert "recalled" in recalled.inner_text() and "hello from the browser" not in recalled.inner_text()
     assert [m.recalled for m in groups.get(GID).messages if m.seq == int(seq)] == [True]
@@ -89,7 +89,7 @@ def test_group_life_create_members_mute_message_recall_transfer_destroy(page, li
     _tab(page, "Members")
     owner = _card(page, "r-owner")
     owner.locator("input[name=account]").fill("bob")
-    _reloads(page, lambda: owner.get_by_role("button", name="Transfer").click())
+    _reloads(page, lambda: (owner.get_by_role("button", name="Transfer").click(), confirm(page, "owner of the group")))
     assert "bob now owns the group" in page.locator(".flash-success").inner_text()
     assert groups.get(GID).owner == "bob"
     assert page.locator('#member-rows tr[data-member="bob"]').inner_text().split()[1] == "Owner"

@@ -149,8 +149,9 @@ def test_target_index_and_history_panel(app, signed_in):
     with db.new_session(app) as sess:
         assert sorted(sess.scalars(select(AuditTarget.target))) == ["h1", "h2", "h2"]
     html = signed_in("viewer").get("/audit/history?target=h2").get_data(as_text=True)
-    assert html.count("<code>account.import_account</code>") == 1
-    assert html.count("<code>account.import_accounts</code>") == 1
+    # each action in words, IM's operation in the tooltip
+    assert html.count('title="account.import_account">Import an account</span>') == 1
+    assert html.count('title="account.import_accounts">Import accounts</span>') == 1
 
 
 def test_extractors():

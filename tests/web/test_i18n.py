@@ -70,8 +70,8 @@ PAGES = {
                  ["控制台见过的所有账号的目录：IM 本身无法列出账号。", "添加账号", "隐藏已删除"],
                  ["IM itself cannot list accounts", "Add accounts", "hide deleted"]),
     "groups": ("operator", "/groups",
-               ["群组", "新建群组", "导入群组", "所有类型", "工作群（Private）"],
-               ["New group", "Import a group", "All types", "Work (Private)"]),
+               ["群组", "新建群组", "导入群组", "所有类型", "工作群"],
+               ["New group", "Import a group", "All types", "Work group"]),
     # join/invite options: IM's value stays in brackets (and is what the form sends)
     "new group": ("operator", "/groups/new",
                   ["自由加入（FreeAccess）", "需要验证（NeedPermission）", "直接邀请（FreeAccess）", 'value="FreeAccess"'],

@@ -145,7 +145,7 @@ def test_mute_set_and_read_updates_the_directory(signed_in, app, sandbox, pair, 
         acc = sess.query(Account).filter_by(user_id="alice").one()
         assert acc.muted_c2c is True and acc.muted_group is False
     listing = op.get("/messages/mute").get_data(as_text=True)
-    assert "<code>alice</code>" in listing
+    assert 'href="/messages/mute?user_id=alice">alice</a>' in listing
     # the mute ran out (or was lifted elsewhere): reading it corrects the directory
     sandbox.invoke("openconfigsvr/setnospeaking", {"Set_Account": "alice", "C2CmsgNospeakingTime": 0})
     viewer = signed_in("viewer")

@@ -111,7 +111,7 @@ def test_tags_and_attributes_bulk_and_per_user(signed_in, sandbox, users, audit_
     with sandbox.state.lock:
         assert sandbox.state.user_attrs["alice"] == {"city": "Shenzhen"}
     html = op.get("/push/users?ids=alice,bob", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "city=Shenzhen" in html and '<span class="badge">beta</span>' in html
+    assert "city=Shenzhen" in html and '<span class="badge badge-info">beta</span>' in html
     op.post("/push/users", {"action": "remove_tags", "lines": "alice: beta"}, htmx=True)
     op.post("/push/users", {"action": "clear_tags", "ids": "bob"}, htmx=True)
     op.post("/push/users", {"action": "remove_attrs", "lines": "alice: city"}, htmx=True)

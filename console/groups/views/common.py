@@ -8,6 +8,7 @@ from htmx_flask import make_response
 from console import db, errors, forms
 from console.forms import FormError
 from console.groups import domain
+from console.ui import labels
 from console.ui.htmx import wants_fragment
 from console.tim import TimError
 
@@ -19,8 +20,7 @@ def hint(code: int | None) -> str:
 
 @bp.app_template_global("group_type_label")
 def group_type_label(group_type: str) -> str:
-    label = domain.TYPE_LABELS.get(group_type)
-    return str(label) if label else group_type
+    return labels.label("group_type", group_type) or group_type
 
 
 @bp.errorhandler(TimError)
