@@ -107,8 +107,20 @@ class Viewer(threading.Thread):
                     self.ready.set()
                 elif line.startswith("id: "):
                     self.ids.append(int(line[4:]))
-        except (requests.RequestException, AttributeError):
+        except (requests.RequestException, AttributeError, OSError, ValueError):
             pass
+
+    def close(self) -> None:
+        """Ends the stream from the client side. The reader thread blocks in recv() holding the
+        buffered file's lock, so closing the response alone waits until the server next writes;
+        shutting the socket down first wakes the reader at once."""
+        connection = getattr(self.response.raw, "_connection", None)
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self.response.close()
+        self.join(5)
 
     def wait_for(self, count: int, seconds: float = 10) -> bool:
         deadline = time.monotonic() + seconds

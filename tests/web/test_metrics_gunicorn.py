@@ -66,4 +66,4 @@ def test_two_workers_metrics_are_summed(sandbox, database_url, tmp_path):
                             timeout=5).status_code == 401
 
         for viewer in viewers:
-            viewer.response.close()
+            viewer.close()
