@@ -85,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     ui.init_app(app)
     errors.init_app(app)
     Htmx(app)
+    errors.clean_requests(app)
     _init_tim(app)
     jobs.init_app(app)
     monitoring.init_app(app)

@@ -12,13 +12,16 @@ import logging
 from urllib.parse import urlparse
 
 from flask import g, render_template, request
+from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from console import db
 from console.tim import TimError
-from console.forms import FormError
+from console.tim import text as tim_text
+from console.forms import INT64_MAX, CleanParameters, FormError
 from console.ui.htmx import toast, trigger, wants_fragment
 
 log = logging.getLogger(__name__)
@@ -165,3 +168,38 @@ def init_app(app) -> None:
             return im_error_page(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_page(500, str(titles[500]), str(messages[500]))
+
+
+# ---- hostile input, at the one place every request goes through ----------------------------
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route: at most 2^63-1 (a database id), so a longer number is a 404,
+    never an OverflowError when the view looks it up."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", INT64_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def _clean_output(value):
+    """Jinja's `finalize`: a string that is not valid Unicode is cleaned before it is written
+    into a page (the response could not be encoded otherwise); markup stays markup."""
+    if isinstance(value, str) and (not value.isascii() or "\x00" in value):
+        cleaned = tim_text.clean(value)
+        if cleaned != value:
+            return Markup(cleaned) if isinstance(value, Markup) else cleaned
+    return value
+
+
+def clean_requests(app) -> None:
+    """Install the request-edge guards (call after `Htmx(app)`, before routes are added):
+
+    - query and form values are `console.forms.CleanParameters` (cleaned text, bounded
+      `type=int`);
+    - `<int:...>` URL parts are at most 2^63-1 (bigger: 404);
+    - text written into a page is cleaned (`console.tim.text`), whatever its source.
+    """
+    base = app.request_class
+    app.request_class = type("CleanRequest", (base,), {"parameter_storage_class": CleanParameters})
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.jinja_env.finalize = _clean_output

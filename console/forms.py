@@ -13,16 +13,20 @@ Limits come from the IM client (console.tim), so the console refuses what the cl
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import io
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from flask import g
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from console.i18n import local_zone
+from console.tim import text as tim_text
 from console.tim.api._base import MAX_USER_ID_BYTES, UINT32_MAX
 from console.tim.api.group import COMMUNITY_PREFIX, MAX_GROUP_ID_BYTES
 
@@ -35,7 +39,8 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 _URL = re.compile(r"^https?://\S+$")
 
 __all__ = ["FormError", "collect", "page", "text", "integer", "choice", "flag", "url", "user_id",
-           "user_ids", "group_id", "local_time", "split_list", "INT64_MAX", "UINT32_MAX"]
+           "user_ids", "group_id", "local_time", "split_list", "INT64_MAX", "UINT32_MAX",
+           "bounded_int", "query_int", "search", "json_value", "csv_rows", "CleanParameters"]
 
 
 class FormError(ValueError):
@@ -240,3 +245,104 @@ def local_time(value, name: str, label, *, required: bool = False) -> int | None
     """`local_datetime` as Unix seconds."""
     when = local_datetime(value, name, label, required=required)
     return None if when is None else int(when.timestamp())
+
+
+# ---- hostile input: bounded numbers, search text, JSON and CSV -------------------------------
+# Every paging parameter, search box, JSON field and CSV upload goes through one of these, so a
+# 30-digit number, a 100,000-character prefix, JSON nested 100,000 deep or a 1 MB CSV field gets
+# a clear message (or is bounded), never an OverflowError, RecursionError or csv.Error later.
+
+#: characters of a search box used at most (SQLite refuses LIKE patterns over 50,000 bytes)
+MAX_SEARCH = 200
+#: bytes of one CSV field read at most
+MAX_CSV_FIELD = 64 * 1024
+
+
+def bounded_int(value) -> int:
+    """`int(value)` for `request.args.get(name, type=...)`: a ValueError (so the default is used)
+    for anything but a whole number within a signed 64-bit column."""
+    text_value = _clean(value)
+    if not re.fullmatch(r"[+-]?\d{1,19}", text_value):
+        raise ValueError("not a whole number")
+    number = int(text_value)
+    if not -INT64_MAX - 1 <= number <= INT64_MAX:
+        raise ValueError("out of range")
+    return number
+
+
+def query_int(args: Mapping, name: str, label=None, *, default: int | None = None, lo: int = 0,
+              hi: int = INT64_MAX) -> int | None:
+    """A whole number from the query string (`before`, `offset`, `size`...): `default` when absent
+    or empty; FormError (a 400 naming the parameter) when it is not a number from `lo` to `hi`."""
+    raw = args.get(name)
+    if raw is None or not _clean(raw):
+        return default
+    return integer(raw, name, label or name, lo=lo, hi=hi)
+
+
+def search(value, *, limit: int = MAX_SEARCH) -> str:
+    """Search-box text: trimmed, at most `limit` characters (a longer one is cut, never sent to
+    the database whole)."""
+    return _clean(value if not isinstance(value, str) else value[: limit * 4])[:limit].strip()
+
+
+def json_value(value, name: str, label, *, required: bool = False, max_depth: int | None = None):
+    """A JSON value typed in a field: FormError when it is not JSON or nests too deep; text that
+    is not valid Unicode is cleaned (console.tim.text). None when empty."""
+    raw = _clean(value)
+    if not raw:
+        return _missing(name, label, required)
+    try:
+        return tim_text.loads(raw, max_depth=max_depth or tim_text.MAX_DEPTH)
+    except tim_text.TooDeep:
+        raise FormError(_("%(field)s: the JSON is nested more than %(n)d deep.", field=label,
+                          n=max_depth or tim_text.MAX_DEPTH), name) from None
+    except ValueError as exc:
+        raise FormError(_("%(field)s: the JSON is not valid: %(error)s", field=label, error=str(exc)),
+                        name) from None
+
+
+def csv_rows(text_value: str, name: str, label) -> list[list[str]]:
+    """The rows of a CSV text (its delimiter guessed from the first line: tab, semicolon or
+    comma): FormError naming the line when the CSV is malformed or a field is longer than the
+    csv module's limit (128 KiB)."""
+    first = text_value.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first else ";" if ";" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text_value), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise FormError(_("%(field)s: line %(n)d is not valid CSV, or has a field longer than %(max)d "
+                          "characters.", field=label, n=reader.line_num, max=csv.field_size_limit()),
+                        name) from None
+
+
+class CleanParameters(ImmutableMultiDict):
+    """The request's query and form values (`Request.parameter_storage_class`, installed by
+    `console.errors.clean_requests`): every key and value cleaned once by console.tim.text (a NUL
+    or lone surrogate becomes U+FFFD), and `get(name, type=int)` bounded by `bounded_int`, so
+    every `type=int` of every view gets its default for a 30-digit number instead of an
+    OverflowError in the database."""
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        if isinstance(mapping, MultiDict):
+            pairs = mapping.items(multi=True)
+        elif isinstance(mapping, Mapping):
+            pairs = [(k, v) for k, vs in mapping.items()
+                     for v in (vs if isinstance(vs, (list, tuple, set)) else [vs])]
+        else:
+            pairs = mapping
+        super().__init__([(_clean_str(k), _clean_str(v)) for k, v in pairs])
+
+    def get(self, key, default=None, type=None):  # noqa: A002 - werkzeug's signature
+        return super().get(key, default, bounded_int if type is int else type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        return super().getlist(key, bounded_int if type is int else type)
+
+
+def _clean_str(value):
+    return tim_text.clean(value) if isinstance(value, str) else value

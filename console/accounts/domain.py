@@ -7,10 +7,8 @@ Field facts come from the IM field reference (standard profile tags, relationshi
 from __future__ import annotations
 
 import base64
-import csv
 import dataclasses
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -22,6 +20,7 @@ from sqlalchemy import delete, func, or_, select, union
 from console import forms
 from console.forms import FormError
 from console.models import ACCOUNT_SOURCES, Account
+from console.tim import text as tim_text
 from console.ui import labels
 from console.ui.downloads import csv_stream
 
@@ -276,9 +275,10 @@ def parse_accounts_csv(data: bytes) -> CsvUpload:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return CsvUpload([], str(_l("The file is not UTF-8 text.")))
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first else ";" if ";" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        reader = forms.csv_rows(tim_text.clean(text), "file", _l("CSV file"))
+    except FormError as exc:
+        return CsvUpload([], exc.messages[0])
     columns = (0, 1, 2)
     rows: list[CsvRow] = []
     seen: dict[str, int] = {}
@@ -372,7 +372,7 @@ class ListQuery:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> ListQuery:
-        get = lambda k: (args.get(k) or "").strip()[:128]  # noqa: E731
+        get = lambda k: forms.search(args.get(k), limit=128)  # noqa: E731
         size = int(get("size")) if get("size").isdigit() and int(get("size")) in PAGE_SIZES else DEFAULT_PAGE_SIZE
         return cls(q=get("q"), source=get("source") if get("source") in ACCOUNT_SOURCES else "",
                    online=get("online") if get("online") in ONLINE_STATES else "",

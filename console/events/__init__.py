@@ -18,7 +18,6 @@ greenlet; 8 with threads, where each holds one of gunicorn's --threads),
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import threading
@@ -33,6 +32,7 @@ from console.events import live, store
 from console.events.broker import Hub, make_bus
 from console.events.feed import DirectoryFeed, feed_directory
 from console.events.writer import GroupWriter
+from console.tim import text as tim_text
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class EventsRuntime:
         if row is None:
             return None
         try:
-            body = json.loads(row.payload)
+            body = tim_text.loads(row.payload)
         except ValueError:
             body = {}
         decision = rules.decide(self.engine, row.command, body if isinstance(body, dict) else {})

@@ -6,8 +6,11 @@ least that keeps the promise, without Flask's request machinery (no session, log
   check size -> app id -> Sign/RequestTime -> JSON object -> rules decide -> writer commits
   (in a group with its neighbours) -> ack
 
-Refusals (403 foreign app, 401 bad/missing/stale Sign, 413 too large, 400 not a JSON object,
-405 not POST) are answered in JSON, counted per reason and logged, and never stored. Accepted
+Refusals (403 foreign app, 401 bad/missing/stale Sign, 413 too large, 400 not a JSON object or
+shorter than its Content-Length, 415 not UTF-8, 405 not POST) are answered in JSON, counted per
+reason and logged, and never stored. A repeated query key counts by its first value (SdkAppid,
+Sign and every other). Text that is not valid Unicode (an escaped lone surrogate or NUL) is
+cleaned by `console.tim.text` before the rules see it, and the cleaned body is what is stored. Accepted
 callbacks are acked only once their row is committed; unknown commands are stored and acked OK.
 """
 from __future__ import annotations
@@ -17,10 +20,12 @@ import logging
 import time
 from urllib.parse import parse_qsl
 
+from werkzeug.http import parse_options_header
+
 from console.events import rules
 from console.events import ingest
 from console.monitoring import metrics
-from console.tim import callbacks
+from console.tim import callbacks, text
 from console.tim.callbacks import SignCheck
 
 log = logging.getLogger("console.callback")
@@ -31,7 +36,8 @@ PATH = "/callback"
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8")]
 STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized",
                403: "403 Forbidden", 405: "405 Method Not Allowed",
-               413: "413 Content Too Large", 503: "503 Service Unavailable"}
+               413: "413 Content Too Large", 415: "415 Unsupported Media Type",
+               503: "503 Service Unavailable"}
 #: refusal reason -> (HTTP status, ErrorInfo)
 REFUSALS = {
     "method": (405, "POST only"),
@@ -41,6 +47,8 @@ REFUSALS = {
     SignCheck.MALFORMED.value: (401, "RequestTime malformed"),
     SignCheck.BAD_SIGN.value: (401, "Sign does not match"),
     SignCheck.STALE.value: (401, "RequestTime outside the accepted window"),
+    "truncated": (400, "body shorter than its Content-Length"),
+    "not_utf8": (415, "body must be JSON in UTF-8"),
     "malformed_json": (400, "body is not JSON"),
     "not_object": (400, "body is not a JSON object"),
 }
@@ -86,6 +94,7 @@ class CallbackEndpoint:
         if environ.get("REQUEST_METHOD") != "POST":
             raise Refused("method")
         raw = _read_body(environ, int(cfg["CALLBACK_MAX_BYTES"]))
+        _check_charset(environ.get("CONTENT_TYPE"))
         query = _query(environ.get("QUERY_STRING", ""))
         check = callbacks.verify_query(query, app_id=cfg["TIM_APP_ID"],
                                        token=cfg.get("TIM_CALLBACK_TOKEN"),
@@ -94,7 +103,7 @@ class CallbackEndpoint:
             raise Refused("foreign_app")
         if not check:
             raise Refused(check.value)
-        body = _json_object(raw)
+        payload, body = _json_object(raw)
         events = self.app.extensions["events"]
         described = ingest.describe(query, body)
         decision = _decide(events.engine, described.command, body)
@@ -102,7 +111,7 @@ class CallbackEndpoint:
             metrics.rule_decision(decision.rule_id, decision.action)
         ack = decision.ack if decision else OK_ACK
         row = ingest.build_row(
-            query=query, raw=raw, text=raw.decode("utf-8", "replace"), described=described,
+            query=query, raw=raw, text=payload, described=described,
             decision=decision, ack=ack,
             sign_status="verified" if cfg.get("TIM_CALLBACK_TOKEN") else "unsigned",
             received_ms=int(time.time() * 1000), handling_ms=(time.perf_counter() - started) * 1000,
@@ -118,7 +127,7 @@ class CallbackEndpoint:
 
     def refuse(self, environ, reason: str, started: float) -> tuple[int, dict]:
         status, info = REFUSALS[reason]
-        query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        query = _query(environ.get("QUERY_STRING", ""))
         metrics.refused(reason, query.get("CallbackCommand"), time.perf_counter() - started)
         detail = "remote={} app={} command={}".format(
             environ.get("REMOTE_ADDR", "?"), ingest.clean(query.get("SdkAppid"), 24) or "-",
@@ -130,17 +139,30 @@ class CallbackEndpoint:
         return status, {"ActionStatus": "FAIL", "ErrorCode": status, "ErrorInfo": info}
 
 
-def _query(text: str) -> dict:
-    """`dict(parse_qsl(text, keep_blank_values=True))`, without the unquoting work when nothing
-    is quoted (IM's queries: digits, hex, dotted names)."""
-    if "%" in text or "+" in text:
-        return dict(parse_qsl(text, keep_blank_values=True))
-    query = {}
-    for part in text.split("&"):
+def _query(qs: str) -> dict:
+    """The query as name -> value; a repeated name counts by its FIRST value, as
+    `console.tim.callbacks` reads lists (so `SdkAppid` and `Sign` resolve alike). The unquoting
+    work is skipped when nothing is quoted (IM's queries: digits, hex, dotted names)."""
+    query: dict = {}
+    if "%" in qs or "+" in qs:
+        for name, value in parse_qsl(qs, keep_blank_values=True):
+            query.setdefault(text.clean(name), text.clean(value))
+        return query
+    for part in qs.split("&"):
         if part:
             name, _eq, value = part.partition("=")
-            query[name] = value
+            query.setdefault(name, value)
     return query
+
+
+def _check_charset(content_type: str | None) -> None:
+    """Refuse (415) a body declared in any charset but UTF-8: it is never stored garbled."""
+    if not content_type or "charset" not in content_type.lower():
+        return
+    _mime, options = parse_options_header(content_type)
+    charset = (options.get("charset") or "").strip().lower().replace("_", "-")
+    if charset not in ("", "utf-8", "utf8"):
+        raise Refused("not_utf8")
 
 
 def _read_body(environ, limit: int) -> bytes:
@@ -154,17 +176,27 @@ def _read_body(environ, limit: int) -> bytes:
     raw = stream.read(length) if length >= 0 else stream.read(limit + 1)
     if len(raw) > limit:
         raise Refused("too_large")
+    if 0 <= length != len(raw):  # the client stopped early: a cut body is never stored
+        raise Refused("truncated")
     return raw
 
 
-def _json_object(raw: bytes) -> dict:
+def _json_object(raw: bytes) -> tuple[str, dict]:
+    """(the text to store, the body): UTF-8 only; the stored text is the cleaned body re-encoded
+    when `console.tim.text` had anything to clean, else the body's own text."""
     try:
-        body = json.loads(raw)
+        decoded = text.decode_utf8(raw)
+    except text.NotUtf8:
+        raise Refused("not_utf8") from None
+    try:
+        body, cleaned = text.loads_cleaned(decoded, from_utf8=True)
     except (ValueError, RecursionError):
         raise Refused("malformed_json") from None
     if not isinstance(body, dict):
         raise Refused("not_object")
-    return body
+    if cleaned:
+        decoded = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return decoded, body
 
 
 def _decide(engine, command: str, body: dict):

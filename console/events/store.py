@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from console.models.events import CallbackEvent, CallbackRefusal
+from console.tim import text as tim_text
 
 EVENTS = CallbackEvent.__table__
 PAGE = 50
@@ -144,10 +145,12 @@ def export(conn: Connection, since_ms: int | None = None, command: str | None = 
 
 
 def as_record(row) -> dict:
-    record = dict(row._mapping)
+    """A stored row as a JSON-ready dict; text is cleaned (`console.tim.text`) on the way out
+    too, so a row stored before the endpoint cleaned its bodies still exports."""
+    record = tim_text.clean_json(dict(row._mapping))
     for key in ("payload", "ack"):
         try:
-            record[key] = json.loads(record[key])
+            record[key] = tim_text.loads(record[key])
         except (TypeError, ValueError):
             pass
     record["accounts"] = [a for a in (record.get("accounts") or "").split("|") if a]

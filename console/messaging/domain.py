@@ -7,13 +7,10 @@ Everything here is plain functions over a form mapping and the audited client (`
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import io
-import json
 import re
 from collections.abc import Iterable, Mapping
 
@@ -25,6 +22,7 @@ from console import forms
 from console.forms import FormError
 from console.models import Account
 from console.tim import messages as tm
+from console.tim import text as tim_text
 from console.tim.errors import InvalidArgumentError
 from console.ui import labels
 
@@ -171,10 +169,7 @@ def parse_body(form: Mapping) -> list[dict]:
     raw = (form.get("raw_body") or "").strip()
     try:
         if raw:
-            try:
-                body = json.loads(raw)
-            except ValueError as exc:
-                raise FormError(_("The MsgBody JSON is not valid: %(error)s", error=str(exc)), "raw_body") from None
+            body = forms.json_value(raw, "raw_body", _("MsgBody JSON"), required=True)
             body = [body] if isinstance(body, dict) else body
             tm.validate_body(body)
             return body
@@ -321,9 +316,9 @@ def message_size(body: list[dict]) -> int:
 
 def parse_csv_ids(data: bytes) -> list[str]:
     """User IDs from the first column of a CSV file (a header cell like "user_id" is skipped)."""
-    text = data.decode("utf-8-sig", errors="replace")
+    text = tim_text.clean(data.decode("utf-8-sig", errors="replace"))
     ids = []
-    for row in csv.reader(io.StringIO(text)):
+    for row in forms.csv_rows(text, "csv", _("CSV file")):
         cell = next((c.strip() for c in row if c.strip()), "")
         if cell and cell.lower() not in ("user_id", "userid", "to_account", "identifier", "id"):
             ids.append(cell)
@@ -354,7 +349,7 @@ def recipients(form: Mapping, files: Mapping, sess) -> list[str]:
             raise FormError(f"{upload.filename}: {bad[:40]}: {forms.user_id_problem(bad)}", "csv")
         ids += uploaded
     if form.get("use_directory") == "1":
-        ids += directory_ids(sess, (form.get("directory_prefix") or "").strip())
+        ids += directory_ids(sess, forms.search(form.get("directory_prefix")))
     ids = list(dict.fromkeys(ids))
     if not ids:
         raise FormError(_("Name at least one recipient."), "recipients")
@@ -457,7 +452,7 @@ def parse_jsonl(text: str) -> tuple[list[dict], list[str]]:
             problems.append(_("More than %(n)d messages: split the file.", n=MAX_IMPORT_LINES))
             break
         try:
-            records.append(check_record(json.loads(line)))
+            records.append(check_record(tim_text.loads(line)))
         except ValueError as exc:
             message = exc.messages[0] if isinstance(exc, FormError) else _("not valid JSON")
             problems.append(_("line %(n)d: %(problem)s", n=number, problem=message))

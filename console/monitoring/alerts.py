@@ -28,7 +28,6 @@ task, every minute), never in a request: `tick(app)` evaluates, delivers what is
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 import time
@@ -43,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from console import db, forms
 from console.audit import AuditContext, write_entry
 from console.forms import FormError
+from console.tim import text as tim_text
 from console.models import (Alert, AlertDelivery, AlertEvent, AlertRule, AuditEntry, CallbackEvent,
                             CallbackRefusalMinute, Job, Webhook, utcnow)
 
@@ -141,8 +141,8 @@ def _error_rate(sess, p: dict, now: dt.datetime) -> Finding | None:
 def alarm_text(command: str, payload: str) -> str:
     """A line about one IM alarm callback, from its body (data: IDs and numbers)."""
     try:
-        body = json.loads(payload)
-    except ValueError:
+        body = tim_text.loads(payload)
+    except (TypeError, ValueError):
         body = {}
     body = body if isinstance(body, dict) else {}
     if command == "Alert.RequestOverLimit":

@@ -16,7 +16,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 
-from . import regions
+from . import regions, text
 from .api.account import AccountAPI
 from .api.avchatroom import AVChatRoomAPI
 from .api.c2c import C2CAPI
@@ -327,7 +327,8 @@ class Client:
             raise TransportError(f"HTTP {resp.status_code} {resp.reason or ''}".strip(), endpoint,
                                  http_status=resp.status_code)
         try:
-            data = json.loads(resp.content)
+            # text that is not valid Unicode is cleaned here, at the edge (console.tim.text)
+            data = text.loads(resp.content.decode("utf-8", "replace"))
         except ValueError:
             raise TransportError("response is not JSON", endpoint, http_status=200) from None
         if not isinstance(data, dict):

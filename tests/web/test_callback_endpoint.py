@@ -138,7 +138,7 @@ def test_refusals_get_the_right_status_are_counted_and_store_nothing(app, callba
                          data=json.dumps(LOGIN), content_type="application/json")
     assert forged.status_code == 401
     assert callbacks.post("State.StateChange", b"{not json").status_code == 400
-    assert callbacks.post("State.StateChange", b"\xff\xfe\x00garbage").status_code == 400
+    assert callbacks.post("State.StateChange", b"\xff\xfe\x00garbage").status_code == 415  # UTF-16
     assert callbacks.post("State.StateChange", "[1, 2, 3]").status_code == 400
     assert callbacks.post("State.StateChange", '"just a string"').status_code == 400
     big = {"CallbackCommand": "State.StateChange", "Pad": "x" * (1024 * 1024)}
@@ -151,7 +151,8 @@ def test_refusals_get_the_right_status_are_counted_and_store_nothing(app, callba
     assert counts["bad_sign"] == (401, 2)
     assert counts["stale"] == (401, 2)
     assert counts["missing"] == (401, 1)
-    assert counts["malformed_json"] == (400, 2)
+    assert counts["malformed_json"] == (400, 1)
+    assert counts["not_utf8"] == (415, 1)
     assert counts["not_object"] == (400, 2)
     assert counts["too_large"] == (413, 1)
     assert counts["method"] == (405, 1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import NumberConverter
 
 from console.models import ROLES
 
@@ -17,8 +18,8 @@ PUBLIC = {"static", "auth.login", "auth.logout", "auth.setup", "health.healthz"}
 def _url(rule: Rule) -> str:
     values = {}
     for arg in rule.arguments:
-        converter = rule._converters[arg].__class__.__name__
-        values[arg] = 1 if converter in ("IntegerConverter", "FloatConverter") else SAMPLE_ARGS.get(arg, "x")
+        numeric = isinstance(rule._converters[arg], NumberConverter)
+        values[arg] = 1 if numeric else SAMPLE_ARGS.get(arg, "x")
     path = rule.build(values, append_unknown=False)[1]
     return path + ("?target=x" if rule.endpoint == "audit.history_panel" else "")
 

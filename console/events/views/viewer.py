@@ -13,6 +13,7 @@ from console.audit import record_action
 from console.ui.charts import bar_chart
 from console.events import live, runtime, store, token_fingerprint
 from console.monitoring import metrics
+from console.tim import text as tim_text
 from console.security import role_required
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -110,9 +111,9 @@ def detail(event_id: int):
 
 def _pretty(text: str) -> str:
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        return json.dumps(tim_text.loads(text), indent=2, ensure_ascii=False)
     except (TypeError, ValueError):
-        return text or ""
+        return tim_text.clean(text or "")
 
 
 @bp.route("/<int:event_id>/replay", methods=["POST"])
