@@ -271,12 +271,18 @@ def bounded_int(value) -> int:
 
 
 def query_int(args: Mapping, name: str, label=None, *, default: int | None = None, lo: int = 0,
-              hi: int = INT64_MAX) -> int | None:
+              hi: int = INT64_MAX, clamp: bool = False) -> int | None:
     """A whole number from the query string (`before`, `offset`, `size`...): `default` when absent
-    or empty; FormError (a 400 naming the parameter) when it is not a number from `lo` to `hi`."""
+    or empty; FormError (a 400 naming the parameter) when it is not a whole number from `lo` to
+    `hi`, or with `clamp` (a page size, an offset) the nearest bound for any whole number."""
     raw = args.get(name)
     if raw is None or not _clean(raw):
         return default
+    if clamp and re.fullmatch(r"[+-]?\d{1,4000}", _clean(raw)):
+        value = _clean(raw)
+        if len(value.lstrip("+-")) > 19:
+            return lo if value.startswith("-") else hi
+        return max(lo, min(hi, int(value)))
     return integer(raw, name, label or name, lo=lo, hi=hi)
 
 

@@ -42,7 +42,7 @@ class AuditFilter:
         return cls(operator=args.get("operator", "").strip()[:64], action=args.get("action", "").strip()[:96],
                    target=args.get("target", "").strip()[:160], outcome=outcome if outcome in OUTCOMES else "",
                    since=since, until=until, q=args.get("q", "").strip()[:200],
-                   job_id=int(job) if job.isdigit() else None,
+                   job_id=_job_id(job),
                    since_text=args.get("since", "").strip()[:19] if since else "",
                    until_text=args.get("until", "").strip()[:19] if until else "")
 
@@ -91,6 +91,14 @@ def _lower(col):
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _job_id(value: str) -> int | None:
+    """The job filter: a job id (a whole number within the column), else no filter."""
+    try:
+        return forms.bounded_int(value) if value.isdigit() else None
+    except ValueError:
+        return None
 
 
 def _time(args, name: str) -> dt.datetime | None:

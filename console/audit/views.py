@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from console import db
+from console import db, forms
 from console.audit import record_action
 from console.audit.query import OUTCOMES, AuditFilter, export_csv, export_jsonl, history, iter_filtered, page
 from console.ui.htmx import targets
@@ -25,8 +25,9 @@ def _filter() -> AuditFilter:
 @role_required("viewer")
 def index():
     flt = _filter()
-    before = request.args.get("before", type=int)
-    size = min(request.args.get("size", current_app.config["AUDIT_PAGE_SIZE"], type=int) or 50, 500)
+    before = forms.query_int(request.args, "before")
+    size = forms.query_int(request.args, "size", default=current_app.config["AUDIT_PAGE_SIZE"] or 50,
+                           lo=1, hi=500, clamp=True)
     rows, next_before = page(db.session, flt, before, size)
     ctx = dict(rows=rows, flt=flt, next_before=next_before, outcomes=OUTCOMES, size=size)
     if targets("audit-results"):
@@ -53,7 +54,7 @@ def history_panel():
     target = request.args.get("target", "").strip()[:160]
     if not target:
         abort(400)
-    limit = min(request.args.get("limit", 20, type=int) or 20, 200)
+    limit = forms.query_int(request.args, "limit", default=20, lo=1, hi=200, clamp=True)
     return render_template("audit/_history.html", target=target, rows=history(db.session, target, limit))
 
 

@@ -40,7 +40,7 @@ def index():
 @role_required("viewer")
 def element():
     """Fragment: one more element editor (kind and index from the query)."""
-    index = request.args.get("i", type=int)
+    index = forms.query_int(request.args, "i", hi=999, clamp=True)
     if index is None:  # the page's script numbers new editors; without it, pick a high free-ish one
         index = random.randint(100, 999)
     kind = request.args.get("kind") or request.args.get(f"el-{index}-type") or "text"
@@ -150,7 +150,7 @@ def conversation_page():
     a, b = forms.collect(lambda: forms.user_id(request.args.get("a"), "a", _("Account")),
                          lambda: forms.user_id(request.args.get("b"), "b", _("Peer")))
     since, until = _range(request.args)
-    max_time = request.args.get("max_time", type=int) or until
+    max_time = forms.query_int(request.args, "max_time", hi=forms.UINT32_MAX) or until
     page = g.tim.c2c.fetch_messages(a, b, min_time=since, max_time=min(max_time, until),
                                     max_count=PAGE_SIZE, last_msg_key=request.args.get("last_key") or None)
     more = None

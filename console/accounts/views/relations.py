@@ -34,8 +34,7 @@ def _flag(name: str) -> bool:
 
 
 def _int_arg(name: str) -> int:
-    value = request.args.get(name, type=int) or 0
-    return max(0, value)
+    return forms.query_int(request.args, name, default=0, hi=forms.UINT32_MAX, clamp=True)
 
 
 # ---- friends ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from flask import (Blueprint, Response, abort, current_app, render_template, req
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
-from console import db
+from console import db, forms
 from console.audit import record_action
 from console.ui.charts import bar_chart
 from console.events import live, runtime, store, token_fingerprint
@@ -47,7 +47,7 @@ def index():
 def history():
     """Fragment: the next page of stored events (keyset: `before` = the last id shown)."""
     with _engine().connect() as conn:
-        rows, next_before = store.history(conn, _filters(), request.args.get("before", type=int))
+        rows, next_before = store.history(conn, _filters(), forms.query_int(request.args, "before"))
     return render_template("events/_history_rows.html", rows=rows, next_before=next_before,
                            filters=_filters())
 
@@ -66,9 +66,9 @@ def stream():
         # before taking another. Viewers reconnecting together (a restart, a network blip) would
         # otherwise each hold one while waiting for a second, and could hold the whole pool.
         db.session.close()
-        after = request.headers.get("Last-Event-ID", type=int)
+        after = request.headers.get("Last-Event-ID", type=forms.bounded_int)
         if after is None:
-            after = request.args.get("after", type=int)
+            after = forms.query_int(request.args, "after")
         if after is None:
             with events.engine.connect() as conn:
                 after = store.max_id(conn)

@@ -32,7 +32,7 @@ def members(group_id: str):
         found, complete = domain.search_members(g.tim.group, group.id, q)
         ctx.update(members=found, q=q, complete=complete)
     else:
-        offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+        offset = forms.query_int(request.args, "offset", default=0, hi=forms.UINT32_MAX, clamp=True)
         cursor = (request.args.get("next") or "")[:256]
         page = g.tim.group.fetch_members(group.id, domain.MEMBER_PAGE, offset, next=cursor)
         ctx.update(members=page.members, page=page, offset=offset, cursor=cursor)

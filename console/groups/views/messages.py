@@ -19,7 +19,7 @@ from console.groups.views.common import bp, done, load_group, outcomes, refuse, 
 def messages(group_id: str):
     group = load_group(group_id)
     no = domain.forbidden(group.type)
-    seq = request.args.get("seq", type=int)
+    seq = forms.query_int(request.args, "seq", hi=forms.UINT32_MAX)
     page = None
     if "history" not in no:
         page = g.tim.group.fetch_messages(group.id, domain.HISTORY_PAGE, seq if seq and seq > 0 else None,

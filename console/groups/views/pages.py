@@ -28,11 +28,11 @@ def index():
     cached_total, refreshed = domain.cache_stats(db.session)
     ctx = dict(group_type=group_type, q=q, types=domain.TYPES, cached_total=cached_total, refreshed=refreshed)
     if q:
-        offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+        offset = forms.query_int(request.args, "offset", default=0, hi=forms.UINT32_MAX, clamp=True)
         rows, total = domain.search_cache(db.session, q, group_type, offset)
         return render_template("groups/index.html", mode="cache", rows=rows, total=total, offset=offset,
                                next_offset=offset + len(rows) if offset + len(rows) < total else None, **ctx)
-    cursor = request.args.get("next", 0, type=int) or 0
+    cursor = forms.query_int(request.args, "next", default=0)
     page = g.tim.group.fetch_groups(domain.LIST_PAGE, cursor, group_type,
                                     {"GroupBaseInfoFilter": domain.CACHE_FIELDS})
     domain.cache_groups(db.session, page.groups)   # browsing keeps the cache fresh too
