@@ -10,7 +10,8 @@ from werkzeug.routing import Rule
 
 from console.models import ROLES
 
-SAMPLE_ARGS = {"fmt": "csv", "token": "not-a-token", "section": "accounts"}
+SAMPLE_ARGS = {"fmt": "csv", "token": "not-a-token", "section": "accounts",
+               "session_id": 10**6}  # not the walker's own session, which would sign it out
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.setup", "health.healthz"}
 
 
@@ -18,7 +19,7 @@ def _url(rule: Rule) -> str:
     values = {}
     for arg in rule.arguments:
         converter = rule._converters[arg].__class__.__name__
-        values[arg] = 1 if converter in ("IntegerConverter", "FloatConverter") else SAMPLE_ARGS.get(arg, "x")
+        values[arg] = SAMPLE_ARGS.get(arg) or (1 if converter in ("IntegerConverter", "FloatConverter") else "x")
     path = rule.build(values, append_unknown=False)[1]
     return path + ("?target=x" if rule.endpoint == "audit.history_panel" else "")
 
