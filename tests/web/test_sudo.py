@@ -32,6 +32,10 @@ GUARDED = {
     "operators.set_role": {"role": "operator"},
     "push.send": {"target": "all"},
     "sessions.end_operator_sessions": {},
+    "twofactor.policy": {"role": "admin"},
+    "twofactor.recovery": {},
+    "twofactor.reset": {},
+    "twofactor.start": {},
 }
 #: conditional guards: a request that does not need the proof
 UNGUARDED_FORMS = {

@@ -10,7 +10,7 @@ from console import db, forms, security
 from console.forms import FormError
 from console.audit import record_action
 from console.models import ROLES, Operator
-from console.operators import history
+from console.operators import history, twofactor
 from console.security import role_required, sudo_required
 
 bp = Blueprint("operators", __name__, url_prefix="/operators")
@@ -19,7 +19,7 @@ bp = Blueprint("operators", __name__, url_prefix="/operators")
 def _context() -> dict:
     operators = db.session.scalars(select(Operator).order_by(Operator.name)).all()
     return dict(operators=operators, roles=ROLES, failures=history.failures_by_operator(db.session),
-                unknown=history.recent_unknown(db.session))
+                unknown=history.recent_unknown(db.session), required_2fa=twofactor.required_roles(db.session))
 
 
 def _render():

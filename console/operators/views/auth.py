@@ -11,6 +11,7 @@ from console import db, security
 from console.audit import record_action
 from console.i18n import LANG_COOKIE, LOCALES, valid_timezone
 from console.models import Operator
+from console.operators import signin, twofactor
 from console.security import limiter, role_required
 
 bp = Blueprint("auth", __name__)
@@ -50,19 +51,28 @@ def login():
         security.record_attempt(name, "password", False, operator, reason=reason)
         return render_template("operators/auth/login.html", next=request.form.get("next", ""), name=name,
                                error=_("Wrong name or password.")), 401
-    return _after_password(operator, _safe_next(request.form.get("next")))
+    return signin.after_first_factor(operator, _safe_next(request.form.get("next")))
 
 
-def _after_password(operator: Operator, next_url: str):
-    """The password was right: sign in, or first ask for the second factor."""
-    return complete_sign_in(operator, "password", next_url)
-
-
-def complete_sign_in(operator: Operator, method: str, next_url: str):
-    """Start the operator's session in this browser, record the sign-in, go on to `next_url`."""
-    security.sign_in(operator, method)
-    security.record_attempt(operator.name, method, True, operator)
-    return redirect(next_url)
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+def login_code():
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    operator, next_url = signin.pending_operator()
+    if operator is None:
+        return redirect(url_for("auth.login"))
+    if request.method == "GET":
+        return render_template("operators/auth/login_code.html")
+    method = twofactor.check_second_factor(db.session, operator, request.form.get("code", ""))
+    if method is None:
+        db.session.rollback()
+        security.record_attempt(operator.name, "totp", False, operator, reason="wrong_code")
+        if not signin.count_failure():  # too many wrong codes: start again from the password
+            flash(_("Too many wrong codes. Sign in again."), "info")
+            return redirect(url_for("auth.login"))
+        return render_template("operators/auth/login_code.html", error=_("That code is not valid.")), 401
+    db.session.commit()  # the step or recovery code is spent before the session starts
+    return signin.complete(operator, method, next_url)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -119,7 +129,7 @@ def _me(error: str | None = None, status: int = 200):
 
 
 def me_extras() -> dict:
-    return {}
+    return {"has_2fa": security.totp_of(current_user) is not None}
 
 
 @bp.route("/me/password", methods=["POST"])
