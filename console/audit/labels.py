@@ -27,6 +27,12 @@ CONSOLE_ACTIONS = {
     "rules.disable": _l("Disable a moderation rule"),
     "rules.delete": _l("Delete a moderation rule"),
     "settings.callback_token.reveal": _l("Reveal the callback token"),
+    # sign-in (issue #20)
+    "operator.end_sessions": _l("End an operator's sessions"),
+    "operator.reset_2fa": _l("Reset an operator's two-factor authentication"),
+    "operator.enable_2fa": _l("Turn on two-factor authentication"),
+    "operator.disable_2fa": _l("Turn off two-factor authentication"),
+    "settings.require_2fa": _l("Change who must use two-factor authentication"),
 }
 
 IM_OPERATIONS = {

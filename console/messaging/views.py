@@ -15,7 +15,7 @@ from console.messaging import jobs as message_jobs
 from console.ui.htmx import toast
 from console.forms import FormError
 from console.models import Account, Job
-from console.security import current_user, role_required
+from console.security import current_user, role_required, sudo_required
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
@@ -255,6 +255,7 @@ def _mute_state(user_id: str, done: str | None = None):
 
 @bp.route("/mute", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def mute_set():
     user_id, c2c, group = messaging.plan_mute(request.form)
     g.tim.mute.set_no_speaking(user_id, c2c=c2c, group=group)

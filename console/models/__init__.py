@@ -16,9 +16,11 @@ from console.models.monitoring import (ALERT_STATUSES, DELIVERY_STATUSES, Alert,
 from console.models.operators import ROLES, Operator
 from console.models.push import PushRecord
 from console.models.settings import Setting
+from console.models.signin import SIGN_IN_METHODS, OperatorSession, OperatorTOTP, RecoveryCode, SignInAttempt
 from console.models.types import JSONType, UTCDateTime, utcnow
 
 __all__ = ["ACCOUNT_SOURCES", "Account", "AuditEntry", "AuditTarget", "EVENT_ID", "CallbackEvent",
            "CallbackRefusal", "CallbackRefusalMinute", "Rule", "ALERT_STATUSES", "DELIVERY_STATUSES", "Alert",
            "AlertDelivery", "AlertEvent", "AlertRule", "Webhook", "GroupCache", "JOB_STATUSES", "Job", "JobResult", "ROLES",
-           "Operator", "PushRecord", "Setting", "JSONType", "UTCDateTime", "utcnow"]
+           "Operator", "PushRecord", "Setting", "JSONType", "UTCDateTime", "utcnow",
+           "SIGN_IN_METHODS", "OperatorSession", "OperatorTOTP", "RecoveryCode", "SignInAttempt"]

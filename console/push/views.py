@@ -9,7 +9,7 @@ from console import db, forms
 from console.messaging import domain as messaging
 from console.push import domain as pushing
 from console.forms import FormError
-from console.security import current_user, role_required
+from console.security import current_user, role_required, sudo_required
 
 bp = Blueprint("push", __name__, url_prefix="/push")
 
@@ -49,6 +49,7 @@ def confirm():
 
 @bp.route("/send", methods=["POST"])
 @role_required("operator")
+@sudo_required(when=lambda: (request.form.get("target") or "all") == "all")  # a push to every user
 def send():
     api = _api()
     plan = _checked_plan(api)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pathlib
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from console import db, security
 from console.models import Operator
@@ -158,3 +158,61 @@ def test_admin_manages_operators(app, signed_in, browser_for, audit_rows):
     actions = [r.action for r in audit_rows()]
     assert actions[-2:] == ["operator.set_role", "operator.reset_password"]
     assert [r.detail for r in audit_rows() if r.action == "operator.set_role"] == [{"from": "viewer", "to": "operator"}]
+
+
+# ---- the first-admin link is atomic (issue #14 item 6) -------------------------------------------
+
+def test_setup_claim_is_atomic_between_two_sessions(app):
+    """Both requests checked the link before either used it (the race of two workers): the
+    database lets exactly one of them create an admin."""
+    import threading
+
+    with db.new_session(app) as sess:
+        token = security.new_setup_token(sess)
+    checked = threading.Barrier(2)
+    results = {}
+
+    def worker(name):
+        with app.app_context(), db.new_session(app) as sess:
+            assert security.setup_token_valid(sess, token)
+            checked.wait(timeout=10)
+            admin = security.create_first_admin(sess, token, name, "x")
+            results[name] = admin is not None
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in ("first", "second")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results.values()) == [False, True]
+    with db.new_session(app) as sess:
+        assert sess.scalar(select(func.count()).select_from(Operator)) == 1
+
+
+def test_setup_link_posted_twice_at_once_creates_one_admin(app):
+    import threading
+
+    from conftest import Browser
+
+    with db.new_session(app) as sess:
+        token = security.new_setup_token(sess)
+    browsers = [Browser(app.test_client()) for _ in range(2)]
+    tokens = [b.csrf(f"/setup/{token}") for b in browsers]
+    start = threading.Barrier(2)
+    statuses = {}
+
+    def post(i):
+        start.wait(timeout=10)
+        resp = browsers[i].client.post(f"/setup/{token}", data={
+            "name": f"root{i}", "password": "a long password", "confirm": "a long password",
+            "csrf_token": tokens[i]})
+        statuses[i] = resp.status_code
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(statuses.values()) == [302, 404]
+    with db.new_session(app) as sess:
+        assert [o.role for o in sess.scalars(select(Operator))] == ["admin"]

@@ -11,15 +11,17 @@ from werkzeug.routing.converters import NumberConverter
 
 from console.models import ROLES
 
-SAMPLE_ARGS = {"fmt": "csv", "token": "not-a-token", "section": "accounts"}
-PUBLIC = {"static", "auth.login", "auth.logout", "auth.setup", "health.healthz"}
+SAMPLE_ARGS = {"fmt": "csv", "token": "not-a-token", "section": "accounts",
+               "session_id": 10**6}  # not the walker's own session, which would sign it out
+PUBLIC = {"static", "auth.login", "auth.logout", "auth.setup", "health.healthz",
+          "auth.login_code"}  # the second step of sign-in: only after a right password
 
 
 def _url(rule: Rule) -> str:
     values = {}
     for arg in rule.arguments:
         numeric = isinstance(rule._converters[arg], NumberConverter)
-        values[arg] = 1 if numeric else SAMPLE_ARGS.get(arg, "x")
+        values[arg] = SAMPLE_ARGS.get(arg) or (1 if numeric else "x")
     path = rule.build(values, append_unknown=False)[1]
     return path + ("?target=x" if rule.endpoint == "audit.history_panel" else "")
 

@@ -19,7 +19,7 @@ from console.audit import record_action
 from console.events import store
 from console.errors import hint_for
 from console.models import Account
-from console.security import role_required
+from console.security import role_required, sudo_required
 from console.accounts.views.common import checked_user_id, done, inline_im_errors, is_protected, refuse_protected
 
 bp = Blueprint("account", __name__, url_prefix="/accounts/u")
@@ -106,6 +106,7 @@ def kick(user_id: str):
 
 @bp.route("/<user_id>/mute", methods=["POST"])
 @role_required("operator")
+@sudo_required
 @unprotected
 def mute(user_id: str):
     g.tim.mute.set_no_speaking(user_id, **accounts.plan_mute(request.form))
@@ -173,6 +174,7 @@ def push_attrs(user_id: str):
 
 @bp.route("/<user_id>/usersig", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def usersig(user_id: str):
     """Fragment: a UserSig for support, shown once. Audited without the sig; never stored or logged."""
     from console.tim import usersig as sigs

@@ -14,7 +14,7 @@ from console.accounts import jobs as account_jobs
 from console.ui.htmx import targets
 from console.jobs.progress import card
 from console.models import ACCOUNT_SOURCES
-from console.security import role_required
+from console.security import role_required, sudo_required
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -59,6 +59,7 @@ def export():
 
 @bp.route("/bulk", methods=["POST"])
 @role_required("operator")
+@sudo_required(when=lambda: request.form.get("action") == "delete")
 def bulk():
     """Start a bulk action on the selected accounts as a job; the answer shows its per-item results."""
     needs = accounts.BULK_ACTIONS.get(request.form.get("action", ""))

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from console import forms
 from console.accounts import domain as accounts
 from console.forms import FormError
-from console.security import role_required
+from console.security import role_required, sudo_required
 from console.accounts.views.common import checked_user_id, done, form_ids, is_protected, results
 
 bp = Blueprint("account_relations", __name__, url_prefix="/accounts/u")
@@ -116,6 +116,7 @@ def delete_friends(user_id: str, ids: list[str]):
 
 @bp.route("/<user_id>/friends/delete-all", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def delete_all_friends(user_id: str):
     user_id = checked_user_id(user_id)
     if request.form.get("confirm", "").strip() != user_id:
@@ -233,6 +234,7 @@ def conversations(user_id: str):
 
 @bp.route("/<user_id>/conversations/delete", methods=["POST"])
 @role_required("operator")
+@sudo_required(when=lambda: _flag("clear"))  # clearing the history cannot be undone
 def delete_conversation(user_id: str):
     """Delete one conversation; group conversations send the group ID the way the current API wants."""
     user_id = checked_user_id(user_id)

@@ -14,7 +14,7 @@ from console.ui.charts import bar_chart
 from console.events import live, runtime, store, token_fingerprint
 from console.monitoring import metrics
 from console.tim import text as tim_text
-from console.security import role_required
+from console.security import role_required, sudo_required
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -147,6 +147,7 @@ def rate():
 
 @bp.route("/callback-token", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def reveal_token():
     """Fragment: the callback token, for pasting into Tencent's console (admin, audited)."""
     token = current_app.config.get("TIM_CALLBACK_TOKEN")

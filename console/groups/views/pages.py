@@ -11,7 +11,7 @@ from console.forms import FormError
 from console.groups import jobs as group_jobs
 from console.groups import domain
 from console.ui.htmx import wants_fragment
-from console.security import role_required
+from console.security import role_required, sudo_required
 from console.tim import TimError
 from console.groups.views.common import bp, done, hint, load_group
 
@@ -128,6 +128,7 @@ def edit(group_id: str):
 
 @bp.route("/<path:group_id>/destroy", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def destroy(group_id: str):
     typed = (request.form.get("confirm") or "").strip()
     if not typed or typed != group_id:

@@ -10,14 +10,16 @@ from console import db, forms, security
 from console.forms import FormError
 from console.audit import record_action
 from console.models import ROLES, Operator
-from console.security import role_required
+from console.operators import history, twofactor
+from console.security import role_required, sudo_required
 
 bp = Blueprint("operators", __name__, url_prefix="/operators")
 
 
 def _context() -> dict:
     operators = db.session.scalars(select(Operator).order_by(Operator.name)).all()
-    return dict(operators=operators, roles=ROLES)
+    return dict(operators=operators, roles=ROLES, failures=history.failures_by_operator(db.session),
+                unknown=history.recent_unknown(db.session), required_2fa=twofactor.required_roles(db.session))
 
 
 def _render():
@@ -28,6 +30,17 @@ def _render():
 @role_required("admin")
 def index():
     return _render()
+
+
+@bp.route("/<int:op_id>")
+@role_required("admin")
+def detail(op_id: int):
+    """One operator: their live sessions, sign-in history and failed attempts, second factor."""
+    op = db.get_or_404(Operator, op_id)
+    return render_template("operators/admin/detail.html", op=op, sessions=security.live_sessions(op.id),
+                           attempts=history.attempts(db.session, op.id),
+                           failures=history.failures_by_operator(db.session).get(op.id, 0),
+                           totp=security.totp_of(op))
 
 
 def plan_operator(form) -> tuple[str, str, str]:
@@ -47,6 +60,7 @@ def plan_operator(form) -> tuple[str, str, str]:
 
 @bp.route("", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("operators/admin/index.html", _context)
 def create():
     name, role, password = plan_operator(request.form)
@@ -65,6 +79,7 @@ def _guard_self(op: Operator) -> None:
 
 @bp.route("/<int:op_id>/role", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def set_role(op_id: int):
     op = db.get_or_404(Operator, op_id)
     _guard_self(op)
@@ -72,6 +87,8 @@ def set_role(op_id: int):
     if role not in ROLES:
         abort(400)
     old, op.role = op.role, role
+    if old != role:  # a session opened under the old role ends (the operator signs in again)
+        security.end_sessions(op.id)
     db.session.commit()
     record_action("operator.set_role", [op.name], detail={"from": old, "to": role})
     flash(_("%(name)s is now %(role)s.", name=op.name, role=role), "success")
@@ -80,6 +97,7 @@ def set_role(op_id: int):
 
 @bp.route("/<int:op_id>/access", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def set_access(op_id: int):
     op = db.get_or_404(Operator, op_id)
     _guard_self(op)
@@ -87,6 +105,7 @@ def set_access(op_id: int):
     op.disabled = disable
     if disable:
         op.session_token = security.new_session_token()
+        security.end_sessions(op.id)
     db.session.commit()
     record_action("operator.disable" if disable else "operator.enable", [op.name])
     flash(_("%(name)s disabled.", name=op.name) if disable else _("%(name)s enabled.", name=op.name), "success")
@@ -95,6 +114,7 @@ def set_access(op_id: int):
 
 @bp.route("/<int:op_id>/password", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("operators/admin/index.html", _context)
 def reset_password(op_id: int):
     op = db.get_or_404(Operator, op_id)
@@ -104,6 +124,7 @@ def reset_password(op_id: int):
         raise FormError(problem, "password")
     op.password_hash = security.hash_password(password)
     op.session_token = security.new_session_token()
+    security.end_sessions(op.id)
     db.session.commit()
     record_action("operator.reset_password", [op.name])
     flash(_("Password of %(name)s reset; their sessions are signed out.", name=op.name), "success")

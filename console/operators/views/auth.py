@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
 from console import db, security
 from console.audit import record_action
 from console.i18n import LANG_COOKIE, LOCALES, valid_timezone
-from console.models import Operator, utcnow
+from console.models import Operator
+from console.operators import signin, twofactor
 from console.security import limiter, role_required
 
 bp = Blueprint("auth", __name__)
@@ -46,17 +47,37 @@ def login():
     password = request.form.get("password", "")
     operator = db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower()))
     if not security.check_password(operator, password) or operator.disabled:
+        reason = "unknown_name" if operator is None else ("disabled" if operator.disabled else "wrong_password")
+        security.record_attempt(name, "password", False, operator, reason=reason)
         return render_template("operators/auth/login.html", next=request.form.get("next", ""), name=name,
                                error=_("Wrong name or password.")), 401
-    session.clear()  # no session fixation: a fresh session for the signed-in operator
-    login_user(operator)
-    operator.last_login_at = utcnow()
-    db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return signin.after_first_factor(operator, _safe_next(request.form.get("next")))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+def login_code():
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    operator, next_url = signin.pending_operator()
+    if operator is None:
+        return redirect(url_for("auth.login"))
+    if request.method == "GET":
+        return render_template("operators/auth/login_code.html")
+    method = twofactor.check_second_factor(db.session, operator, request.form.get("code", ""))
+    if method is None:
+        db.session.rollback()
+        security.record_attempt(operator.name, "totp", False, operator, reason="wrong_code")
+        if not signin.count_failure():  # too many wrong codes: start again from the password
+            flash(_("Too many wrong codes. Sign in again."), "info")
+            return redirect(url_for("auth.login"))
+        return render_template("operators/auth/login_code.html", error=_("That code is not valid.")), 401
+    db.session.commit()  # the step or recovery code is spent before the session starts
+    return signin.complete(operator, method, next_url)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    security.end_current_session()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -76,12 +97,11 @@ def setup(token: str):
     error = _form_problem(name, password, request.form.get("confirm", ""))
     if error:
         return render_template("operators/auth/setup.html", token=token, name=name, error=error), 400
-    admin = Operator(name=name, role="admin", password_hash=security.hash_password(password))
-    db.session.add(admin)
-    security.consume_setup_token(db.session)
-    db.session.commit()
-    session.clear()
-    login_user(admin)
+    admin = security.create_first_admin(db.session, token, name, security.hash_password(password))
+    if admin is None:  # another request used the link first
+        abort(404)
+    security.sign_in(admin, "setup")
+    security.record_attempt(name, "setup", True, admin)
     record_action("operator.create", [name], detail={"role": "admin", "via": "setup"})
     flash(_("Welcome, %(name)s. You are the first admin.", name=name), "success")
     return redirect(url_for("dashboard.index"))
@@ -99,7 +119,17 @@ def _form_problem(name: str, password: str, confirm: str) -> str | None:
 @bp.route("/me")
 @role_required("viewer")
 def me():
-    return render_template("operators/auth/me.html")
+    return _me()
+
+
+def _me(error: str | None = None, status: int = 200):
+    """The operator's own page: password, preferences, sessions, second factor."""
+    return render_template("operators/auth/me.html", error=error, my_sessions=security.live_sessions(current_user.id),
+                           current_session=security.current_session(), **me_extras()), status
+
+
+def me_extras() -> dict:
+    return {"has_2fa": security.totp_of(current_user) is not None}
 
 
 @bp.route("/me/password", methods=["POST"])
@@ -107,16 +137,17 @@ def me():
 @limiter.limit(_login_limit, deduct_when=lambda r: r.status_code == 400)
 def change_password():
     if not security.check_password(current_user, request.form.get("current", "")):
-        return render_template("operators/auth/me.html", error=_("The current password is wrong.")), 400
+        return _me(_("The current password is wrong."), 400)
     password = request.form.get("password", "")
     problem = _form_problem(current_user.name, password, request.form.get("confirm", ""))
     if problem:
-        return render_template("operators/auth/me.html", error=problem), 400
+        return _me(problem, 400)
     operator = current_user._get_current_object()
     operator.password_hash = security.hash_password(password)
     operator.session_token = security.new_session_token()
+    security.end_sessions(operator.id)
     db.session.commit()
-    login_user(operator)  # keep this session; others end with the old token
+    security.sign_in(operator, "password")  # a new session here; every other one (and copies) ended
     record_action("operator.change_password", [current_user.name])
     flash(_("Your password was changed. Other sessions are signed out."), "success")
     return redirect(url_for("auth.me"))
@@ -127,7 +158,7 @@ def change_password():
 def preferences():
     tz = request.form.get("timezone", "").strip()
     if tz and not valid_timezone(tz):
-        return render_template("operators/auth/me.html", error=_("Unknown time zone %(tz)s.", tz=tz)), 400
+        return _me(_("Unknown time zone %(tz)s.", tz=tz), 400)
     current_user.timezone = tz or None
     db.session.commit()
     response = redirect(url_for("auth.me"))
