@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from console import db, forms
+from console.events import matching
 from console.forms import FormError
 from console.models.events import Rule
 from console.tim import callbacks
@@ -87,9 +88,10 @@ def validate(scope: str, match: str, pattern: str, action: str, error_code: int 
         raise FormError(_l("The pattern is too long."), "pattern")
     if match == "regex":
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise FormError(_l("Invalid regular expression: %(error)s", error=str(exc)), "pattern") from None
+            matching.compile_pattern(pattern)
+        except matching.PatternError as exc:
+            raise FormError(_l("Invalid regular expression (RE2 syntax, no back-references or "
+                               "look-around): %(error)s", error=str(exc)), "pattern") from None
     if action == "rewrite" and match == "accounts":
         raise FormError(_l("A rewrite masks words: use a word list or a regular expression."), "action")
     if error_code is not None and action == "deny" and not (low <= error_code <= high):
@@ -109,16 +111,17 @@ class _Compiled:
     action: str
     code: int
     info: str
-    regex: re.Pattern | None = None
+    #: a KeywordMatcher or a PatternMatcher (console/events/matching.py), both linear-time
+    finder: Any = None
     accounts: frozenset = frozenset()
 
     def hits_text(self, text: str) -> bool:
-        return bool(self.regex and text and self.regex.search(text))
+        return self.finder is not None and self.finder.search(text)
 
     def hits_account(self, account: str) -> bool:
         if self.match == "accounts":
             return account in self.accounts
-        return self.match == "regex" and bool(account) and bool(self.regex.search(account))
+        return self.match == "regex" and self.finder.search(account)
 
 
 def _compile(row: Any) -> _Compiled:
@@ -126,10 +129,9 @@ def _compile(row: Any) -> _Compiled:
                      code=row.error_code or DEFAULT_DENY_CODE.get(row.scope, 1),
                      info=row.error_info or "")
     if row.match == "words":
-        words = sorted(split_list(row.pattern), key=len, reverse=True)
-        rule.regex = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+        rule.finder = matching.keywords(split_list(row.pattern))
     elif row.match == "regex":
-        rule.regex = re.compile(row.pattern)
+        rule.finder = matching.PatternMatcher(row.pattern)
     else:
         rule.accounts = frozenset(split_list(row.pattern))
     return rule
@@ -143,16 +145,18 @@ class RuleCache:
         self._lock = threading.Lock()
         self._by_scope: dict[str, list[_Compiled]] = {}
         self._loaded_at = 0.0
+        self._engine: Engine | None = None  # the rules of one database (tests build many apps)
 
     def invalidate(self) -> None:
         self._loaded_at = 0.0
 
     def get(self, engine: Engine, scope: str) -> list[_Compiled]:
-        if time.monotonic() - self._loaded_at > self.ttl:
+        if time.monotonic() - self._loaded_at > self.ttl or engine is not self._engine:
             with self._lock:
-                if time.monotonic() - self._loaded_at > self.ttl:
+                if time.monotonic() - self._loaded_at > self.ttl or engine is not self._engine:
                     self._by_scope = self._load(engine)
                     self._loaded_at = time.monotonic()
+                    self._engine = engine
         return self._by_scope.get(scope, [])
 
     @staticmethod
@@ -163,7 +167,7 @@ class RuleCache:
             for row in conn.execute(query):
                 try:
                     by_scope.setdefault(row.scope, []).append(_compile(row))
-                except (re.error, KeyError):
+                except (matching.PatternError, KeyError):
                     continue  # validated on save; an unreadable row never stops traffic
         return by_scope
 
@@ -236,7 +240,10 @@ def _refuse(command: str, scope: str, rule: _Compiled, items: list,
 
 
 def _mask(rule: _Compiled, text: str) -> str:
-    return rule.regex.sub(lambda m: MASK * len(m.group(0)), text)
+    base, spans = rule.finder.spans(text)
+    if not spans:
+        return text
+    return matching.mask(base, spans, MASK) + text[matching.MAX_TEXT:]
 
 
 def _rewrite(command: str, body: dict, rules: list[_Compiled]) -> Decision | None:
