@@ -1,10 +1,12 @@
 """Moderation rules: how the console answers IM's before-callbacks.
 
 Allow is the default. A rule belongs to one scope (which before-callback it answers), matches by
-a word list, a regular expression or an account list, and acts: deny (with an optional code in
-the range IM documents for that callback), silently drop, or rewrite (mask the matched words in
-text elements). Deny and drop rules are tried first, in order; the first match decides. When none
-matches, every matching rewrite rule masks in turn. For group invitations and friend requests a
+a word list, a keyword list (console/events/keywords.py), a regular expression (RE2) or an account
+list, and acts: deny (with an optional code in the range IM documents for that callback), silently
+drop, rewrite (mask the matched words in text elements) or flag for review (let the message
+through into the review queue, console/events/review.py). Deny, drop and flag rules are tried
+first, in order; the first match decides. When none matches, every matching rewrite rule masks in
+turn (a flagged message is masked too). For group invitations and friend requests a
 rule that matches only some of the invited members or requested friends refuses just those.
 
 `decide(command, body)` runs on the callback hot path: rules are compiled once and cached per
@@ -27,10 +29,11 @@ from console import db, forms
 from console.events import matching
 from console.forms import FormError
 from console.models.events import Rule
+from console.models.moderation import KeywordList
 from console.tim import callbacks
 from console.tim.callbacks import COMMANDS, FRIEND_RESULT_RANGE, ResultItem
 
-_MESSAGE = ("deny", "drop", "rewrite")
+_MESSAGE = ("deny", "drop", "rewrite", "flag")
 # scope -> (before-callback commands, custom code range, allowed actions)
 SCOPES: dict[str, tuple[tuple[str, ...], tuple[int, int], tuple[str, ...]]] = {
     "c2c_msg": (("C2C.CallbackBeforeSendMsg",),
@@ -46,8 +49,10 @@ SCOPES: dict[str, tuple[tuple[str, ...], tuple[int, int], tuple[str, ...]]] = {
     "friend_request": (("Sns.CallbackPrevFriendAdd", "Sns.CallbackPrevFriendResponse"),
                        FRIEND_RESULT_RANGE, ("deny",)),
 }
-MATCHES = ("words", "regex", "accounts")
-ACTIONS = ("deny", "drop", "rewrite")
+MATCHES = ("words", "regex", "accounts", "keywords")
+ACTIONS = ("deny", "drop", "rewrite", "flag")
+#: actions tried in order, the first match deciding (rewrites apply when none matched)
+DECIDING = ("deny", "drop", "flag")
 SCOPE_OF = {cmd: scope for scope, (cmds, _r, _a) in SCOPES.items() for cmd in cmds}
 #: ErrorCode 1 is IM's plain "deny" for every before-callback; friend items need a ResultCode.
 DEFAULT_DENY_CODE = {"friend_request": FRIEND_RESULT_RANGE[0]}
@@ -73,7 +78,13 @@ def split_list(text: str) -> list[str]:
     return [w.strip() for w in re.split(r"[\n,]", text or "") if w.strip()]
 
 
-def validate(scope: str, match: str, pattern: str, action: str, error_code: int | None) -> None:
+def split_words(text: str) -> list[str]:
+    """A keyword list's words: one per line (a keyword may hold a comma)."""
+    return [w.strip() for w in (text or "").splitlines() if w.strip()]
+
+
+def validate(scope: str, match: str, pattern: str, action: str, error_code: int | None,
+             keyword_list_id: int | None = None) -> None:
     """Raise FormError when the combination cannot work."""
     if scope not in SCOPES:
         raise FormError(_l("Unknown scope."), "scope")
@@ -82,7 +93,10 @@ def validate(scope: str, match: str, pattern: str, action: str, error_code: int 
     _cmds, (low, high), actions = SCOPES[scope]
     if action not in actions:
         raise FormError(_l("This action is not available for this callback."), "action")
-    if not (pattern or "").strip():
+    if match == "keywords":
+        if keyword_list_id is None:
+            raise FormError(_l("Choose a keyword list."), "keyword_list_id")
+    elif not (pattern or "").strip():
         raise FormError(_l("The pattern is empty."), "pattern")
     if len(pattern) > MAX_PATTERN:
         raise FormError(_l("The pattern is too long."), "pattern")
@@ -114,6 +128,7 @@ class _Compiled:
     #: a KeywordMatcher or a PatternMatcher (console/events/matching.py), both linear-time
     finder: Any = None
     accounts: frozenset = frozenset()
+    keyword_list_id: int | None = None
 
     def hits_text(self, text: str) -> bool:
         return self.finder is not None and self.finder.search(text)
@@ -124,11 +139,15 @@ class _Compiled:
         return self.match == "regex" and self.finder.search(account)
 
 
-def _compile(row: Any) -> _Compiled:
+def _compile(row: Any, lists: dict[int, Any] | None = None) -> _Compiled:
+    """A rule ready to match; `lists` holds the keyword lists by id (rows with words, whole_word)."""
     rule = _Compiled(id=row.id, name=row.name, scope=row.scope, match=row.match, action=row.action,
                      code=row.error_code or DEFAULT_DENY_CODE.get(row.scope, 1),
-                     info=row.error_info or "")
-    if row.match == "words":
+                     info=row.error_info or "", keyword_list_id=row.keyword_list_id)
+    if row.match == "keywords":
+        kw = (lists or {}).get(row.keyword_list_id)
+        rule.finder = matching.keywords(split_words(kw.words), kw.whole_word) if kw is not None else None
+    elif row.match == "words":
         rule.finder = matching.keywords(split_list(row.pattern))
     elif row.match == "regex":
         rule.finder = matching.PatternMatcher(row.pattern)
@@ -161,18 +180,28 @@ class RuleCache:
 
     @staticmethod
     def _load(engine: Engine) -> dict[str, list[_Compiled]]:
-        query = select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.position, Rule.id)
+        query = select(Rule.__table__).where(Rule.enabled.is_(True)).order_by(Rule.position, Rule.id)
         by_scope: dict[str, list[_Compiled]] = {}
         with engine.connect() as conn:
-            for row in conn.execute(query):
+            rows = list(conn.execute(query))
+            wanted = {r.keyword_list_id for r in rows if r.match == "keywords"}
+            lists = load_lists(conn, wanted) if wanted else {}
+            for row in rows:
                 try:
-                    by_scope.setdefault(row.scope, []).append(_compile(row))
+                    by_scope.setdefault(row.scope, []).append(_compile(row, lists))
                 except (matching.PatternError, KeyError):
                     continue  # validated on save; an unreadable row never stops traffic
         return by_scope
 
 
 cache = RuleCache()
+
+
+def load_lists(conn, ids) -> dict[int, Any]:
+    """Keyword list rows (id, words, whole_word) by id."""
+    table = KeywordList.__table__
+    query = select(table.c.id, table.c.words, table.c.whole_word).where(table.c.id.in_(list(ids)))
+    return {row.id: row for row in conn.execute(query)}
 
 
 # ---------------------------------------------------------------- what a callback offers to match
@@ -268,11 +297,15 @@ def evaluate(command: str, body: dict, rules: list[_Compiled]) -> Decision:
     scope = SCOPE_OF[command]
     texts, requesters, items = _subject(scope, body)
     for rule in rules:
-        if rule.action not in ("deny", "drop"):
+        if rule.action not in DECIDING:
             continue
         if _whole_match(rule, texts, requesters):
             if rule.action == "drop":
                 return Decision("drop", callbacks.ack_drop(command=command), rule.id, rule.name)
+            if rule.action == "flag":
+                rewritten = _rewrite(command, body, rules)
+                return Decision("flag", rewritten.ack if rewritten else callbacks.ack_ok(),
+                                rule.id, rule.name)
             return _refuse(command, scope, rule, items, {})
         refused = {acc: rule for acc, item_texts in items
                    if rule.hits_account(acc) or any(rule.hits_text(t) for t in item_texts)}
@@ -298,7 +331,7 @@ def decide(engine: Engine, command: str, body: dict) -> Decision | None:
 # ---------------------------------------------------------------- saving (the admin page)
 
 FIELDS = ("name", "scope", "match", "pattern", "action", "error_code", "error_info", "position",
-          "enabled")
+          "enabled", "keyword_list_id")
 
 
 INT32 = 2**31 - 1
@@ -306,9 +339,11 @@ INT32 = 2**31 - 1
 
 def plan_rule(form) -> dict:
     """Typed, validated rule values from a submitted form; raises FormError keyed by field."""
-    error_code, position = forms.collect(
+    error_code, position, list_id = forms.collect(
         lambda: forms.integer(form.get("error_code"), "error_code", _l("Code"), lo=-INT32, hi=INT32),
-        lambda: forms.integer(form.get("position"), "position", _l("Order"), lo=-INT32, hi=INT32))
+        lambda: forms.integer(form.get("position"), "position", _l("Order"), lo=-INT32, hi=INT32),
+        lambda: forms.integer(form.get("keyword_list_id"), "keyword_list_id", _l("Keyword list"),
+                              lo=1, hi=INT32))
     data = {
         "name": (form.get("name") or "").strip()[:128],
         "scope": form.get("scope") or "",
@@ -319,10 +354,17 @@ def plan_rule(form) -> dict:
         "error_info": (form.get("error_info") or "").strip()[:256] or None,
         "position": position or 0,
         "enabled": form.get("enabled") is True or forms.flag(form.get("enabled")),
+        "keyword_list_id": list_id,
     }
     if not data["name"]:
         raise FormError(_l("The name is empty."), "name")
-    validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"])
+    validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"],
+             list_id)
+    if data["match"] == "keywords":
+        if db.session.get(KeywordList, list_id) is None:
+            raise FormError(_l("This keyword list does not exist."), "keyword_list_id")
+    else:
+        data["keyword_list_id"] = None
     if data["action"] != "deny":
         data["error_info"] = None
     return data

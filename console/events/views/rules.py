@@ -9,6 +9,7 @@ from console.forms import FormError
 from console.events import rules
 from console.audit import record_action
 from console.models.events import Rule
+from console.models.moderation import KeywordList
 from console.security import current_user, role_required
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")
@@ -32,14 +33,16 @@ SCOPE_HELP = {
                          "add wording (refuses only those targets)."),
 }
 MATCH_LABELS = {"words": _l("word list"), "regex": _l("regular expression"),
-                "accounts": _l("account list")}
+                "accounts": _l("account list"), "keywords": _l("keyword list")}
 ACTION_LABELS = {"deny": _l("deny"), "drop": _l("drop silently (messages)"),
-                 "rewrite": _l("rewrite: mask the words (messages)")}
+                 "rewrite": _l("rewrite: mask the words (messages)"),
+                 "flag": _l("flag for review: let through, queue it (messages)")}
 
 
 def _context(**ctx) -> dict:
     rows = db.session.query(Rule).order_by(Rule.position, Rule.id).all()
-    return dict(rules=rows, scopes=SCOPE_LABELS, matches=MATCH_LABELS, actions=ACTION_LABELS,
+    lists = {kw.id: kw.name for kw in db.session.query(KeywordList).order_by(KeywordList.name)}
+    return dict(rules=rows, scopes=SCOPE_LABELS, matches=MATCH_LABELS, actions=ACTION_LABELS, lists=lists,
                 scope_help=[(k, SCOPE_LABELS[k], SCOPE_HELP[k]) for k in SCOPE_LABELS], **ctx)
 
 
