@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from console import db, forms
-from console.events import matching
+from console.events import matching, versions
 from console.forms import FormError
 from console.models.events import Rule
 from console.models.moderation import KeywordList
@@ -370,17 +370,24 @@ def plan_rule(form) -> dict:
     return data
 
 
-def save(sess, rule: Rule | None, data: dict, by: str | None) -> tuple[Rule, dict]:
-    """Create or update a rule; returns it and the changed fields {field: [old, new]}."""
+def save(sess, rule: Rule | None, data: dict, by: str | None,
+         change: str | None = None) -> tuple[Rule, dict]:
+    """Create or update a rule, kept as a new version (console/events/versions.py: `change` is
+    create, update, enable, disable or rollback); returns it and the changed fields
+    {field: [old, new]}."""
     now = int(time.time() * 1000)
     new = rule is None
     if new:
         rule = Rule(created_ms=now)
         sess.add(rule)
+    elif not versions.has_versions(sess, rule.id):
+        versions.record(sess, rule.id, "baseline", versions.snapshot(rule), rule.updated_by)
     changes = db.assign(rule, data, new)
     rule.updated_ms = now
     rule.updated_by = by
     sess.flush()
+    if new or changes:
+        versions.record(sess, rule.id, change or ("create" if new else "update"), versions.snapshot(rule), by)
     cache.invalidate()
     return rule, changes
 

@@ -1,12 +1,12 @@
 """The moderation rules page (admin): list, add, edit, enable/disable, delete; every change audited."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from console import db, forms
 from console.forms import FormError
-from console.events import rules
+from console.events import rules, runtime, trial, versions
 from console.audit import record_action
 from console.models.events import Rule
 from console.models.moderation import KeywordList
@@ -42,6 +42,8 @@ ACTION_LABELS = {"deny": _l("deny"), "drop": _l("drop silently (messages)"),
 def _context(**ctx) -> dict:
     rows = db.session.query(Rule).order_by(Rule.position, Rule.id).all()
     lists = {kw.id: kw.name for kw in db.session.query(KeywordList).order_by(KeywordList.name)}
+    with runtime(current_app).engine.connect() as conn:
+        ctx.setdefault("hits", trial.hits(conn))
     return dict(rules=rows, scopes=SCOPE_LABELS, matches=MATCH_LABELS, actions=ACTION_LABELS, lists=lists,
                 scope_help=[(k, SCOPE_LABELS[k], SCOPE_HELP[k]) for k in SCOPE_LABELS], **ctx)
 
@@ -112,7 +114,8 @@ def update(rule_id: int):
 def toggle(rule_id: int):
     rule = _rule(rule_id)
     data = {**{k: getattr(rule, k) for k in rules.FIELDS}, "enabled": not rule.enabled}
-    _saved, changes = rules.save(db.session, rule, data, current_user.name)
+    _saved, changes = rules.save(db.session, rule, data, current_user.name,
+                                 change="disable" if rule.enabled else "enable")
     db.session.commit()
     record_action("rules.enable" if rule.enabled else "rules.disable", targets=_audit_target(rule),
                   detail={"name": rule.name, "changes": changes})
@@ -124,6 +127,9 @@ def toggle(rule_id: int):
 def delete(rule_id: int):
     rule = _rule(rule_id)
     snapshot = {k: getattr(rule, k) for k in rules.FIELDS}
+    if not versions.has_versions(db.session, rule.id):
+        versions.record(db.session, rule.id, "baseline", versions.snapshot(rule), rule.updated_by)
+    versions.record(db.session, rule.id, "delete", snapshot, current_user.name)
     db.session.delete(rule)
     db.session.commit()
     rules.cache.invalidate()
