@@ -191,6 +191,8 @@ class RuleCache:
                     by_scope.setdefault(row.scope, []).append(_compile(row, lists))
                 except (matching.PatternError, KeyError):
                     continue  # validated on save; an unreadable row never stops traffic
+        for scoped in by_scope.values():
+            matching.group_patterns([r.finder for r in scoped if r.match == "regex"])
         return by_scope
 
 

@@ -127,3 +127,21 @@ def test_word_rules_match_full_width_and_case(app, signed_in, callbacks):
     assert add_rule(admin, match="words", pattern="cheap pills\n赌博", action="rewrite").status_code == 302
     ack = callbacks.ack("C2C.CallbackBeforeSendMsg", c2c("ＣＨＥＡＰ Pills 和赌博"))
     assert ack["MsgBody"][0]["MsgContent"]["Text"] == "*********** 和**"
+
+
+def test_patterns_loaded_together_share_one_re2_set():
+    first, second = matching.PatternMatcher(r"(?i)casino"), matching.PatternMatcher(r"\d{11}")
+    matching.group_patterns([first, second])
+    assert first.group[0] is second.group[0]
+    assert first.search("CASINO") and not second.search("CASINO")
+    assert second.search("call 13800138000") and not first.search("call 13800138000")
+    assert not first.search("")
+
+
+def test_regex_rules_of_one_scope_answer_through_their_set(app, signed_in, callbacks):
+    admin = signed_in("admin")
+    add_rule(admin, name="phone", pattern=r"\d{11}", error_code="120001")
+    add_rule(admin, name="casino", pattern=r"(?i)casino", error_code="120002")
+    assert callbacks.ack("C2C.CallbackBeforeSendMsg", c2c("CASINO"))["ErrorCode"] == 120002
+    assert callbacks.ack("C2C.CallbackBeforeSendMsg", c2c("13800138000"))["ErrorCode"] == 120001
+    assert callbacks.ack("C2C.CallbackBeforeSendMsg", c2c("hello")) == OK
