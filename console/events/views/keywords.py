@@ -128,13 +128,16 @@ def sync_targets(list_id: int):
     return render_template("events/keywords/_sync.html", kw=kw, targets=targets)
 
 
+def _plan(list_id: int) -> tuple[KeywordList, keywords.SyncPlan]:
+    kw = _list(list_id)
+    return kw, keywords.plan_sync(g.tim, kw, keywords.parse_target(request.form.get("target")))
+
+
 @bp.route("/<int:list_id>/sync/plan", methods=["POST"])
 @role_required("admin")
 def sync_plan(list_id: int):
     """Fragment: what a push would add to and remove from IM, with the button that pushes."""
-    kw = _list(list_id)
-    target = keywords.parse_target(request.form.get("target"))
-    plan = keywords.plan_sync(g.tim, kw, target)
+    kw, plan = _plan(list_id)
     return render_template("events/keywords/_sync_plan.html", kw=kw, plan=plan)
 
 
@@ -142,9 +145,8 @@ def sync_plan(list_id: int):
 @role_required("admin")
 def sync(list_id: int):
     """Push the list: the diff again (IM may have changed since it was shown), then the calls."""
-    kw = _list(list_id)
-    target = keywords.parse_target(request.form.get("target"))
-    plan = keywords.plan_sync(g.tim, kw, target)
+    kw, plan = _plan(list_id)
+    target = plan.target
     detail = {"name": kw.name, "target": target, "added": len(plan.add), "removed": len(plan.remove)}
     try:
         keywords.push(g.tim, plan)

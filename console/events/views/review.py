@@ -1,13 +1,12 @@
 """The review queue (/review): messages flag rules let through, live, and one-click decisions."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, stream_with_context
-from flask_babel import get_locale, get_timezone
+from flask import Blueprint, abort, current_app, g, render_template, request
 
 from console import db
 from console.audit import record_action
-from console.events import live, review, runtime, store
-from console.monitoring import metrics
+from console.events import review, runtime, store
+from console.events.views.stream import sse
 from console.security import current_user, role_required
 from console.tim import TimError
 
@@ -56,45 +55,15 @@ def more():
 @role_required("viewer")
 def stream():
     """SSE: every message flagged after `Last-Event-ID` (or `?after=`), as a queue item."""
-    events = runtime(current_app)
-    if not events.streams.acquire(blocking=False):
-        return Response("retry: 15000\n\n", status=503, mimetype="text/event-stream")
-    try:
-        key = (str(get_locale()), str(get_timezone()), "review", current_user.has_role("operator"))
-        db.session.close()
-        after = request.headers.get("Last-Event-ID", type=int)
-        if after is None:
-            after = request.args.get("after", type=int)
-        if after is None:
-            with events.engine.connect() as conn:
-                after = store.max_id(conn)
-        sub = events.hub.subscribe()
-    except BaseException:
-        events.streams.release()
-        raise
-    metrics.LIVE_VIEWERS.inc()
+    engine = _engine()
 
-    def render_item(row) -> str:
-        with events.engine.connect() as conn:
+    def render(row) -> str:
+        with engine.connect() as conn:
             item = review.get(conn, row.id)
         return render_template("events/review/_item.html", item=item, durations=review.DURATIONS)
 
-    def render(row) -> str:
-        return events.fragments.get((row.id, *key), lambda: render_item(row))
-
-    def generate():
-        try:
-            yield from live.tail(events.engine, sub, after, review.FLAGGED, render, recent=events.recent,
-                                 stopping=events.stopping)
-        finally:
-            events.hub.unsubscribe(sub)
-            events.streams.release()
-            metrics.LIVE_VIEWERS.dec()
-
-    response = Response(stream_with_context(generate()), mimetype="text/event-stream")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
+    # operators see the decision buttons, viewers do not: cached apart
+    return sse(review.FLAGGED, render, "review-operator" if current_user.has_role("operator") else "review")
 
 
 def _item(event_id: int) -> review.Item:
