@@ -23,6 +23,9 @@ from console.audit import AuditedClient, AuditWriter, install_log_redaction, req
 from console.audit import views as audit_views
 from console.config import load_settings
 from console.events.views import rules as rules_views
+from console.events.views import keywords as keywords_views
+from console.events.views import review as review_views
+from console.events.views import rule_tools as rule_tools_views
 from console.events.views import viewer as events_views
 from console.groups import jobs as group_jobs
 from console.groups import views as groups_views
@@ -55,6 +58,7 @@ BLUEPRINTS = (
     push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp, metrics_views.bp,
     alerts_views.bp, alert_setup_views.bp,
     operators_sessions.bp, operators_twofactor.bp,
+    review_views.bp, keywords_views.bp, rule_tools_views.bp,
 )
 #: every module that defines job kinds: importing it registered them (console.jobs.job_kind), in
 #: the web workers and in the job consumer alike

@@ -147,4 +147,27 @@ IM_OPERATIONS = {
     "operation.get_ip_list": _l("Read IM server addresses"),
 }
 
-labels.define("audit_action", {**CONSOLE_ACTIONS, **IM_OPERATIONS})
+# the moderation workbench (issue #18): keyword lists, the review queue, rule versions
+MODERATION_ACTIONS = {
+    "keywords.create": _l("Create a keyword list"),
+    "keywords.update": _l("Change a keyword list"),
+    "keywords.delete": _l("Delete a keyword list"),
+    "keywords.sync": _l("Push a keyword list to IM"),
+    "review.dismiss": _l("Dismiss a flagged message"),
+    "rules.rollback": _l("Roll a moderation rule back"),
+    "rules.dry_run": _l("Dry-run a moderation rule"),
+    "moderation.add_local_keywords": _l("Add local keywords"),
+    "moderation.delete_local_keywords": _l("Delete local keywords"),
+    "moderation.fetch_local_keywords": _l("Read local keywords"),
+    "moderation.fetch_libraries": _l("Read keyword libraries"),
+    "moderation.fetch_cloud_keywords": _l("Read cloud keywords"),
+    "moderation.add_cloud_keywords": _l("Add cloud keywords"),
+    "moderation.delete_cloud_keywords": _l("Delete cloud keywords"),
+    "moderation.moderate": _l("Check content"),
+    "moderation.moderate_many": _l("Check several contents"),
+    "moderation.ban_file": _l("Ban a chat file"),
+    "moderation.unban_file": _l("Unban a chat file"),
+    "moderation.sign_files": _l("Sign chat file links"),
+}
+
+labels.define("audit_action", {**CONSOLE_ACTIONS, **IM_OPERATIONS, **MODERATION_ACTIONS})

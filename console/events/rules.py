@@ -1,10 +1,12 @@
 """Moderation rules: how the console answers IM's before-callbacks.
 
 Allow is the default. A rule belongs to one scope (which before-callback it answers), matches by
-a word list, a regular expression or an account list, and acts: deny (with an optional code in
-the range IM documents for that callback), silently drop, or rewrite (mask the matched words in
-text elements). Deny and drop rules are tried first, in order; the first match decides. When none
-matches, every matching rewrite rule masks in turn. For group invitations and friend requests a
+a word list, a keyword list (console/events/keywords.py), a regular expression (RE2) or an account
+list, and acts: deny (with an optional code in the range IM documents for that callback), silently
+drop, rewrite (mask the matched words in text elements) or flag for review (let the message
+through into the review queue, console/events/review.py). Deny, drop and flag rules are tried
+first, in order; the first match decides. When none matches, every matching rewrite rule masks in
+turn (a flagged message is masked too). For group invitations and friend requests a
 rule that matches only some of the invited members or requested friends refuses just those.
 
 `decide(command, body)` runs on the callback hot path: rules are compiled once and cached per
@@ -24,12 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from console import db, forms
+from console.events import matching, versions
 from console.forms import FormError
 from console.models.events import Rule
+from console.models.moderation import KeywordList
 from console.tim import callbacks
 from console.tim.callbacks import COMMANDS, FRIEND_RESULT_RANGE, ResultItem
 
-_MESSAGE = ("deny", "drop", "rewrite")
+_MESSAGE = ("deny", "drop", "rewrite", "flag")
 # scope -> (before-callback commands, custom code range, allowed actions)
 SCOPES: dict[str, tuple[tuple[str, ...], tuple[int, int], tuple[str, ...]]] = {
     "c2c_msg": (("C2C.CallbackBeforeSendMsg",),
@@ -45,8 +49,10 @@ SCOPES: dict[str, tuple[tuple[str, ...], tuple[int, int], tuple[str, ...]]] = {
     "friend_request": (("Sns.CallbackPrevFriendAdd", "Sns.CallbackPrevFriendResponse"),
                        FRIEND_RESULT_RANGE, ("deny",)),
 }
-MATCHES = ("words", "regex", "accounts")
-ACTIONS = ("deny", "drop", "rewrite")
+MATCHES = ("words", "regex", "accounts", "keywords")
+ACTIONS = ("deny", "drop", "rewrite", "flag")
+#: actions tried in order, the first match deciding (rewrites apply when none matched)
+DECIDING = ("deny", "drop", "flag")
 SCOPE_OF = {cmd: scope for scope, (cmds, _r, _a) in SCOPES.items() for cmd in cmds}
 #: ErrorCode 1 is IM's plain "deny" for every before-callback; friend items need a ResultCode.
 DEFAULT_DENY_CODE = {"friend_request": FRIEND_RESULT_RANGE[0]}
@@ -72,7 +78,13 @@ def split_list(text: str) -> list[str]:
     return [w.strip() for w in re.split(r"[\n,]", text or "") if w.strip()]
 
 
-def validate(scope: str, match: str, pattern: str, action: str, error_code: int | None) -> None:
+def split_words(text: str) -> list[str]:
+    """A keyword list's words: one per line (a keyword may hold a comma)."""
+    return [w.strip() for w in (text or "").splitlines() if w.strip()]
+
+
+def validate(scope: str, match: str, pattern: str, action: str, error_code: int | None,
+             keyword_list_id: int | None = None) -> None:
     """Raise FormError when the combination cannot work."""
     if scope not in SCOPES:
         raise FormError(_l("Unknown scope."), "scope")
@@ -81,15 +93,19 @@ def validate(scope: str, match: str, pattern: str, action: str, error_code: int 
     _cmds, (low, high), actions = SCOPES[scope]
     if action not in actions:
         raise FormError(_l("This action is not available for this callback."), "action")
-    if not (pattern or "").strip():
+    if match == "keywords":
+        if keyword_list_id is None:
+            raise FormError(_l("Choose a keyword list."), "keyword_list_id")
+    elif not (pattern or "").strip():
         raise FormError(_l("The pattern is empty."), "pattern")
     if len(pattern) > MAX_PATTERN:
         raise FormError(_l("The pattern is too long."), "pattern")
     if match == "regex":
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise FormError(_l("Invalid regular expression: %(error)s", error=str(exc)), "pattern") from None
+            matching.compile_pattern(pattern)
+        except matching.PatternError as exc:
+            raise FormError(_l("Invalid regular expression (RE2 syntax, no back-references or "
+                               "look-around): %(error)s", error=str(exc)), "pattern") from None
     if action == "rewrite" and match == "accounts":
         raise FormError(_l("A rewrite masks words: use a word list or a regular expression."), "action")
     if error_code is not None and action == "deny" and not (low <= error_code <= high):
@@ -109,27 +125,32 @@ class _Compiled:
     action: str
     code: int
     info: str
-    regex: re.Pattern | None = None
+    #: a KeywordMatcher or a PatternMatcher (console/events/matching.py), both linear-time
+    finder: Any = None
     accounts: frozenset = frozenset()
+    keyword_list_id: int | None = None
 
     def hits_text(self, text: str) -> bool:
-        return bool(self.regex and text and self.regex.search(text))
+        return self.finder is not None and self.finder.search(text)
 
     def hits_account(self, account: str) -> bool:
         if self.match == "accounts":
             return account in self.accounts
-        return self.match == "regex" and bool(account) and bool(self.regex.search(account))
+        return self.match == "regex" and self.finder.search(account)
 
 
-def _compile(row: Any) -> _Compiled:
+def _compile(row: Any, lists: dict[int, Any] | None = None) -> _Compiled:
+    """A rule ready to match; `lists` holds the keyword lists by id (rows with words, whole_word)."""
     rule = _Compiled(id=row.id, name=row.name, scope=row.scope, match=row.match, action=row.action,
                      code=row.error_code or DEFAULT_DENY_CODE.get(row.scope, 1),
-                     info=row.error_info or "")
-    if row.match == "words":
-        words = sorted(split_list(row.pattern), key=len, reverse=True)
-        rule.regex = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+                     info=row.error_info or "", keyword_list_id=row.keyword_list_id)
+    if row.match == "keywords":
+        kw = (lists or {}).get(row.keyword_list_id)
+        rule.finder = matching.keywords(split_words(kw.words), kw.whole_word) if kw is not None else None
+    elif row.match == "words":
+        rule.finder = matching.keywords(split_list(row.pattern))
     elif row.match == "regex":
-        rule.regex = re.compile(row.pattern)
+        rule.finder = matching.PatternMatcher(row.pattern)
     else:
         rule.accounts = frozenset(split_list(row.pattern))
     return rule
@@ -143,32 +164,46 @@ class RuleCache:
         self._lock = threading.Lock()
         self._by_scope: dict[str, list[_Compiled]] = {}
         self._loaded_at = 0.0
+        self._engine: Engine | None = None  # the rules of one database (tests build many apps)
 
     def invalidate(self) -> None:
         self._loaded_at = 0.0
 
     def get(self, engine: Engine, scope: str) -> list[_Compiled]:
-        if time.monotonic() - self._loaded_at > self.ttl:
+        if time.monotonic() - self._loaded_at > self.ttl or engine is not self._engine:
             with self._lock:
-                if time.monotonic() - self._loaded_at > self.ttl:
+                if time.monotonic() - self._loaded_at > self.ttl or engine is not self._engine:
                     self._by_scope = self._load(engine)
                     self._loaded_at = time.monotonic()
+                    self._engine = engine
         return self._by_scope.get(scope, [])
 
     @staticmethod
     def _load(engine: Engine) -> dict[str, list[_Compiled]]:
-        query = select(Rule).where(Rule.enabled.is_(True)).order_by(Rule.position, Rule.id)
+        query = select(Rule.__table__).where(Rule.enabled.is_(True)).order_by(Rule.position, Rule.id)
         by_scope: dict[str, list[_Compiled]] = {}
         with engine.connect() as conn:
-            for row in conn.execute(query):
+            rows = list(conn.execute(query))
+            wanted = {r.keyword_list_id for r in rows if r.match == "keywords"}
+            lists = load_lists(conn, wanted) if wanted else {}
+            for row in rows:
                 try:
-                    by_scope.setdefault(row.scope, []).append(_compile(row))
-                except (re.error, KeyError):
+                    by_scope.setdefault(row.scope, []).append(_compile(row, lists))
+                except (matching.PatternError, KeyError):
                     continue  # validated on save; an unreadable row never stops traffic
+        for scoped in by_scope.values():
+            matching.group_patterns([r.finder for r in scoped if r.match == "regex"])
         return by_scope
 
 
 cache = RuleCache()
+
+
+def load_lists(conn, ids) -> dict[int, Any]:
+    """Keyword list rows (id, words, whole_word) by id."""
+    table = KeywordList.__table__
+    query = select(table.c.id, table.c.words, table.c.whole_word).where(table.c.id.in_(list(ids)))
+    return {row.id: row for row in conn.execute(query)}
 
 
 # ---------------------------------------------------------------- what a callback offers to match
@@ -236,7 +271,10 @@ def _refuse(command: str, scope: str, rule: _Compiled, items: list,
 
 
 def _mask(rule: _Compiled, text: str) -> str:
-    return rule.regex.sub(lambda m: MASK * len(m.group(0)), text)
+    base, spans = rule.finder.spans(text)
+    if not spans:
+        return text
+    return matching.mask(base, spans, MASK) + text[matching.MAX_TEXT:]
 
 
 def _rewrite(command: str, body: dict, rules: list[_Compiled]) -> Decision | None:
@@ -261,11 +299,15 @@ def evaluate(command: str, body: dict, rules: list[_Compiled]) -> Decision:
     scope = SCOPE_OF[command]
     texts, requesters, items = _subject(scope, body)
     for rule in rules:
-        if rule.action not in ("deny", "drop"):
+        if rule.action not in DECIDING:
             continue
         if _whole_match(rule, texts, requesters):
             if rule.action == "drop":
                 return Decision("drop", callbacks.ack_drop(command=command), rule.id, rule.name)
+            if rule.action == "flag":
+                rewritten = _rewrite(command, body, rules)
+                return Decision("flag", rewritten.ack if rewritten else callbacks.ack_ok(),
+                                rule.id, rule.name)
             return _refuse(command, scope, rule, items, {})
         refused = {acc: rule for acc, item_texts in items
                    if rule.hits_account(acc) or any(rule.hits_text(t) for t in item_texts)}
@@ -291,7 +333,7 @@ def decide(engine: Engine, command: str, body: dict) -> Decision | None:
 # ---------------------------------------------------------------- saving (the admin page)
 
 FIELDS = ("name", "scope", "match", "pattern", "action", "error_code", "error_info", "position",
-          "enabled")
+          "enabled", "keyword_list_id")
 
 
 INT32 = 2**31 - 1
@@ -299,9 +341,11 @@ INT32 = 2**31 - 1
 
 def plan_rule(form) -> dict:
     """Typed, validated rule values from a submitted form; raises FormError keyed by field."""
-    error_code, position = forms.collect(
+    error_code, position, list_id = forms.collect(
         lambda: forms.integer(form.get("error_code"), "error_code", _l("Code"), lo=-INT32, hi=INT32),
-        lambda: forms.integer(form.get("position"), "position", _l("Order"), lo=-INT32, hi=INT32))
+        lambda: forms.integer(form.get("position"), "position", _l("Order"), lo=-INT32, hi=INT32),
+        lambda: forms.integer(form.get("keyword_list_id"), "keyword_list_id", _l("Keyword list"),
+                              lo=1, hi=INT32))
     data = {
         "name": (form.get("name") or "").strip()[:128],
         "scope": form.get("scope") or "",
@@ -312,26 +356,40 @@ def plan_rule(form) -> dict:
         "error_info": (form.get("error_info") or "").strip()[:256] or None,
         "position": position or 0,
         "enabled": form.get("enabled") is True or forms.flag(form.get("enabled")),
+        "keyword_list_id": list_id,
     }
     if not data["name"]:
         raise FormError(_l("The name is empty."), "name")
-    validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"])
+    validate(data["scope"], data["match"], data["pattern"], data["action"], data["error_code"],
+             list_id)
+    if data["match"] == "keywords":
+        if db.session.get(KeywordList, list_id) is None:
+            raise FormError(_l("This keyword list does not exist."), "keyword_list_id")
+    else:
+        data["keyword_list_id"] = None
     if data["action"] != "deny":
         data["error_info"] = None
     return data
 
 
-def save(sess, rule: Rule | None, data: dict, by: str | None) -> tuple[Rule, dict]:
-    """Create or update a rule; returns it and the changed fields {field: [old, new]}."""
+def save(sess, rule: Rule | None, data: dict, by: str | None,
+         change: str | None = None) -> tuple[Rule, dict]:
+    """Create or update a rule, kept as a new version (console/events/versions.py: `change` is
+    create, update, enable, disable or rollback); returns it and the changed fields
+    {field: [old, new]}."""
     now = int(time.time() * 1000)
     new = rule is None
     if new:
         rule = Rule(created_ms=now)
         sess.add(rule)
+    elif not versions.has_versions(sess, rule.id):
+        versions.record(sess, rule.id, "baseline", versions.snapshot(rule), rule.updated_by)
     changes = db.assign(rule, data, new)
     rule.updated_ms = now
     rule.updated_by = by
     sess.flush()
+    if new or changes:
+        versions.record(sess, rule.id, change or ("create" if new else "update"), versions.snapshot(rule), by)
     cache.invalidate()
     return rule, changes
 

@@ -11,6 +11,7 @@ from console.models.audit import AuditEntry, AuditTarget
 from console.models.events import EVENT_ID, CallbackEvent, CallbackRefusal, CallbackRefusalMinute, Rule
 from console.models.groups import GroupCache
 from console.models.jobs import JOB_STATUSES, Job, JobResult
+from console.models.moderation import KeywordList, ReviewAction, RuleVersion
 from console.models.monitoring import (ALERT_STATUSES, DELIVERY_STATUSES, Alert, AlertDelivery, AlertEvent,
                                        AlertRule, Webhook)
 from console.models.operators import ROLES, Operator
@@ -23,4 +24,5 @@ __all__ = ["ACCOUNT_SOURCES", "Account", "AuditEntry", "AuditTarget", "EVENT_ID"
            "CallbackRefusal", "CallbackRefusalMinute", "Rule", "ALERT_STATUSES", "DELIVERY_STATUSES", "Alert",
            "AlertDelivery", "AlertEvent", "AlertRule", "Webhook", "GroupCache", "JOB_STATUSES", "Job", "JobResult", "ROLES",
            "Operator", "PushRecord", "Setting", "JSONType", "UTCDateTime", "utcnow",
-           "SIGN_IN_METHODS", "OperatorSession", "OperatorTOTP", "RecoveryCode", "SignInAttempt"]
+           "SIGN_IN_METHODS", "OperatorSession", "OperatorTOTP", "RecoveryCode", "SignInAttempt",
+           "KeywordList", "ReviewAction", "RuleVersion"]

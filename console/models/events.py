@@ -84,6 +84,8 @@ class Rule(Base):
     created_ms: Mapped[int] = mapped_column(BigInteger)
     updated_ms: Mapped[int] = mapped_column(BigInteger)
     updated_by: Mapped[str | None] = mapped_column(String(64))
+    #: match "keywords": the keyword list (console.models.moderation.KeywordList) it matches
+    keyword_list_id: Mapped[int | None] = mapped_column(Integer)
 
     def __repr__(self) -> str:
         return f"<Rule {self.id} {self.scope} {self.action}>"

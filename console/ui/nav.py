@@ -21,8 +21,10 @@ SECTIONS = [
     ("monitoring", "operations", _l("Operations"), "operations.index", "chart", "viewer"),
     ("monitoring", "audit", _l("Audit"), "audit.index", "clipboard", "viewer"),
     ("monitoring", "jobs", _l("Jobs"), "jobs.index", "layers", "viewer"),
+    ("monitoring", "review", _l("Review queue"), "review.index", "inbox", "viewer"),  # nav_groups: keep in its group
     ("admin", "operators", _l("Operators"), "operators.index", "shield", "admin"),
     ("admin", "settings", _l("Settings"), "settings.index", "settings", "viewer"),
+    ("admin", "keywords", _l("Keyword lists"), "keywords.index", "filter", "admin"),
 ]
 GROUPS = {"people": _l("People"), "messaging": _l("Messaging"), "monitoring": _l("Monitoring"),
           "admin": _l("Admin")}

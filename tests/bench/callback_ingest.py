@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/bench/callback_ingest.py [--seconds 10] [--connections 16]
         [--workers 1] [--viewers 50] [--database-url URL] [--redis-url URL]
-        [--server-cpus LIST] [--worker-class gthread --threads 16]
+        [--server-cpus LIST] [--worker-class gthread --threads 16] [--rules]
 
 1. A bare ack-only WSGI app (`bare_app` below: read the body, answer the OK ack) and then the
    console (`wsgi:app`) run under the same gunicorn settings as `make run` deploys them
@@ -19,6 +19,10 @@
    the load generator keeps the other). `--worker-class gthread --threads 16` runs both servers
    with threads instead (the deployment before gevent): CPython threads bounce the GIL between
    cores, which roughly doubles what a callback costs.
+5. `--rules` (issue #18's budget): the load posts C2C.CallbackBeforeSendMsg messages instead
+   (the rules answer those), first with no rule, then with 10 rules (regular expressions, word
+   lists, account lists, a flag rule on a 10,000-word keyword list) active; both figures are
+   printed side by side (target: with rules >= 90% of without).
 """
 from __future__ import annotations
 
@@ -143,7 +147,29 @@ def signed_path(command: str) -> str:
         "Sign": hashlib.sha256(f"{TOKEN}{at}".encode()).hexdigest()})
 
 
-def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | None, pace: float):
+#: texts of the --rules load: most match nothing (every rule is tried), a few match one rule
+TEXTS = ["see you at the station at eight, bring the tickets please",
+         "周末一起去爬山吧，记得带水和相机",
+         "the quarterly report is attached, numbers look fine to me",
+         "Ｆｕｌｌ　ｗｉｄｔｈ text from an old phone keyboard 你好",
+         "cheap pills without prescription, click here", "加我微信，高价回收账号"]
+
+
+def _body(command: str, user: str, n: int) -> str:
+    now = int(time.time() * 1000)
+    if command == "C2C.CallbackBeforeSendMsg":
+        return json.dumps({"CallbackCommand": command, "From_Account": user, "To_Account": "peer",
+                           "MsgSeq": n, "MsgRandom": n * 31 % 65536, "MsgTime": now // 1000, "EventTime": now,
+                           "MsgKey": f"{n}_{user}_{now}",
+                           "MsgBody": [{"MsgType": "TIMTextElem",
+                                        "MsgContent": {"Text": TEXTS[n % len(TEXTS)]}}]},
+                          ensure_ascii=False)
+    return json.dumps({"CallbackCommand": "State.StateChange", "EventTime": now,
+                       "Info": {"Action": "Login", "To_Account": user, "Reason": "Register"}})
+
+
+def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | None, pace: float,
+                 command: str = "State.StateChange"):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     n = 0
     while time.time() < stop_at:
@@ -151,14 +177,14 @@ def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | N
         # marked runs need unique users to find each event in the streams; the throughput run
         # cycles through a pool of users, as real traffic does
         user = f"{tag}-{n}" if marks is not None else f"user{(n * 7919 + hash(tag)) % POOL}"
-        body = json.dumps({"CallbackCommand": "State.StateChange", "EventTime": int(time.time() * 1000),
-                           "Info": {"Action": "Login", "To_Account": user, "Reason": "Register"}})
+        body = _body(command, user, n).encode()
         started = time.perf_counter()
         try:
-            conn.request("POST", signed_path("State.StateChange"), body,
+            conn.request("POST", signed_path(command), body,
                          {"Content-Type": "application/json"})
             response = conn.getresponse()
-            ok = response.status == 200 and json.loads(response.read()).get("ErrorCode") == 0
+            # a rule's deny is an answer too (ActionStatus OK, a non-zero ErrorCode)
+            ok = response.status == 200 and json.loads(response.read()).get("ActionStatus") == "OK"
             if not ok:
                 ERRORS.setdefault(f"HTTP {response.status}", 0)
                 ERRORS[f"HTTP {response.status}"] += 1
@@ -178,13 +204,13 @@ def _load_thread(port: int, stop_at: float, tag: str, out: list, marks: dict | N
 
 
 def load(port: int, seconds: float, connections: int, pace: float = 0.0, queue=None,
-         mark: bool = False) -> None:
+         mark: bool = False, command: str = "State.StateChange") -> None:
     """Post callbacks from `connections` threads; put (latencies, ack marks) on `queue`."""
     stop_at = time.time() + seconds
     latencies: list[float] = []
     marks: dict | None = {} if mark else None
     threads = [threading.Thread(target=_load_thread,
-                                args=(port, stop_at, f"c{i}", latencies, marks, pace))
+                                args=(port, stop_at, f"c{i}", latencies, marks, pace, command))
                for i in range(connections)]
     for t in threads:
         t.start()
@@ -195,10 +221,11 @@ def load(port: int, seconds: float, connections: int, pace: float = 0.0, queue=N
     queue.put((latencies, marks))
 
 
-def run_load(port: int, seconds: float, connections: int, pace: float = 0.0, mark: bool = False):
+def run_load(port: int, seconds: float, connections: int, pace: float = 0.0, mark: bool = False,
+             command: str = "State.StateChange"):
     queue = mp.get_context("spawn").Queue()
     proc = mp.get_context("spawn").Process(target=load,
-                                           args=(port, seconds, connections, pace, queue, mark))
+                                           args=(port, seconds, connections, pace, queue, mark, command))
     proc.start()
     result = queue.get()
     proc.join()
@@ -302,6 +329,8 @@ def main() -> None:
                         help="gunicorn -k for both servers (default: gunicorn.conf.py's)")
     parser.add_argument("--server-cpus", default=None,
                         help="run both servers under taskset -c LIST (e.g. 1)")
+    parser.add_argument("--rules", action="store_true",
+                        help="post before-callbacks, without and then with 10 rules and a 10,000-word list")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-callback-")
@@ -334,6 +363,10 @@ def main() -> None:
         bare.stop()
     bare_rate = len(bare_lat) / args.seconds
 
+    if args.rules:
+        rules_phase(args, env, database_url, bare_rate, bare_lat)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     console = Gunicorn(os.environ.get("BENCH_CONSOLE_APP", "wsgi:app"), env, args)
     try:
         before = stored_count(database_url)
@@ -357,6 +390,89 @@ def main() -> None:
     if args.viewers:
         sse_phase(args, env)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---- --rules: the moderation budget -------------------------------------------------------------
+
+def _words(count: int) -> list[str]:
+    """`count` distinct made-up keywords, Latin and Chinese, none of which TEXTS hold."""
+    import random
+
+    rng = random.Random(18)
+    latin, han = "bcdfghjklmnpqrstvwxz", [chr(c) for c in range(0x4E00, 0x4E00 + 3000)]
+    words: set[str] = set()
+    while len(words) < count:
+        if rng.random() < 0.5:
+            words.add("".join(rng.choice(latin) for _ in range(rng.randint(5, 9))))
+        else:
+            words.add("".join(rng.choice(han) for _ in range(rng.randint(3, 4))))
+    return sorted(w for w in words if not any(w in t for t in TEXTS))
+
+
+#: 10 rules on the C2C before-callback: one flag rule on the keyword list, the others regular
+#: expressions (RE2), inline word lists and account lists; "cheap pills" and "加我微信" match
+RULES = [
+    ("flag", "keywords", ""),
+    ("deny", "regex", r"(?i)\b(viagra|cialis)\b"),
+    ("deny", "regex", r"^(a+)+$"),
+    ("deny", "regex", r"https?://[^\s]*\.(zip|exe)"),
+    ("deny", "words", "cheap pills\nprescription free"),
+    ("deny", "words", "赌博\n六合彩\n代开发票"),
+    ("drop", "accounts", "spammer1\nspammer2\nspammer3"),
+    ("rewrite", "words", "加我微信\n高价回收"),
+    ("rewrite", "regex", r"\d{11}"),
+    ("flag", "regex", r"(?i)crypto|airdrop"),
+]
+
+SEED_RULES = """
+import sys, time
+from console.app import create_app
+from console import db
+from console.models import KeywordList, Rule
+app = create_app()
+words = sys.stdin.read()
+with app.app_context():
+    now = int(time.time() * 1000)
+    kw = KeywordList(name="bench", words=words, whole_word=False, created_ms=now, updated_ms=now)
+    db.session.add(kw)
+    db.session.flush()
+    for i, (action, match, pattern) in enumerate(RULES):
+        db.session.add(Rule(name=f"bench {i}", scope="c2c_msg", match=match, pattern=pattern,
+                            action=action, enabled=True, position=i, created_ms=now, updated_ms=now,
+                            keyword_list_id=kw.id if match == "keywords" else None))
+    db.session.commit()
+"""
+
+
+def _console_run(args, env: dict, database_url: str, command: str) -> tuple[float, list, int]:
+    console = Gunicorn(os.environ.get("BENCH_CONSOLE_APP", "wsgi:app"), env, args)
+    try:
+        before = stored_count(database_url)
+        lat, _ = run_load(console.port, args.seconds, args.connections, command=command)
+        time.sleep(0.5)
+        stored = stored_count(database_url) - before
+    finally:
+        console.stop()
+    return stored / args.seconds, lat, stored
+
+
+def rules_phase(args, env: dict, database_url: str, bare_rate: float, bare_lat: list) -> None:
+    command = "C2C.CallbackBeforeSendMsg"
+    without = _console_run(args, env, database_url, command)
+    words = _words(10_000)
+    subprocess.run([sys.executable, "-c", f"RULES = {RULES!r}\n" + SEED_RULES], cwd=ROOT, env=env,
+                   check=True, input="\n".join(words).encode(), capture_output=True)
+    with_rules = _console_run(args, env, database_url, command)
+    print(f"bare ack-only   : {bare_rate:8.0f} acks/s   p50 {pct(bare_lat, .5):6.2f} ms  "
+          f"p99 {pct(bare_lat, .99):6.2f} ms")
+    print(f"{command}, durable callbacks/s and ack latency:")
+    print(f"{'':18}{'no rules':>26}   {'10 rules + 10,000 words':>26}")
+    print(f"{'callbacks/s':18}{without[0]:26.0f}   {with_rules[0]:26.0f}")
+    for name, p in (("p50 ms", .5), ("p99 ms", .99)):
+        print(f"{name:18}{pct(without[1], p):26.2f}   {pct(with_rules[1], p):26.2f}")
+    print(f"{'lost':18}{len(without[1]) - without[2]:26d}   {len(with_rules[1]) - with_rules[2]:26d}")
+    ratio = with_rules[0] / without[0] if without[0] else 0.0
+    print(f"with rules / without: {ratio:.2f}   (target >= 0.90)")
 
 
 def _spent(start, end, requests: int) -> tuple[float, float] | None:

@@ -1,14 +1,15 @@
 """The moderation rules page (admin): list, add, edit, enable/disable, delete; every change audited."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from console import db, forms
 from console.forms import FormError
-from console.events import rules
+from console.events import rules, runtime, trial, versions
 from console.audit import record_action
 from console.models.events import Rule
+from console.models.moderation import KeywordList
 from console.security import current_user, role_required
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")
@@ -32,14 +33,18 @@ SCOPE_HELP = {
                          "add wording (refuses only those targets)."),
 }
 MATCH_LABELS = {"words": _l("word list"), "regex": _l("regular expression"),
-                "accounts": _l("account list")}
+                "accounts": _l("account list"), "keywords": _l("keyword list")}
 ACTION_LABELS = {"deny": _l("deny"), "drop": _l("drop silently (messages)"),
-                 "rewrite": _l("rewrite: mask the words (messages)")}
+                 "rewrite": _l("rewrite: mask the words (messages)"),
+                 "flag": _l("flag for review: let through, queue it (messages)")}
 
 
 def _context(**ctx) -> dict:
     rows = db.session.query(Rule).order_by(Rule.position, Rule.id).all()
-    return dict(rules=rows, scopes=SCOPE_LABELS, matches=MATCH_LABELS, actions=ACTION_LABELS,
+    lists = {kw.id: kw.name for kw in db.session.query(KeywordList).order_by(KeywordList.name)}
+    with runtime(current_app).engine.connect() as conn:
+        ctx.setdefault("hits", trial.hits(conn))
+    return dict(rules=rows, scopes=SCOPE_LABELS, matches=MATCH_LABELS, actions=ACTION_LABELS, lists=lists,
                 scope_help=[(k, SCOPE_LABELS[k], SCOPE_HELP[k]) for k in SCOPE_LABELS], **ctx)
 
 
@@ -109,7 +114,8 @@ def update(rule_id: int):
 def toggle(rule_id: int):
     rule = _rule(rule_id)
     data = {**{k: getattr(rule, k) for k in rules.FIELDS}, "enabled": not rule.enabled}
-    _saved, changes = rules.save(db.session, rule, data, current_user.name)
+    _saved, changes = rules.save(db.session, rule, data, current_user.name,
+                                 change="disable" if rule.enabled else "enable")
     db.session.commit()
     record_action("rules.enable" if rule.enabled else "rules.disable", targets=_audit_target(rule),
                   detail={"name": rule.name, "changes": changes})
@@ -121,6 +127,9 @@ def toggle(rule_id: int):
 def delete(rule_id: int):
     rule = _rule(rule_id)
     snapshot = {k: getattr(rule, k) for k in rules.FIELDS}
+    if not versions.has_versions(db.session, rule.id):
+        versions.record(db.session, rule.id, "baseline", versions.snapshot(rule), rule.updated_by)
+    versions.record(db.session, rule.id, "delete", snapshot, current_user.name)
     db.session.delete(rule)
     db.session.commit()
     rules.cache.invalidate()

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, Response, abort, current_app, render_template, request,
-                   stream_with_context)
-from flask_babel import get_locale, get_timezone
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
-from console import db, forms
+from console import forms
 from console.audit import record_action
 from console.ui.charts import bar_chart
-from console.events import live, runtime, store, token_fingerprint
-from console.monitoring import metrics
+from console.events import runtime, store, token_fingerprint
+from console.events.views.stream import sse
 from console.tim import text as tim_text
 from console.security import role_required, sudo_required
 
@@ -56,45 +54,7 @@ def history():
 @role_required("viewer")
 def stream():
     """SSE: every matching event committed after `Last-Event-ID` (or `?after=`), live."""
-    events = runtime(current_app)
-    if not events.streams.acquire(blocking=False):
-        return Response("retry: 15000\n\n", status=503, mimetype="text/event-stream")
-    try:
-        filters = _filters()
-        key = (str(get_locale()), str(get_timezone()))
-        # Sign-in loaded the operator through the request's session: give its connection back
-        # before taking another. Viewers reconnecting together (a restart, a network blip) would
-        # otherwise each hold one while waiting for a second, and could hold the whole pool.
-        db.session.close()
-        after = request.headers.get("Last-Event-ID", type=forms.bounded_int)
-        if after is None:
-            after = forms.query_int(request.args, "after")
-        if after is None:
-            with events.engine.connect() as conn:
-                after = store.max_id(conn)
-        sub = events.hub.subscribe()
-    except BaseException:
-        events.streams.release()
-        raise
-    metrics.LIVE_VIEWERS.inc()
-
-    def render(row) -> str:
-        return events.fragments.get((row.id, *key),
-                                    lambda: render_template("events/_row.html", ev=row, live=True))
-
-    def generate():
-        try:
-            yield from live.tail(events.engine, sub, after, filters, render, recent=events.recent,
-                                 stopping=events.stopping)
-        finally:
-            events.hub.unsubscribe(sub)
-            events.streams.release()
-            metrics.LIVE_VIEWERS.dec()
-
-    response = Response(stream_with_context(generate()), mimetype="text/event-stream")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Accel-Buffering"] = "no"
-    return response
+    return sse(_filters(), lambda row: render_template("events/_row.html", ev=row, live=True))
 
 
 @bp.route("/<int:event_id>")
