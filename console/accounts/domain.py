@@ -431,14 +431,13 @@ def search_clause(q: str, dialect: str):
         by_id = Account.user_id.like(_like_escape(q) + "%", escape="\\")
     else:
         by_id = (Account.user_id >= q) & (Account.user_id < q + "\U0010ffff")
-    if len(q) < TRIGRAM:
+    if len(q) < TRIGRAM or dialect == "postgresql":
+        # PostgreSQL plans the OR itself: a BitmapOr of both indexes for rare matches, the user_id
+        # index in page order (stopping when the page is full) for common ones
         return or_(by_id, _nickname_contains(q, dialect))
-    ids = select(Account.id).where(by_id)
-    if dialect == "postgresql":
-        by_nick = select(Account.id).where(_nickname_contains(q, dialect))
-    else:  # an FTS5 phrase of trigrams: the nickname contains q, in any case
-        by_nick = select(NICK_FTS.c.rowid).where(literal_column(NICK_FTS.name).op("MATCH")(_fts_phrase(q)))
-    return Account.id.in_(union(ids, by_nick))
+    # an FTS5 phrase of trigrams: the nickname contains q, in any case
+    by_nick = select(NICK_FTS.c.rowid).where(literal_column(NICK_FTS.name).op("MATCH")(_fts_phrase(q)))
+    return Account.id.in_(union(select(Account.id).where(by_id), by_nick))
 
 
 def _nickname_contains(q: str, dialect: str):
