@@ -128,6 +128,13 @@ class Gunicorn:
         except (OSError, ValueError, subprocess.CalledProcessError):
             return None
 
+    def profile(self, path: str, seconds: float) -> list[subprocess.Popen]:
+        """py-spy on each worker for `seconds` (collapsed stacks into path.<pid>)."""
+        pids = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
+        return [subprocess.Popen([os.path.join(BIN, "py-spy"), "record", "--format", "raw", "--rate", "250",
+                                  "--nonblocking", "-d", str(int(seconds)), "-o", f"{path}.{pid}", "-p", pid],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for pid in pids]
+
     def stop(self) -> None:
         os.killpg(self.proc.pid, signal.SIGTERM)
         try:
@@ -302,6 +309,10 @@ def main() -> None:
     parser.add_argument("--load", choices=("auto", "wrk", "python"), default="auto",
                         help="load generator (auto: wrk when installed)")
     parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--profile", default=None, metavar="FILE",
+                        help="sample both servers' workers with py-spy during their runs (collapsed "
+                             "stacks, one file per worker: FILE.bare.<pid>, FILE.console.<pid>; "
+                             "make bench-deps)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=None, help="gunicorn --threads (gthread)")
     parser.add_argument("--viewers", type=int, default=50)
@@ -346,7 +357,10 @@ def main() -> None:
     bare = Gunicorn("callback_ingest:bare_app", env, args, chdir=os.path.dirname(__file__))
     try:
         start = bare.usage()
+        spies = bare.profile(args.profile + ".bare", args.seconds) if args.profile else []
         bare_run = drive(bare.port, args)
+        for spy in spies:
+            spy.wait()
         bare_usage = _spent(start, bare.usage(), bare_run.acked)
     finally:
         bare.stop()
@@ -356,7 +370,10 @@ def main() -> None:
     try:
         before = stored_count(database_url)
         start = console.usage()
+        spies = console.profile(args.profile + ".console", args.seconds) if args.profile else []
         run = drive(console.port, args)
+        for spy in spies:
+            spy.wait()
         console_usage = _spent(start, console.usage(), run.acked)
         time.sleep(0.5)
         stored = stored_count(database_url) - before
