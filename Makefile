@@ -15,7 +15,7 @@ AXE_VERSION := 4.14.1
 AXE := $(VENV)/node/node_modules/axe-core/axe.min.js
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test chromium axe vendor vendor-check lint clean i18n
+.PHONY: help run test install install-test chromium axe vendor vendor-check lint clean i18n bench bench-deps
 
 help:
 	@echo "make run           start the console (with the IM sandbox unless TIM_APP_ID is set)"
@@ -25,6 +25,8 @@ help:
 	@echo "make vendor-check  check the committed vendored files against their hashes"
 	@echo "make i18n          re-extract the UI strings, update and compile the zh_Hans catalog"
 	@echo "make clean         remove caches and test artifacts (keeps .venv and instance/)"
+	@echo "make bench-deps    install wrk (Debian) and the bench extra (py-spy) for the benchmarks"
+	@echo "make bench         run the callback and directory benchmarks (BENCH_ARGS, DIRECTORY_ARGS)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,3 +101,23 @@ i18n: install
 clean:
 	rm -rf $(ARTIFACTS) .pytest_cache build
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Benchmarks (tests/bench/, not part of the suite): wrk from Debian's packages drives the callback
+# benchmark (its Python load generator is the fallback), py-spy profiles a live worker.
+BENCH_ARGS ?= --seconds 10 --viewers 0
+DIRECTORY_ARGS ?= --accounts 100000
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@touch $@
+
+bench-deps: $(VENV)/.installed-bench
+	@if command -v wrk >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	else echo "warning: wrk is missing and apt-get needs root; the callback benchmark uses its Python load" >&2; exit 0; fi; \
+	echo "Installing Debian's wrk for the callback benchmark"; \
+	$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+bench: install-test bench-deps
+	$(BIN)/python tests/bench/callback_ingest.py $(BENCH_ARGS)
+	$(BIN)/python tests/bench/directory.py $(DIRECTORY_ARGS)

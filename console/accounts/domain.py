@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, union
+from sqlalchemy import column, delete, func, literal_column, or_, select, table, union
 
 from console import forms
 from console.forms import FormError
@@ -388,7 +388,7 @@ class ListQuery:
 
     def filtered(self, stmt, dialect: str = "sqlite"):
         if self.q:
-            stmt = stmt.where(Account.id.in_(_search_ids(self.q, dialect)))
+            stmt = stmt.where(search_clause(self.q, dialect))
         if self.source:
             stmt = stmt.where(Account.source == self.source)
         if self.online == "unknown":
@@ -408,19 +408,47 @@ class ListQuery:
         return stmt
 
 
-def _search_ids(q: str, dialect: str):
-    """IDs of accounts whose user ID starts with `q` (case-sensitive, by index) or whose
-    nickname contains it (ignoring case; a trigram index on PostgreSQL, an index scan on SQLite)."""
-    if dialect == "postgresql":  # LIKE 'q%' uses the varchar_pattern_ops index
-        by_id = select(Account.id).where(Account.user_id.like(_like_escape(q) + "%", escape="\\"))
-    else:  # SQLite's LIKE ignores case and skips the index; a range on the unique index does not
-        by_id = select(Account.id).where(Account.user_id >= q, Account.user_id < q + "\U0010ffff")
-    contains = "%" + _like_escape(q.lower()) + "%"
-    if dialect == "postgresql":  # matches the trigram index on lower(nickname)
-        by_nick = select(Account.id).where(func.lower(Account.nickname).like(contains, escape="\\"))
-    else:  # SQLite's LIKE already ignores (ASCII) case, and its lower() folds nothing more
-        by_nick = select(Account.id).where(Account.nickname.like(contains, escape="\\"))
-    return union(by_id, by_nick)
+#: the shortest nickname part the trigram indexes can answer (FTS5 trigram, pg_trgm)
+TRIGRAM = 3
+#: SQLite's FTS5 trigram table over account.nickname (migration 0010_directory_indexes)
+NICK_FTS = table("account_nick_fts", column("rowid"))
+
+
+def search_clause(q: str, dialect: str):
+    """Accounts whose user ID starts with `q` (case-sensitive) or whose nickname contains it
+    (ignoring case), each answered by an index (migration 0010_directory_indexes).
+
+    - ID prefix / exact ID: the unique user_id index (a range on SQLite, whose LIKE skips the
+      index; LIKE 'q%' on PostgreSQL, by the varchar_pattern_ops index).
+    - Nickname part of 3 characters or more: the FTS5 trigram table on SQLite (which folds
+      Unicode case, where SQLite's LIKE folds only ASCII), the pg_trgm GIN index on
+      lower(nickname) on PostgreSQL.
+    - Shorter nickname parts no trigram index can answer: the same "contains" test is made on the
+      rows in list order, so a page stops as soon as it is full (quick for common parts; a rare
+      one or two characters scans the directory).
+    """
+    if dialect == "postgresql":
+        by_id = Account.user_id.like(_like_escape(q) + "%", escape="\\")
+    else:
+        by_id = (Account.user_id >= q) & (Account.user_id < q + "\U0010ffff")
+    if len(q) < TRIGRAM or dialect == "postgresql":
+        # PostgreSQL plans the OR itself: a BitmapOr of both indexes for rare matches, the user_id
+        # index in page order (stopping when the page is full) for common ones
+        return or_(by_id, _nickname_contains(q, dialect))
+    # an FTS5 phrase of trigrams: the nickname contains q, in any case
+    by_nick = select(NICK_FTS.c.rowid).where(literal_column(NICK_FTS.name).op("MATCH")(_fts_phrase(q)))
+    return Account.id.in_(union(select(Account.id).where(by_id), by_nick))
+
+
+def _nickname_contains(q: str, dialect: str):
+    if dialect == "postgresql":  # the expression of the trigram index
+        return func.lower(Account.nickname).like("%" + _like_escape(q.lower()) + "%", escape="\\")
+    # SQLite's LIKE folds ASCII case only (other letters match as typed)
+    return Account.nickname.like("%" + _like_escape(q) + "%", escape="\\")
+
+
+def _fts_phrase(q: str) -> str:
+    return '"' + q.replace('"', '""') + '"'
 
 
 def _like_escape(text: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base
@@ -16,6 +16,10 @@ class Account(Base):
     """The local directory of IM accounts the console has seen (IM cannot list accounts)."""
 
     __tablename__ = "account"
+    # keyset pages in last-seen / first-seen order (migration 0010); on SQLite the FTS5 trigram
+    # table `account_nick_fts` (migration only) indexes nickname parts
+    __table_args__ = (Index("ix_account_last_seen_user_id", "last_seen", "user_id"),
+                      Index("ix_account_first_seen_user_id", "first_seen", "user_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[str] = mapped_column(String(128), unique=True)
@@ -24,7 +28,7 @@ class Account(Base):
     #: how we first learned of it: created / imported / callback / crawl / csv
     source: Mapped[str] = mapped_column(String(16))
     first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Online / PushOnline / Offline, as last reported
     online_state: Mapped[str | None] = mapped_column(String(16))
     online_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -30,7 +30,10 @@ def _table_of(op) -> str | None:
 
 
 def _pg_pattern_index(op) -> bool:
-    # PostgreSQL-only prefix-search indexes (varchar_pattern_ops) live in the migration alone.
+    # PostgreSQL-only prefix-search indexes (varchar_pattern_ops) live in the migration alone,
+    # and so does SQLite's FTS5 nickname index (the virtual table and its shadow tables).
+    if isinstance(op, tuple) and op[0] == "remove_table" and op[1].name.startswith("account_nick_fts"):
+        return True
     return isinstance(op, tuple) and op[0] == "remove_index" and op[1].name.endswith("_pattern")
 
 
