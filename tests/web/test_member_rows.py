@@ -93,3 +93,12 @@ def test_muting_three_rows_then_the_rows_reload(op, im):
     body = rows.get_data(as_text=True)
     assert body.lstrip().startswith("<div") and 'id="member-rows"' in body and "<html" not in body
     assert len(re.findall(r"<li>", body.split('id="muted-list"')[1])) == 3
+
+
+def test_dialogs_hold_their_fields(op, im):
+    mute = op.get("/groups/team/members/dialog/mute?accounts=bob", headers=HX).get_data(as_text=True)
+    assert 'name="duration"' in mute and 'name="unit"' in mute and 'value="mute"' in mute
+    remove = op.get("/groups/team/members/dialog/remove?accounts=bob", headers=HX).get_data(as_text=True)
+    assert 'name="reason"' in remove and 'name="silence"' in remove and 'class="danger"' in remove
+    role = op.get("/groups/team/members/dialog/role?accounts=bob", headers=HX).get_data(as_text=True)
+    assert 'name="account" value="bob"' in role and 'name="role"' in role
