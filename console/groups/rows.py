@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from console.groups.domain import ItemOutcome, _batches
+from console.groups.domain import ADD_BATCH, ADD_RESULTS, ItemOutcome, _batches, _member_outcomes
+from console.tim import TimError
 
 NOT_MEMBER = "NotMember"
 
@@ -50,3 +51,25 @@ def mute(group_api, group, user_ids: list[str], seconds: int) -> list[ItemOutcom
     done = _("muted") if seconds else _("unmuted")
     muted = _apply(members, lambda ids: group_api.forbid_send_message(group.id, ids, seconds), done)
     return _in_order(user_ids, muted + others)
+
+
+#: add_group_member refuses a whole call when one account was never imported
+NOT_IMPORTED = 10019
+
+
+def add(group_api, account_api, group_id: str, user_ids: list[str], silence: bool) -> list[ItemOutcome]:
+    """Add members in batches; a batch IM refuses because an account was never imported is checked
+    with account_check: the unknown accounts are reported as such and the others added again."""
+    def call(batch):
+        try:
+            return _member_outcomes(group_api.add_members(group_id, batch, silence=silence), ADD_RESULTS)
+        except TimError as exc:
+            if exc.code != NOT_IMPORTED:
+                raise
+            known = {c.id for c in account_api.check_accounts(batch).items if c.imported}
+            unknown = [ItemOutcome(u, False, _("never imported into IM: import it first"), exc.code)
+                       for u in batch if u not in known]
+            retry = [u for u in batch if u in known]
+            added = _member_outcomes(group_api.add_members(group_id, retry, silence=silence), ADD_RESULTS) if retry else []
+            return _in_order(batch, added + unknown)
+    return _batches(user_ids, ADD_BATCH, call)

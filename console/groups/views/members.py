@@ -87,7 +87,7 @@ def add_members(group_id: str):
         job = group_jobs.start_add(current_user, group.id, ids, silence)
         return outcomes(_("Adding %(n)d accounts in batches of %(b)d as a job.", n=len(ids), b=domain.ADD_BATCH),
                         [], job=job)
-    return outcomes(_("Add members"), domain.add_members(g.tim.group, group.id, ids, silence))
+    return outcomes(_("Add members"), rows.add(g.tim.group, g.tim.account, group.id, ids, silence))
 
 
 @bp.route("/<path:group_id>/members/remove", methods=["POST"])

@@ -1,0 +1,96 @@
+"""Regression tests of what the operator trial found (issue #15 item 6), one test per finding, and
+the confirmations that name the count and the target (item 3)."""
+from __future__ import annotations
+
+import html
+import io
+import re
+
+from groups_support import team
+from test_accounts_support import add_to_directory, im_import, trial_app  # noqa: F401  (trial_app: a fixture)
+
+HX = {"HX-Request": "true"}
+
+
+def text(body: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+# ---- accounts -----------------------------------------------------------------------------------
+
+def test_account_count_sits_under_the_page_header_and_honours_the_search(app, signed_in):
+    add_to_directory(app, [{"user_id": f"user{i:03d}"} for i in range(12)] + [{"user_id": "zed"}])
+    viewer = signed_in("viewer")
+    page = viewer.get("/accounts").get_data(as_text=True)
+    # the count's place is right under the header, before the filters and the bulk card
+    assert page.index('id="account-count"') < page.index('id="account-filters"') < page.index('id="bulk-form"')
+    # its request names its own target, and the bulk form passes nothing down to the requests inside it
+    loader = re.search(r'<span hidden hx-get="([^"]+)"[^>]*>', page).group(0)
+    assert 'hx-target="#account-count"' in loader
+    assert 'hx-disinherit="*"' in re.search(r'<form id="bulk-form"[^>]*>', page).group(0)
+    assert text(viewer.get("/accounts/count").get_data(as_text=True)).strip() == "13 accounts"
+    assert text(viewer.get("/accounts/count?q=user00").get_data(as_text=True)).strip() == "10 accounts"
+    assert text(viewer.get("/accounts/count?q=zed").get_data(as_text=True)).strip() == "1 account"
+    # a search's result list asks for the count of the search
+    found = viewer.get("/accounts?q=user00", headers={**HX, "HX-Target": "account-results"}).get_data(as_text=True)
+    assert "/accounts/count?q=user00" in found
+
+
+def test_csv_row_for_the_app_admin_is_refused_at_preview(app, signed_in, audit_rows):
+    op = signed_in("operator")
+    admin = app.config["TIM_ADMIN"]
+    upload = f"UserID,Nick\nfresh1,Fresh\n{admin},Hijacked\n"
+    preview = op.post("/accounts/csv/preview", {"file": (io.BytesIO(upload.encode()), "a.csv")}, htmx=True,
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "1 valid row" in text(preview) and "protected account" in preview
+    token = re.search(r'name="token" value="([^"]*)"', preview).group(1)
+    op.post("/accounts/csv/start", {"token": token}, htmx=True)
+    imported = [r for r in audit_rows() if r.action == "account.import_accounts"]
+    assert [[e["UserID"] for e in r.request["AccountList"]] for r in imported] == [["fresh1"]]
+
+
+def test_account_row_dialog_names_count_and_target(trial_app, browser_for, sandbox):
+    im_import(sandbox, "csvuser_0022", "csvuser_0023")
+    add_to_directory(trial_app, ["csvuser_0022", "csvuser_0023"])
+    b = browser_for(trial_app, ["admin"])
+    b.login("admin")
+    one = b.get("/accounts/dialog/delete?ids=csvuser_0022", headers=HX).get_data(as_text=True)
+    assert "Delete 1 account: csvuser_0022" in text(one) and "delete 1 account" in text(one)
+    two = text(b.get("/accounts/dialog/kick?ids=csvuser_0022&ids=csvuser_0023&ids=administrator",
+                     headers=HX).get_data(as_text=True))
+    assert "Sign 2 accounts out everywhere: csvuser_0022, csvuser_0023" in two and "Kick 2 accounts" in two
+    assert "1 protected account left out: administrator" in two
+    resp = b.post("/accounts/bulk", {"action": "delete", "scope": "selected", "ids": ["csvuser_0022"],
+                                     "confirm": "delete 1 account"}, htmx=True)
+    assert resp.status_code == 200 and "selection-clear" in resp.headers["HX-Trigger"]
+
+
+def test_account_rows_have_checkboxes_toolbar_and_menus(app, signed_in):
+    add_to_directory(app, ["row1", "administrator"])
+    page = signed_in("operator").get("/accounts").get_data(as_text=True)
+    assert 'data-select-row="accounts"' in page and 'data-selection-bar="accounts"' in page
+    row1 = page.split('data-account="row1"')[1].split("</tr>")[0]
+    assert "/accounts/dialog/kick?ids=row1" in row1 and "Actions for row1" in row1
+    protected = page.split('data-account="administrator"')[1].split("</tr>")[0]
+    assert "data-select-row" not in protected and "row-menu" not in protected
+
+
+# ---- groups -------------------------------------------------------------------------------------
+
+def test_removing_a_non_member_says_so(signed_in, sandbox, tim, audit_rows):
+    team(sandbox, tim, ["alice", "bob", "carol", "stranger"])
+    body = text(signed_in("operator").post("/groups/team/members/remove", {"accounts": "stranger"},
+                                           htmx=True).get_data(as_text=True))
+    assert "Removed 1 accounts" not in body and "0 members removed." in body
+    assert "stranger failed not a member of this group" in body
+    assert "group_open_http_svc/delete_group_member" not in [r.endpoint for r in audit_rows()]
+
+
+def test_adding_three_valid_and_one_unknown_adds_the_three(signed_in, sandbox, tim):
+    groups = team(sandbox, tim, ["alice", "bob", "carol", "v1", "v2", "v3"])
+    resp = signed_in("operator").post("/groups/team/members/add", {"accounts": "v1 v2 ghost v3"}, htmx=True)
+    body = resp.get_data(as_text=True)
+    assert {"v1", "v2", "v3"} <= set(groups.get("team").members) and "ghost" not in groups.get("team").members
+    assert "3 ok, 1 failed" in text(body)
+    ghost = body.split("ghost")[1].split("</tr>")[0]
+    assert "badge-failed" in ghost and "never imported" in ghost
