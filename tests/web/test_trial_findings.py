@@ -94,3 +94,75 @@ def test_adding_three_valid_and_one_unknown_adds_the_three(signed_in, sandbox, t
     assert "3 ok, 1 failed" in text(body)
     ghost = body.split("ghost")[1].split("</tr>")[0]
     assert "badge-failed" in ghost and "never imported" in ghost
+
+
+def test_group_type_is_said_once(signed_in, sandbox, tim):
+    """Trial finding: "Work (Private) (Private)" — the words of a type and its code were both
+    written out; now the words show and the code sits in the tooltip."""
+    team(sandbox, tim, ["alice", "bob", "carol"])
+    tim.group.create_group("Private", "Work", group_id="workgrp", owner="alice", members=["bob"])
+    op = signed_in("operator")
+    for url in ("/groups/workgrp", "/groups/workgrp/members", "/groups", "/groups/new"):
+        body = text(op.get(url).get_data(as_text=True))
+        assert "(Private) (Private)" not in body and "Work group (Private)" not in body, url
+    detail = op.get("/groups/workgrp").get_data(as_text=True)
+    assert re.search(r'<span class="code-label" title="Private">Work group</span>', detail)
+
+
+# ---- dashboard, settings, operators -------------------------------------------------------------
+
+def test_dashboard_region_says_what_settings_says(app, signed_in):
+    viewer = signed_in("viewer")
+    dash = text(viewer.get("/").get_data(as_text=True))
+    settings = text(viewer.get("/settings").get_data(as_text=True))
+    assert "custom URL" not in dash
+    assert "Region none (a custom API address)" in settings and "Region none (a custom API address)" in dash
+
+
+def test_region_names_the_data_centre(make_app, signed_in):
+    from console.ops.data import region_text
+
+    assert region_text({"TIM_REGION": "sgp"}) == "Singapore"
+    assert region_text({"TIM_REGION": None}) == "none (a custom API address)"
+
+
+def test_daily_people_counts_are_never_summed():
+    """Trial finding: the daily-active chart added the days up into a "total" (the same people are
+    in every day's figure)."""
+    from console.ops import data
+    from console.ops.views.dashboard import ADDITIVE
+
+    points = [("05-01", 10), ("05-02", 30), ("05-03", 20)]
+    people = data.summary(points, additive="ActiveUserNum" in ADDITIVE)
+    assert people == {"total": None, "average": 20, "peak": 30, "peak_day": "05-02"}
+    assert data.summary(points, additive="UpMsgNum" in ADDITIVE)["total"] == 60
+    assert data.summary([], additive=True) == {}
+
+
+def test_active_users_chart_has_no_total(app, signed_in, tim):
+    from console.ops.views import dashboard
+
+    dashboard._ops_cache.clear()
+    html = signed_in("viewer").get("/dashboard/chart?metric=ActiveUserNum", headers=HX).get_data(as_text=True)
+    assert "Total over the period" not in html
+    if "<svg" in html:
+        assert "Average per day" in html and "Highest" in html
+
+
+def test_first_admin_has_a_last_sign_in(app, browser):
+    from console import db, security
+    from console.models import Operator
+
+    with app.app_context():
+        token = security.new_setup_token(db.session)
+        db.session.commit()
+    csrf = browser.csrf(f"/setup/{token}")
+    browser.client.post(f"/setup/{token}", data={"name": "root", "password": "a long password",
+                                                 "confirm": "a long password", "csrf_token": csrf})
+    with app.app_context():
+        root = db.session.query(Operator).filter_by(name="root").one()
+        assert root.last_login_at is not None
+    page = browser.get("/operators").get_data(as_text=True)
+    root_row = page.split("<td>root")[1].split("</tr>")[0]
+    assert "<time" in root_row or re.search(r"\d{4}-\d\d-\d\d", root_row)
+    assert 'class="cell-actions"' in page

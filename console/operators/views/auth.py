@@ -76,7 +76,8 @@ def setup(token: str):
     error = _form_problem(name, password, request.form.get("confirm", ""))
     if error:
         return render_template("operators/auth/setup.html", token=token, name=name, error=error), 400
-    admin = Operator(name=name, role="admin", password_hash=security.hash_password(password))
+    admin = Operator(name=name, role="admin", password_hash=security.hash_password(password),
+                     last_login_at=utcnow())   # signed in below: the operators page says since when
     db.session.add(admin)
     security.consume_setup_token(db.session)
     db.session.commit()
