@@ -166,3 +166,25 @@ def test_first_admin_has_a_last_sign_in(app, browser):
     root_row = page.split("<td>root")[1].split("</tr>")[0]
     assert "<time" in root_row or re.search(r"\d{4}-\d\d-\d\d", root_row)
     assert 'class="cell-actions"' in page
+
+
+def test_unknown_account_page_is_a_404_with_one_import_action(app, signed_in, sandbox, audit_rows):
+    """Trial finding: an unknown account's page answered 200 with five error boxes and still offered
+    Kick/Mute/UserSig."""
+    admin = signed_in("admin")
+    resp = admin.get("/accounts/u/ghost_7")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and "IM has no account ghost_7" in text(body)
+    assert [r.action for r in audit_rows()] == ["account.check_accounts"]   # account_check, nothing else
+    main = body.split('id="main"')[1].split("</main>")[0]
+    assert main.count("<button") == 1 and "Not imported — import ghost_7" in text(main)
+    for live in ("/profile", "/presence", "/usersig", "Kick", "Generate"):
+        assert live not in main
+    viewer = signed_in("viewer").get("/accounts/u/ghost_7").get_data(as_text=True)
+    assert "import ghost_7" not in viewer and "An operator can import it" in viewer
+    done = admin.post("/accounts/u/ghost_7/import")
+    assert done.status_code == 303 and done.headers["Location"].endswith("/accounts/u/ghost_7")
+    assert sandbox.invoke("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "ghost_7"}]}
+                          )["ResultItem"][0]["AccountStatus"] == "Imported"
+    page = admin.get("/accounts/u/ghost_7")
+    assert page.status_code == 200 and "ghost_7 imported." in page.get_data(as_text=True)
