@@ -188,3 +188,20 @@ def test_unknown_account_page_is_a_404_with_one_import_action(app, signed_in, sa
                           )["ResultItem"][0]["AccountStatus"] == "Imported"
     page = admin.get("/accounts/u/ghost_7")
     assert page.status_code == 200 and "ghost_7 imported." in page.get_data(as_text=True)
+
+
+# ---- messages -----------------------------------------------------------------------------------
+
+def test_empty_composer_shows_no_problems_before_any_input(app, signed_in):
+    """Trial finding: the empty composer's preview said "Text is required" before anything was typed."""
+    op = signed_in("operator")
+    page = op.get("/messages").get_data(as_text=True)
+    form = dict(re.findall(r'<(?:input|select|textarea)[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    form.pop("csrf_token", None)
+    untouched = text(op.post("/messages/preview", form, htmx=True).get_data(as_text=True))
+    assert "required" not in untouched and "Write the message to see it here" in untouched
+    typed = text(op.post("/messages/preview", {**form, "el-0-type": "text", "el-0-Text": " "}, htmx=True)
+                 .get_data(as_text=True))
+    assert "Write the message" in typed   # blanks are not a message either
+    raw = text(op.post("/messages/preview", {**form, "raw_body": "[1]"}, htmx=True).get_data(as_text=True))
+    assert "Not ready to send yet" in raw   # what was written is checked
