@@ -188,8 +188,8 @@ def test_push_tags_and_attributes_can_be_changed(app, signed_in, bob, tim, audit
 
 def test_account_page_links_to_its_messages(app, signed_in, bob):
     viewer = signed_in("viewer").get(f"{BASE}/bob").get_data(as_text=True)
-    assert "/messages/conversation?a=bob" in viewer and "/messages?to=bob" not in viewer
+    assert "/accounts/u/bob/messages" in viewer and "/messages?to=bob" not in viewer
     operator = signed_in("operator").get(f"{BASE}/bob").get_data(as_text=True)
     assert "/messages?to=bob" in operator
-    # the link leads to a working viewer
-    assert signed_in("viewer").get("/messages/conversation?a=bob").status_code == 200
+    # the link leads to the account's Message history tab
+    assert signed_in("viewer").get(f"{BASE}/bob/messages").status_code == 200

@@ -205,3 +205,25 @@ def test_empty_composer_shows_no_problems_before_any_input(app, signed_in):
     assert "Write the message" in typed   # blanks are not a message either
     raw = text(op.post("/messages/preview", {**form, "raw_body": "[1]"}, htmx=True).get_data(as_text=True))
     assert "Not ready to send yet" in raw   # what was written is checked
+
+
+def test_account_message_history_tab_keeps_the_tabs_and_shows_messages(app, signed_in, sandbox, tim):
+    """Trial finding: the account's Message history tab opened an empty form and lost the tabs."""
+    im_import(sandbox, "alice", "bob", "carol")
+    tim.c2c.send_message("bob", "hello alice", sender="alice")
+    viewer = signed_in("viewer")
+    detail = viewer.get("/accounts/u/alice").get_data(as_text=True)
+    assert 'href="/accounts/u/alice/messages"' in detail
+    tab = viewer.get("/accounts/u/alice/messages").get_data(as_text=True)
+    tabs = tab.split('aria-label="Account sections"')[1].split("</nav>")[0]
+    assert "Friends" in tabs and 'aria-current="page">Message history' in tabs
+    # the recent peer is offered; choosing it loads the history into the tab
+    assert 'href="/accounts/u/alice/messages?with=bob"' in tab
+    chosen = viewer.get("/accounts/u/alice/messages?with=bob").get_data(as_text=True)
+    assert 'aria-label="Account sections"' in chosen and "/messages/conversation/page?a=alice&amp;b=bob" in chosen
+    page = viewer.get("/messages/conversation/page?a=alice&b=bob", headers=HX).get_data(as_text=True)
+    assert "hello alice" in page
+    bad = viewer.get("/accounts/u/alice/messages?with=has%20space")
+    assert bad.status_code == 200 and "field-problem" in bad.get_data(as_text=True)
+    empty = text(viewer.get("/accounts/u/carol/messages").get_data(as_text=True))
+    assert "carol has no recent one-to-one conversation" in empty
