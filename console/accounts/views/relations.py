@@ -248,6 +248,25 @@ def delete_conversation(user_id: str):
     return done(_("Conversation with %(to)s deleted.", to=to), CONV_CHANGED)
 
 
+# ---- dialogs of the friends' and blacklist's rows ---------------------------------------------
+
+#: list -> action -> the role it needs (the dialogs post to the routes above)
+ROW_DIALOGS = {"friends": {"delete": "operator", "update": "operator", "move": "operator"},
+               "blacklist": {"unblock": "operator"}}
+
+
+@bp.route("/<user_id>/<kind>/dialog/<action>")
+@role_required("operator")
+def row_dialog(user_id: str, kind: str, action: str):
+    """Fragment: the dialog of an action on ticked friends or blocked accounts (or one row),
+    naming the count and who."""
+    user_id = checked_user_id(user_id)
+    if action not in ROW_DIALOGS.get(kind, {}):
+        abort(404)
+    ids = forms.user_ids(request.args.getlist("ids"), "ids", _("User IDs"))
+    return render_template("accounts/_relation_dialog.html", user_id=user_id, kind=kind, action=action, ids=ids)
+
+
 # ---- message history -------------------------------------------------------------------------
 
 @bp.route("/<user_id>/messages")
