@@ -73,3 +73,15 @@ def add(group_api, account_api, group_id: str, user_ids: list[str], silence: boo
             added = _member_outcomes(group_api.add_members(group_id, retry, silence=silence), ADD_RESULTS) if retry else []
             return _in_order(batch, added + unknown)
     return _batches(user_ids, ADD_BATCH, call)
+
+
+#: groups destroyed at most from one selection
+DESTROY_MAX = 50
+
+
+def destroy(group_api, group_ids: list[str]) -> list[ItemOutcome]:
+    """destroy_group for each group (one call each); a result per group, the next still tried."""
+    def one(batch):
+        group_api.destroy_group(batch[0])
+        return [ItemOutcome(batch[0], True, _("destroyed"))]
+    return _batches(group_ids, 1, one)

@@ -102,3 +102,33 @@ def test_dialogs_hold_their_fields(op, im):
     assert 'name="reason"' in remove and 'name="silence"' in remove and 'class="danger"' in remove
     role = op.get("/groups/team/members/dialog/role?accounts=bob", headers=HX).get_data(as_text=True)
     assert 'name="account" value="bob"' in role and 'name="role"' in role
+
+
+# ---- the groups list ----------------------------------------------------------------------------
+
+def test_group_list_rows_destroy_from_the_selection(signed_in, im, tim, audit_rows):
+    tim.group.create_group("Public", "Spare", group_id="spare", owner="alice")
+    tim.group.create_group("Public", "Extra", group_id="extra", owner="alice")
+    admin = signed_in("admin")
+    page = admin.get("/groups").get_data(as_text=True)
+    assert 'data-selection-bar="groups"' in page and page.count('data-select-row="groups"') == 3
+    row = page.split('data-group="spare"')[1].split("</tr>")[0]
+    assert "/groups/bulk/dialog/destroy?ids=spare" in row and "/groups/spare/members" in row
+    dialog = text(admin.get("/groups/bulk/dialog/destroy?ids=spare&ids=extra", headers=HX))
+    assert "Destroy 2 groups: spare, extra" in dialog and "destroy 2 groups" in dialog
+    wrong = admin.post("/groups/bulk/destroy", {"ids": ["spare", "extra"], "confirm": "yes"}, htmx=True)
+    assert "To destroy, type exactly: destroy 2 groups" in text(wrong) and im.get("spare") is not None
+    resp = admin.post("/groups/bulk/destroy", {"ids": ["spare", "gone", "extra"], "confirm": "destroy 3 groups"},
+                      htmx=True)
+    assert "2 groups destroyed." in text(resp) and "groups-changed" in resp.headers["HX-Trigger"]
+    assert im.get("spare") is None and im.get("extra") is None and im.get("team") is not None
+    gone = resp.get_data(as_text=True).split("<code>gone</code>")[1].split("</tr>")[0]
+    assert "badge-failed" in gone
+    assert [r.endpoint for r in audit_rows()].count("group_open_http_svc/destroy_group") == 3
+
+
+def test_group_list_selection_is_for_admins(signed_in, im):
+    page = signed_in("operator").get("/groups").get_data(as_text=True)
+    assert "data-select-row" not in page and "row-menu" in page and "bulk/dialog/destroy" not in page
+    assert signed_in("operator").get("/groups/bulk/dialog/destroy?ids=team").status_code == 403
+    assert signed_in("operator").post("/groups/bulk/destroy", {"ids": "team"}).status_code == 403
