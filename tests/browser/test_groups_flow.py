@@ -92,9 +92,13 @@ def test_group_life_create_members_mute_message_recall_transfer_destroy(page, li
 
     # transfer ownership
     _tab(page, "Members")
-    owner = _card(page, "r-owner")
-    owner.locator("input[name=account]").fill("bob")
-    _reloads(page, lambda: (owner.get_by_role("button", name="Transfer").click(), confirm(page, "owner of the group")))
+    bob = page.locator('#member-table tr[data-member="bob"]')
+    bob.get_by_label("Actions for bob").click()
+    bob.get_by_role("button", name="Make owner…").click()
+    dialog = page.locator("dialog#rows-dialog")
+    dialog.wait_for(state="visible")
+    assert "Make bob the owner of Playwright team?" in dialog.inner_text()
+    _reloads(page, lambda: dialog.get_by_role("button", name="Transfer").click())
     assert "bob now owns the group" in page.locator(".flash-success").inner_text()
     assert groups.get(GID).owner == "bob"
     assert page.locator('#member-rows tr[data-member="bob"]').inner_text().split()[1] == "Owner"
