@@ -11,10 +11,11 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import column, delete, func, literal_column, or_, select, table, union
 
 from console import forms
@@ -102,7 +103,7 @@ def plan_bulk(form, sess, config: Mapping) -> tuple[str, list[str], dict]:
         if not is_trial(config):
             raise FormError(_l("Accounts can only be deleted on trial editions (set TIM_TRIAL=1 if this app is one)."),
                             "action")
-        expected = str(_l("delete %(n)d accounts", n=len(ids)))
+        expected = ngettext("delete %(num)d account", "delete %(num)d accounts", len(ids))
         if form.get("confirm", "").strip() != expected:
             raise FormError(_l("To delete, type exactly: %(text)s", text=expected), "confirm")
     if action == "mute":
@@ -268,9 +269,12 @@ class CsvUpload:
         return [r for r in self.rows if not r.ok]
 
 
-def parse_accounts_csv(data: bytes) -> CsvUpload:
+def parse_accounts_csv(data: bytes, protected: Iterable[str] = ()) -> CsvUpload:
     """Rows of user_id[, nick[, face_url]] from CSV or TSV bytes (UTF-8, header optional),
-    each validated; duplicate IDs are reported on their later lines."""
+    each validated; duplicate IDs are reported on their later lines, and `protected` accounts
+    (protected_ids: the console admin, App admins) are refused: importing would overwrite
+    their nickname and avatar."""
+    protected = set(protected)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -293,6 +297,9 @@ def parse_accounts_csv(data: bytes) -> CsvUpload:
             return CsvUpload(rows, str(_l("The file has more than %(n)d rows.", n=MAX_CSV_ROWS)))
         uid, nick, face = (cells[i] if i is not None and i < len(cells) else "" for i in columns)
         row = CsvRow(number, uid, nick, face, account_problems(uid, nick, face))
+        if uid in protected:
+            row.problems.append(str(_l("A protected account (the console admin or an App admin): "
+                                       "its profile is never overwritten by an import.")))
         if uid in seen:
             row.problems.append(str(_l("Duplicate of line %(n)d.", n=seen[uid])))
         seen.setdefault(uid, number)
@@ -512,10 +519,8 @@ COUNT_CAP = 1000
 
 
 def count(sess, query: ListQuery, cap: int = COUNT_CAP) -> int | None:
-    """How many accounts match, up to `cap` + 1 (so a huge directory stays quick); None for a
-    search, whose matches are not counted (the page and its cursor are enough)."""
-    if query.q:
-        return None
+    """How many accounts match the filters and the search, up to `cap` + 1 (so a huge directory
+    stays quick)."""
     inner = query.filtered(select(Account.id), _dialect(sess)).limit(cap + 1).subquery()
     return sess.scalar(select(func.count()).select_from(inner)) or 0
 

@@ -446,12 +446,6 @@ def _member_outcomes(result, meanings: dict) -> list[ItemOutcome]:
     return [ItemOutcome(i.id, i.ok, str(meanings.get(i.result, i.info)), i.code) for i in result.items]
 
 
-def add_members(group_api, group_id: str, user_ids: list[str], silence: bool) -> list[ItemOutcome]:
-    """add_group_member in batches of ADD_BATCH; one outcome per account."""
-    return _batches(user_ids, ADD_BATCH, lambda batch: _member_outcomes(
-        group_api.add_members(group_id, batch, silence=silence), ADD_RESULTS))
-
-
 def import_members(group_api, group_id: str, specs: list[MemberSpec]) -> list[ItemOutcome]:
     return _batches(specs, IMPORT_MEMBERS_BATCH, lambda batch: _member_outcomes(
         group_api.import_members(group_id, batch), IMPORT_RESULTS), label=lambda s: s.user_id)

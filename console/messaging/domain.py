@@ -286,6 +286,17 @@ def compose(form: Mapping, *, single: bool = True) -> Composed:
 
 # ---- what the recipient sees -----------------------------------------------------------------
 
+_EL_FIELD = re.compile(r"^el-\d{1,3}-(?!type$)")
+
+
+def nothing_written(form: Mapping) -> bool:
+    """True while the composer's body is untouched (no element field and no raw body filled in):
+    the preview then says what to do, not which fields are missing."""
+    if (form.get("raw_body") or "").strip():
+        return False
+    return not any((form.get(key) or "").strip() for key in form.keys() if _EL_FIELD.match(key))
+
+
 _PLACEHOLDERS = {"TIMLocationElem": _l("[Location]"), "TIMImageElem": _l("[Image]"),
                  "TIMFileElem": _l("[File]"), "TIMSoundElem": _l("[Voice]"), "TIMVideoFileElem": _l("[Video]"),
                  "TIMFaceElem": _l("[Face]"), "TIMRelayElem": _l("[Chat history]")}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from console import db, forms, jobs
 from console.messaging import domain as messaging
 from console.messaging import jobs as message_jobs
-from console.ui.htmx import toast
+from console.ui.htmx import toast, trigger
 from console.forms import FormError
 from console.models import Account, Job
 from console.security import current_user, role_required, sudo_required
@@ -66,6 +66,8 @@ def preview():
     try:
         composed = messaging.compose(request.form, single=single)
     except FormError as exc:
+        if messaging.nothing_written(request.form):
+            return render_template("messaging/_preview.html", problems=None, empty=True)
         return render_template("messaging/_preview.html", problems=exc.problems)
     options = composed.options
     push = options.get("offline_push_info")
@@ -169,7 +171,8 @@ def recall():
     if not (sender and to and key):
         raise FormError(_("A recall needs the sender, the recipient and the message key."))
     g.tim.c2c.revoke_message(sender, to, key)
-    return render_template("messaging/_recalled.html", key=key)
+    # the history reloads in place (history-changed), showing the message as IM now lists it
+    return render_template("messaging/_recalled.html", key=key), 200, trigger("history-changed")
 
 
 @bp.route("/read", methods=["POST"])

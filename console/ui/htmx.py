@@ -35,3 +35,8 @@ def trigger(event: str | None, payload=None) -> dict:
     if not event:
         return {}
     return {"HX-Trigger": json.dumps({event: payload}) if payload is not None else event}
+
+
+def trigger_all(*events: str) -> dict:
+    """Response headers that fire each of `events` (no payload)."""
+    return {"HX-Trigger": json.dumps(dict.fromkeys(events))}

@@ -29,12 +29,16 @@ def test_account_page_shell_and_profile_with_labels(app, signed_in, bob, audit_r
     page = viewer.get(f"{BASE}/bob").get_data(as_text=True)
     assert "<h1>bob" in page and f"{BASE}/bob/profile" in page and "History" in page
     assert "UserSig" not in page  # admin only
-    assert audit_rows() == []  # live sections load as fragments
+    # the page asks IM whether bob exists (the directory had not seen him imported) and remembers it
+    assert [r.action for r in audit_rows()] == ["account.check_accounts"]
+    viewer.get(f"{BASE}/bob")
+    assert len(audit_rows()) == 1  # live sections load as fragments
+    before = last_id(audit_rows)
     html = viewer.get(f"{BASE}/bob/profile", headers=HX).get_data(as_text=True)
     for field in accounts.PROFILE_FIELDS:
         assert str(field.label) in html
     assert "Bobby" in html and "Male" in html and "Gender_Type_Male" in html
-    [row] = audit_rows()
+    [row] = rows_after(audit_rows, before)
     assert (row.action, row.outcome, row.targets) == ("profile.get_profiles", "ok", ["bob"])
 
 
@@ -131,12 +135,13 @@ def test_usersig_is_admin_only_shown_once_audited_without_the_sig(app, signed_in
     assert signed_in("operator").post(f"{BASE}/bob/usersig", {"expire": "3600"}).status_code == 403
     admin = signed_in("admin")
     assert "Generate" in admin.get(f"{BASE}/bob").get_data(as_text=True)
+    before = last_id(audit_rows)
     caplog.set_level(logging.DEBUG)
     html = admin.post(f"{BASE}/bob/usersig", {"expire": "86400"}, htmx=True).get_data(as_text=True)
     sig = html.split('class="usersig-value"')[1].split(">", 1)[1].split("<", 1)[0].strip()
     info = usersig.verify(app.config["TIM_APP_ID"] and int(app.config["TIM_APP_ID"]), sandbox_secret, "bob", sig)
     assert info.expire == 86400
-    [row] = audit_rows()
+    [row] = rows_after(audit_rows, before)
     assert row.action == "account.usersig" and row.targets == ["bob"] and row.detail == {"expire_seconds": 86400}
     assert sig not in repr(row.__dict__) and sig not in caplog.text
     assert "Choose an expiry" in admin.post(f"{BASE}/bob/usersig", {"expire": "5"}, htmx=True).get_data(as_text=True)
@@ -157,7 +162,8 @@ def test_im_errors_show_code_and_hint(app, signed_in, bob, sandbox, audit_rows):
 
 def test_unknown_account_page_and_bad_ids(app, signed_in):
     viewer = signed_in("viewer")
-    assert viewer.get(f"{BASE}/nobody").status_code == 200
+    unknown = viewer.get(f"{BASE}/nobody")
+    assert unknown.status_code == 404 and "IM has no account nobody" in unknown.get_data(as_text=True)
     assert viewer.get(f"{BASE}/{'x' * 40}").status_code == 404
 
 
@@ -182,8 +188,8 @@ def test_push_tags_and_attributes_can_be_changed(app, signed_in, bob, tim, audit
 
 def test_account_page_links_to_its_messages(app, signed_in, bob):
     viewer = signed_in("viewer").get(f"{BASE}/bob").get_data(as_text=True)
-    assert "/messages/conversation?a=bob" in viewer and "/messages?to=bob" not in viewer
+    assert "/accounts/u/bob/messages" in viewer and "/messages?to=bob" not in viewer
     operator = signed_in("operator").get(f"{BASE}/bob").get_data(as_text=True)
     assert "/messages?to=bob" in operator
-    # the link leads to a working viewer
-    assert signed_in("viewer").get("/messages/conversation?a=bob").status_code == 200
+    # the link leads to the account's Message history tab
+    assert signed_in("viewer").get(f"{BASE}/bob/messages").status_code == 200

@@ -90,7 +90,9 @@ def test_history_pages_by_seq_and_explains_placeholders(op, im, tim):
 
 def test_recall_one_and_many_with_per_item_results(op, im, tim, audit_rows):
     seqs = [tim.group.send_message("team", [msgs.text(f"m{n}")]).msg_seq for n in range(12)]
-    assert op.post("/groups/team/messages/recall", {"seq": str(seqs[0])}, htmx=True).status_code == 204
+    one = op.post("/groups/team/messages/recall", {"seq": str(seqs[0])}, htmx=True)
+    assert one.status_code == 200 and "1 message recalled." in one.get_data(as_text=True)
+    assert one.headers["HX-Trigger"] == "messages-changed"   # the history reloads in place
     assert [m.recalled for m in stored(im)][:2] == [True, False]
     before = len(audit_rows())
     many = {"seq": [str(s) for s in seqs[1:]] + ["999"], "reason": "cleanup"}

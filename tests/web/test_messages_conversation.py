@@ -53,7 +53,7 @@ def test_recall_from_viewer_flags_the_message(signed_in, sandbox, pair, audit_ro
     sent = _send(sandbox, "alice", "bob", "oops", 1)
     op = signed_in("operator")
     resp = op.post("/messages/recall", {"sender": "alice", "to": "bob", "msg_key": sent["MsgKey"]}, htmx=True)
-    assert "was recalled" in resp.get_data(as_text=True)
+    assert "was recalled" in resp.get_data(as_text=True) and resp.headers["HX-Trigger"] == "history-changed"
     rows = _rows(audit_rows, "openim/admin_msgwithdraw")
     assert len(rows) == 1 and rows[0].outcome == "ok"
     html = op.get("/messages/conversation/page?a=bob&b=alice", headers={"HX-Request": "true"}).get_data(as_text=True)

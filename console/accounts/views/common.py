@@ -11,6 +11,7 @@ from console.accounts.domain import protected_ids
 from console.errors import hint_for
 from console.ui.htmx import toast
 from console.ui.htmx import trigger as htmx_trigger
+from console.ui.htmx import trigger_all
 
 MAX_FORM_IDS = 1000
 
@@ -72,7 +73,12 @@ def results(items, title: str, trigger: str | None = None):
     rows = item_rows(items)
     html = render_template("accounts/_items.html", rows=rows, title=title,
                            ok=sum(1 for r in rows if r["ok"]), failed=sum(1 for r in rows if not r["ok"]))
-    return html, 200, htmx_trigger(trigger)
+    return html, 200, changed(trigger)
+
+
+def changed(trigger: str | None) -> dict:
+    """Headers of a write's answer: `trigger` reloads its list, and any row selection clears."""
+    return trigger_all(trigger, "selection-clear") if trigger else {}
 
 
 def done(message: str, trigger: str | None = None):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from console.events import store
 from console.errors import hint_for
 from console.models import Account
 from console.security import role_required, sudo_required
+from console.tim import TimError
 from console.accounts.views.common import checked_user_id, done, inline_im_errors, is_protected, refuse_protected
 
 bp = Blueprint("account", __name__, url_prefix="/accounts/u")
@@ -49,9 +50,33 @@ def unprotected(view):
 @role_required("viewer")
 def detail(user_id: str):
     user_id = checked_user_id(user_id)
-    return render_template("accounts/detail.html", user_id=user_id, entry=_entry(user_id), tab="overview",
+    entry = _entry(user_id)
+    if not _imported(user_id, entry):
+        return render_template("accounts/unknown.html", user_id=user_id, entry=entry), 404
+    return render_template("accounts/detail.html", user_id=user_id, entry=entry, tab="overview",
                            protected=is_protected(user_id), mute_choices=accounts.MUTE_CHOICES,
                            expiries=accounts.USERSIG_EXPIRY)
+
+
+def _imported(user_id: str, entry: Account | None) -> bool:
+    """Whether IM knows the account: the directory's word when it has seen it imported, else one
+    account_check (an IM error leaves the page as it is: it says what each section could load)."""
+    if (entry and entry.imported) or is_protected(user_id):
+        return True
+    try:
+        return g.tim.account.check_account(user_id)
+    except TimError:
+        return True
+
+
+@bp.route("/<user_id>/import", methods=["POST"])
+@role_required("operator")
+def import_here(user_id: str):
+    """The one action of an unknown account's page: import it (no nickname), then show its page."""
+    user_id = checked_user_id(user_id)
+    g.tim.account.import_account(user_id)
+    flash(_("%(id)s imported.", id=user_id), "success")
+    return redirect(url_for("account.detail", user_id=user_id), code=303)
 
 
 @bp.route("/<user_id>/profile")

@@ -11,7 +11,7 @@ from console import db, forms, jobs
 from console.forms import FormError
 from console.accounts import domain as accounts
 from console.accounts import jobs as account_jobs
-from console.ui.htmx import targets
+from console.ui.htmx import targets, trigger
 from console.jobs.progress import card
 from console.models import ACCOUNT_SOURCES
 from console.security import role_required, sudo_required
@@ -23,7 +23,8 @@ MAX_CHECK_IDS = 10_000
 
 def _list_context(query: accounts.ListQuery) -> dict:
     rows, cursor = accounts.list_page(db.session, query)
-    return dict(rows=rows, cursor=cursor, query=query, protected=accounts.protected_ids(current_app.config))
+    return dict(rows=rows, cursor=cursor, query=query, protected=accounts.protected_ids(current_app.config),
+                trial=accounts.is_trial(current_app.config))
 
 
 @bp.route("")
@@ -35,7 +36,7 @@ def index():
         return render_template("accounts/_results.html", **ctx)
     return render_template("accounts/index.html", sources=ACCOUNT_SOURCES, sorts=accounts.SORT_LABELS,
                            sizes=accounts.PAGE_SIZES, online_states=accounts.ONLINE_STATES,
-                           trial=accounts.is_trial(current_app.config), mute_choices=accounts.MUTE_CHOICES, **ctx)
+                           mute_choices=accounts.MUTE_CHOICES, **ctx)
 
 
 @bp.route("/count")
@@ -66,7 +67,23 @@ def bulk():
     if needs and not current_user.has_role(needs):
         abort(403)
     kind, ids, params = accounts.plan_bulk(request.form, db.session, current_app.config)
-    return card(jobs.start(kind, params, current_user, items=ids))
+    return card(jobs.start(kind, params, current_user, items=ids)), 200, trigger("selection-clear")
+
+
+@bp.route("/dialog/<action>")
+@role_required("operator")
+def row_dialog(action: str):
+    """Fragment: the dialog of a bulk action on the given rows, naming the count and who; it posts
+    to `bulk`. Protected accounts are left out (they are never acted on)."""
+    needs = accounts.BULK_ACTIONS.get(action)
+    if not needs:
+        abort(404)
+    if not current_user.has_role(needs) or (action == "delete" and not accounts.is_trial(current_app.config)):
+        abort(403)
+    ids = forms.user_ids(request.args.getlist("ids"), "ids", _("Accounts"), limit=accounts.MAX_BULK)
+    protected = accounts.protected_ids(current_app.config)
+    return render_template("accounts/_row_dialog.html", action=action, mute_choices=accounts.MUTE_CHOICES,
+                           ids=[i for i in ids if i not in protected], skipped=[i for i in ids if i in protected])
 
 
 # ---- adding accounts -------------------------------------------------------------------------
@@ -92,7 +109,7 @@ def csv_preview():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise FormError(_("Choose a CSV or TSV file."), "file")
-    parsed = accounts.parse_accounts_csv(upload.read())
+    parsed = accounts.parse_accounts_csv(upload.read(), accounts.protected_ids(current_app.config))
     token = None
     if parsed.valid:
         token = accounts.stash_rows(db.session, parsed.valid, current_user.id)
@@ -107,7 +124,9 @@ def csv_start():
     """Start the import of the previewed rows (validated again before anything is sent)."""
     rows = accounts.take_rows(db.session, request.form.get("token", ""), current_user.id)
     db.session.commit()
-    if not rows or any(accounts.account_problems(*r) for r in rows) or len({r[0] for r in rows}) != len(rows):
+    protected = accounts.protected_ids(current_app.config)
+    if (not rows or any(accounts.account_problems(*r) or r[0] in protected for r in rows)
+            or len({r[0] for r in rows}) != len(rows)):
         raise FormError(_("The preview expired. Upload the file again."))
     job = jobs.start("accounts.import_csv", {"rows": {uid: [nick, face] for uid, nick, face in rows}},
                      current_user, items=[r[0] for r in rows])

@@ -1,4 +1,5 @@
-"""Account tabs for relationships: friends (with friend groups), blacklist and conversations.
+"""Account tabs for relationships: friends (with friend groups), blacklist, conversations, and the
+account's message history with one peer (the conversation viewer's pages, inside the account's tabs).
 
 Lists page with the cursors IM returns; every write answers with per-item results and an
 htmx event (`friends-changed`, `blacklist-changed`, `conversations-changed`) that reloads the list."""
@@ -246,3 +247,38 @@ def delete_conversation(user_id: str):
         raise FormError(_("Name the peer account or the group of the conversation."), "to")
     g.tim.conversation.delete_session(user_id, to, kind, clear_history=_flag("clear"))
     return done(_("Conversation with %(to)s deleted.", to=to), CONV_CHANGED)
+
+
+# ---- dialogs of the friends' and blacklist's rows ---------------------------------------------
+
+#: list -> action -> the role it needs (the dialogs post to the routes above)
+ROW_DIALOGS = {"friends": {"delete": "operator", "update": "operator", "move": "operator"},
+               "blacklist": {"unblock": "operator"}}
+
+
+@bp.route("/<user_id>/<kind>/dialog/<action>")
+@role_required("operator")
+def row_dialog(user_id: str, kind: str, action: str):
+    """Fragment: the dialog of an action on ticked friends or blocked accounts (or one row),
+    naming the count and who."""
+    user_id = checked_user_id(user_id)
+    if action not in ROW_DIALOGS.get(kind, {}):
+        abort(404)
+    ids = forms.user_ids(request.args.getlist("ids"), "ids", _("User IDs"))
+    return render_template("accounts/_relation_dialog.html", user_id=user_id, kind=kind, action=action, ids=ids)
+
+
+# ---- message history -------------------------------------------------------------------------
+
+@bp.route("/<user_id>/messages")
+@role_required("viewer")
+def messages(user_id: str):
+    """The account's one-to-one history with the peer of `with`, chosen among its recent
+    conversations (one IM read) or typed; the pages come from the conversation viewer."""
+    user_id = checked_user_id(user_id)
+    peer = (request.args.get("with") or "").strip()
+    problem = forms.user_id_problem(peer) if peer else None
+    sessions = g.tim.conversation.fetch_sessions(user_id).sessions
+    peers = list(dict.fromkeys(s.peer for s in sessions if s.type == 1 and s.peer))
+    return _tab("accounts/messages.html", user_id, "messages", peers=peers, peer="" if problem else peer,
+                typed=peer, problem=problem)

@@ -3,16 +3,18 @@
 Invalid forms raise `console.forms.FormError`, which console.errors answers beside the form."""
 from __future__ import annotations
 
-from flask import g, render_template, request
+from flask import abort, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from console import forms
 from console.forms import FormError
-from console.groups import domain
+from console.groups import domain, rows
 from console.groups import jobs as group_jobs
 from console.groups.views.common import bp, checked, done, load_group, outcomes, tab_url
 from console.security import role_required
+from console.ui.htmx import targets, trigger_all
 
 
 
@@ -36,11 +38,39 @@ def members(group_id: str):
         cursor = (request.args.get("next") or "")[:256]
         page = g.tim.group.fetch_members(group.id, domain.MEMBER_PAGE, offset, next=cursor)
         ctx.update(members=page.members, page=page, offset=offset, cursor=cursor)
+    if targets("member-rows"):
+        return render_template("groups/_members_rows.html", **ctx)
     return render_template("groups/members.html", **ctx)
 
 
+#: the dialogs of the member rows' actions: action -> the feature the group type must allow
+DIALOGS = {"remove": "members", "mute": "mute", "unmute": "mute", "role": "admin_role", "card": "members",
+           "owner": "owner"}
+
+
+@bp.route("/<path:group_id>/members/dialog/<action>")
+@role_required("operator")
+def member_dialog(group_id: str, action: str):
+    """Fragment: the dialog of an action on the given member rows, naming the count and who."""
+    if action not in DIALOGS:
+        abort(404)
+    group = load_group(group_id, need=DIALOGS[action])
+    limit = domain.DELETE_BATCH if action == "remove" else domain.MUTE_MAX
+    ids = forms.user_ids(request.args.getlist("accounts"), "accounts", _("Accounts"), limit=limit)
+    if action in ("role", "card", "owner") and len(ids) != 1:
+        raise FormError(_("Choose one member."), "accounts")
+    return render_template("groups/_member_dialog.html", group=group, action=action, ids=ids,
+                           durations=domain.DURATION_UNITS)
+
+
+def row_outcomes(message: str, items: list):
+    """Per-row results of an action on member rows; the rows reload and the selection clears."""
+    return outcomes(message, items), 200, trigger_all("members-changed", "selection-clear")
+
+
 def _accounts(max_items: int | None = None) -> list[str]:
-    return forms.user_ids(request.form.get("accounts"), "accounts", _("Accounts"), limit=max_items)
+    """The pasted list, or the rows of a dialog (one hidden field each)."""
+    return forms.user_ids(request.form.getlist("accounts"), "accounts", _("Accounts"), limit=max_items)
 
 
 def _account(label: str | None = None) -> str:
@@ -57,7 +87,7 @@ def add_members(group_id: str):
         job = group_jobs.start_add(current_user, group.id, ids, silence)
         return outcomes(_("Adding %(n)d accounts in batches of %(b)d as a job.", n=len(ids), b=domain.ADD_BATCH),
                         [], job=job)
-    return outcomes(_("Add members"), domain.add_members(g.tim.group, group.id, ids, silence))
+    return outcomes(_("Add members"), rows.add(g.tim.group, g.tim.account, group.id, ids, silence))
 
 
 @bp.route("/<path:group_id>/members/remove", methods=["POST"])
@@ -66,8 +96,9 @@ def remove_members(group_id: str):
     group = load_group(group_id, need="members")
     ids = _accounts(domain.DELETE_BATCH)
     reason = forms.text(request.form.get("reason"), "reason", _("Reason"), max_bytes=200)
-    g.tim.group.delete_members(group.id, ids, silence=checked("silence"), reason=reason)
-    return done(_("Removed %(n)d accounts.", n=len(ids)), tab_url("members", group.id))
+    results = rows.remove(g.tim.group, group.id, ids, silence=checked("silence"), reason=reason)
+    removed = sum(1 for r in results if r.ok)
+    return row_outcomes(ngettext("%(num)d member removed.", "%(num)d members removed.", removed), results)
 
 
 @bp.route("/<path:group_id>/members/role", methods=["POST"])
@@ -98,10 +129,11 @@ def mute(group_id: str):
     unmute = request.form.get("action") == "unmute"
     ids = _accounts(domain.MUTE_MAX)
     seconds = 0 if unmute else domain.parse_duration(request.form)
-    g.tim.group.forbid_send_message(group.id, ids, seconds)
-    message = (_("Unmuted %(n)d accounts.", n=len(ids)) if unmute else
-               _("Muted %(n)d accounts.", n=len(ids)))
-    return done(message, tab_url("members", group.id))
+    results = rows.mute(g.tim.group, group, ids, seconds)
+    n = sum(1 for r in results if r.ok)
+    message = (ngettext("%(num)d member unmuted.", "%(num)d members unmuted.", n) if unmute else
+               ngettext("%(num)d member muted.", "%(num)d members muted.", n))
+    return row_outcomes(message, results)
 
 
 @bp.route("/<path:group_id>/members/owner", methods=["POST"])

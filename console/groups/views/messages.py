@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from console import forms
 from console.forms import FormError
 from console.groups import domain
 from console.security import role_required
 from console.groups.views.common import bp, done, load_group, outcomes, refuse, tab_url
+from console.ui.htmx import trigger
 
 
 
@@ -61,9 +63,10 @@ def recall(group_id: str):
     seqs = domain.parse_seqs(request.form.getlist("seq"))
     reason = forms.text(request.form.get("reason"), "reason", _("Reason"), max_bytes=100)
     items = domain.recall(g.tim.group, group.id, seqs, reason)
-    if len(items) == 1 and items[0].ok:
-        return done(_("Message %(seq)s recalled.", seq=items[0].item), tab_url("messages", group.id))
-    return outcomes(_("Recall messages"), items)
+    recalled = sum(1 for i in items if i.ok)
+    # per-message results; the history reloads in place (messages-changed) showing what IM now lists
+    return (outcomes(ngettext("%(num)d message recalled.", "%(num)d messages recalled.", recalled), items), 200,
+            trigger("messages-changed"))
 
 
 @bp.route("/<path:group_id>/messages/recall-sender", methods=["POST"])

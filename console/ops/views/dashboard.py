@@ -30,6 +30,8 @@ METRICS = {
     "MaxOnlineNum": _l("Peak online"),
     "CallBackReq": _l("Callback requests"),
 }
+#: the metrics that add up over days (events); the others count people per day (never summed)
+ADDITIVE = {"UpMsgNum", "C2CUpMsgNum", "GroupUpMsgNum", "RegistUserNumOneDay", "CallBackReq"}
 OPS_TTL = 600.0  # the ops data is daily: one IM call per 10 minutes is plenty
 _ops_cache: dict[int, tuple[float, list[dict]]] = {}
 _ops_lock = threading.Lock()
@@ -65,6 +67,7 @@ def index():
     active = db.session.scalars(select(Alert).where(Alert.status.in_(alerts.ACTIVE)).order_by(Alert.id.desc())).all()
     volume = stats.callback_volume(db.session)
     return render_template("ops/dashboard/index.html", latest=latest, metrics=METRICS,
+                           region=ops_data.region_text(current_app.config),
                            activity=activity(db.session), active_alerts=active,
                            im_alarms=stats.im_alarms(db.session), endpoints=stats.endpoint_stats(db.session),
                            volume=volume, volume_chart=bar_chart([(c, n) for c, n, _a in volume["categories"]],
@@ -87,4 +90,5 @@ def chart():
                                label=METRICS[metric], metrics=METRICS)
     points = ops_data.series(days, metric)
     return render_template("ops/dashboard/_chart.html", chart=bar_chart(points), metric=metric,
-                           label=METRICS[metric], metrics=METRICS, total=sum(v for _, v in points))
+                           label=METRICS[metric], metrics=METRICS,
+                           summary=ops_data.summary(points, metric in ADDITIVE))

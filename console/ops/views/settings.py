@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlparse
 from flask import Blueprint, current_app, g, render_template, request
 
 from console.errors import hint_for
+from console.ops import data as ops_data
 from console.security import role_required
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -32,7 +33,7 @@ def connection() -> dict:
         "mode": "sandbox" if cfg["TIM_SANDBOX"] else "live",
         "app_id": cfg["TIM_APP_ID"],
         "admin": cfg["TIM_ADMIN"],
-        "region": cfg.get("TIM_REGION"),
+        "region": ops_data.region_text(cfg),
         "base_url": getattr(client, "base_url", cfg.get("TIM_BASE_URL")),
         "push_api": cfg["TIM_PUSH_API"],
         "database": _database_summary(cfg["DATABASE_URL"]),
