@@ -164,12 +164,23 @@
     }
   }
 
-  // The pane's content arrived: mark its event in the list (also after Back/Forward).
+  // The pane's content arrived: mark its event in the list (also after Back/Forward) and move the
+  // focus to its heading, so the keyboard goes on in the pane rather than down the list.
   document.addEventListener("htmx:afterSettle", function (evt) {
     var pane = $("event-detail");
     if (!pane || !pane.contains(evt.target)) { return; }
     var detail = pane.querySelector(".event-detail");
-    if (detail) { select(detail.dataset.eventId); }
+    if (!detail) { return; }
+    select(detail.dataset.eventId);
+    var heading = $("event-detail-title");
+    if (heading && evt.detail && evt.detail.requestConfig) { heading.focus({preventScroll: true}); }
+  });
+
+  // Escape in the pane: back to the event's row in the list.
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "Escape" || !evt.target.closest || !evt.target.closest("#event-detail")) { return; }
+    var row = document.querySelector("#event-list li.event.selected .ev-link");
+    if (row) { evt.preventDefault(); row.focus(); }
   });
 
   // A page opened on one event (a shared link): start paused on it, the list as it was.

@@ -118,3 +118,26 @@ def test_one_list_pause_detail_pane_resume_chips(live_server, traffic, page, scr
 
     assert page.console_log.csp_violations() == []
     assert page.console_log.errors() == []
+
+
+def test_keyboard_reaches_the_rows_the_pane_and_back(live_server, traffic, page):
+    live_server.sign_in(page)
+    page.goto(live_server.url + "/events")
+    page.locator(ROWS).nth(2).wait_for()
+
+    page.focus("#live-pause")
+    page.keyboard.press("Enter")
+    expect(page.locator("#live-pause")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => document.activeElement.closest('li.event').dataset.eventId")
+    assert int(first) == _ids(page)[0]
+
+    # Enter opens the event in the pane and the focus follows it there; Escape goes back.
+    page.keyboard.press("Enter")
+    expect(page.locator("#event-detail .event-detail")).to_have_attribute("data-event-id", first)
+    expect(page.locator("#event-detail-title")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !!document.activeElement.closest('#event-detail')")
+    page.keyboard.press("Escape")
+    expect(page.locator(f'{ROWS}[data-event-id="{first}"] a.ev-link')).to_be_focused()
+    assert page.console_log.errors() == []
