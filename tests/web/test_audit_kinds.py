@@ -93,6 +93,10 @@ def test_htmx_filter_keeps_the_kind(mixed, signed_in):
                                    headers={"HX-Request": "true", "HX-Target": "audit-results"})
     html = resp.get_data(as_text=True)
     assert "<html" not in html and _ids(html) == [mixed["profiles"]]
+    # the address bar shows the filter's own URL, without the form's empty fields: the one to share
+    form = signed_in("viewer").get("/audit?q=&operator=&action=&target=&outcome=&since=&until=&kind=reads",
+                                   headers={"HX-Request": "true", "HX-Target": "audit-results"})
+    assert form.headers["HX-Push-Url"] == "/audit?kind=reads"
 
 
 def test_empty_states_say_what_the_filter_was(mixed, signed_in):
