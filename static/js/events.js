@@ -188,6 +188,14 @@
     if (document.querySelector("#event-detail .event-detail")) { pause("select"); }
   });
 
+  // The filter form leaves its empty fields out of the URL (the address to share stays short).
+  document.addEventListener("submit", function (evt) {
+    if (evt.target.id !== "event-filters") { return; }
+    evt.target.querySelectorAll("input, select").forEach(function (field) {
+      if (field.name && !field.value) { field.disabled = true; }
+    });
+  });
+
   function copy(button) {
     var scope = button.closest(".event-detail") || document;
     var source = scope.querySelector(button.dataset.copy);

@@ -115,6 +115,12 @@ def test_one_list_pause_detail_pane_resume_chips(live_server, traffic, page, scr
     assert commands and all(c.startswith(wanted + ".") for c in commands)
     # the rate chart is stacked by category
     expect(page.locator("#rate-strip svg.chart.stacked")).to_be_visible()
+    # the fields add to the chips, and only the filled ones reach the URL
+    page.fill("#event-filters input[name=account]", "nobody-here")
+    with page.expect_navigation():
+        page.locator("#event-filters button[type=submit]").click()
+    assert page.url == f"{live_server.url}/events?account=nobody-here&category={wanted}"
+    expect(page.locator("#event-list .event-empty")).to_contain_text("No stored event matches")
 
     assert page.console_log.csp_violations() == []
     assert page.console_log.errors() == []
