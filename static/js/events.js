@@ -173,7 +173,12 @@
     if (!detail) { return; }
     select(detail.dataset.eventId);
     var heading = $("event-detail-title");
-    if (heading && evt.detail && evt.detail.requestConfig) { heading.focus({preventScroll: true}); }
+    if (!heading || !evt.detail || !evt.detail.requestConfig) { return; }
+    // beside the list it is in view; below it (a narrow screen) it is brought into view
+    var box = pane.getBoundingClientRect();
+    var inView = box.top < window.innerHeight && box.bottom > 0;
+    heading.focus({preventScroll: inView});
+    if (!inView) { pane.scrollIntoView({block: "start"}); }
   });
 
   // Escape in the pane: back to the event's row in the list.

@@ -147,3 +147,16 @@ def test_keyboard_reaches_the_rows_the_pane_and_back(live_server, traffic, page)
     page.keyboard.press("Escape")
     expect(page.locator(f'{ROWS}[data-event-id="{first}"] a.ev-link')).to_be_focused()
     assert page.console_log.errors() == []
+
+
+def test_on_a_narrow_screen_the_pane_comes_into_view(live_server, traffic, page):
+    page.set_viewport_size({"width": 800, "height": 700})
+    live_server.sign_in(page)
+    page.goto(live_server.url + "/events")
+    page.locator(ROWS).nth(5).wait_for()
+    page.locator(ROWS).nth(0).locator("a.ev-link").click()
+    pane = page.locator("#event-detail .event-detail")
+    pane.wait_for()
+    expect(page.locator("#event-detail-title")).to_be_in_viewport()
+    list_box, pane_box = page.locator("#event-list").bounding_box(), page.locator("#event-detail").bounding_box()
+    assert pane_box["y"] > list_box["y"]  # below the list, one column
