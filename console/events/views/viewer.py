@@ -113,13 +113,14 @@ def stream():
 def detail(event_id: int):
     """The detail pane's fragment (payload, ack, decision, sign, re-deliveries, replay); opened
     directly (a shared link, a reload), the page with that event in the pane."""
+    fragment = targets("event-detail")
     with _engine().connect() as conn:
         row = store.get(conn, event_id)
-        if row is None:
-            abort(404)
-        if not targets("event-detail"):
-            return _page(selected=row)
-        pane = _pane(conn, row)
+        pane = _pane(conn, row) if row is not None and fragment else None
+    if row is None:
+        abort(404)
+    if not fragment:
+        return _page(selected=row)
     return render_template("events/_detail.html", **pane)
 
 
