@@ -149,6 +149,8 @@ def tour_paths(page, base: str) -> list[str]:
             if _local(link) and not urlsplit(link).query:
                 add(link)
     found.append(EVENT_DETAIL)
+    open_page(page, base, "/events")  # and an event's own page (/events/<id>: the list, its pane open)
+    add(next(iter(_hrefs(page, "#event-list a.ev-link")), None))
     for listing, pattern in _DETAILS:
         open_page(page, base, listing)
         detail = next((h for rows in _ROWS for h in _hrefs(page, rows) if re.match(pattern, h or "")), None)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from sqlalchemy import Select, String, cast, func, or_, select
 
 from console import forms
+from console.audit import kinds
 from console.models import AuditEntry, AuditTarget
 from console.ui.downloads import csv_stream
 
@@ -31,6 +32,8 @@ class AuditFilter:
     #: the times as the operator typed them (their zone), for links and the form
     since_text: str = ""
     until_text: str = ""
+    #: writes (the default: actions), reads or all (console.audit.kinds)
+    kind: str = kinds.WRITES
 
     @classmethod
     def from_args(cls, args) -> AuditFilter:
@@ -44,7 +47,8 @@ class AuditFilter:
                    since=since, until=until, q=args.get("q", "").strip()[:200],
                    job_id=_job_id(job),
                    since_text=args.get("since", "").strip()[:19] if since else "",
-                   until_text=args.get("until", "").strip()[:19] if until else "")
+                   until_text=args.get("until", "").strip()[:19] if until else "",
+                   kind=kinds.kind_of(args.get("kind")))
 
     def args(self) -> dict:
         """Query args that reproduce this filter (for links: pagination, export)."""
@@ -56,9 +60,17 @@ class AuditFilter:
             out["since"] = self.since_text
         if self.until_text:
             out["until"] = self.until_text
+        if self.kind != kinds.WRITES:
+            out["kind"] = self.kind
         return out
 
+    def narrowed(self) -> bool:
+        """Whether anything beyond the kind narrows the list (for the empty state's words)."""
+        return bool({k: v for k, v in self.args().items() if k != "kind"})
+
     def apply(self, stmt: Select) -> Select:
+        if self.kind != kinds.ALL:
+            stmt = stmt.where(AuditEntry.read_only == (self.kind == kinds.READS))
         if self.operator:
             stmt = stmt.where(AuditEntry.operator_name == self.operator)
         if self.action:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
 from console import db, forms
@@ -31,7 +31,8 @@ def index():
     rows, next_before = page(db.session, flt, before, size)
     ctx = dict(rows=rows, flt=flt, next_before=next_before, outcomes=OUTCOMES, size=size)
     if targets("audit-results"):
-        return render_template("audit/_results.html", **ctx)
+        # the address bar gets the filter's own URL (no empty fields): the one to share
+        return render_template("audit/_results.html", **ctx), {"HX-Push-Url": url_for("audit.index", **flt.args())}
     names = db.session.scalars(select(Operator.name).order_by(Operator.name)).all()
     return render_template("audit/index.html", operator_names=names, **ctx)
 

@@ -21,6 +21,7 @@ from flask import current_app
 
 from console import db
 from console.audit.client import AuditContext, current_context, request_context
+from console.audit.kinds import is_read
 from console.models import AuditEntry, AuditTarget, utcnow
 from console.monitoring import metrics
 
@@ -223,7 +224,7 @@ def write_entry(app, ctx: AuditContext, *, action: str, endpoint: str | None, ta
         items=_bounded(scrub(items, secrets)) if items else None,
         detail=_bounded(scrub(detail, secrets)) if detail else None,
         latency_ms=latency_ms, attempts=attempts, request_id=ctx.request_id, job_id=ctx.job_id,
-        ip=ctx.ip, user_agent=ctx.user_agent,
+        ip=ctx.ip, user_agent=ctx.user_agent, read_only=is_read(action),
     )
     with db.new_session(app) as sess:
         sess.add(entry)

@@ -28,23 +28,37 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: the outcome chips: a before-callback's decision, a re-delivery, an unsigned callback
+OUTCOMES = ("allow", "deny", "drop", "rewrite", "partial", "redelivery", "unsigned")
+FILTER_NAMES = ("command", "category", "outcome", "account", "group")
+
+
 @dataclass(frozen=True)
 class Filters:
     command: str = ""
     category: str = ""
+    outcome: str = ""
     account: str = ""
     group: str = ""
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        return cls(**{name: (args.get(name) or "").strip()[:128] for name in
-                      ("command", "category", "account", "group")})
+        values = {name: (args.get(name) or "").strip()[:128] for name in FILTER_NAMES}
+        if values["outcome"] not in OUTCOMES:
+            values["outcome"] = ""
+        return cls(**values)
 
     def apply(self, stmt):
         if self.command:
             stmt = stmt.where(EVENTS.c.command == self.command)
         if self.category:
             stmt = stmt.where(EVENTS.c.category == self.category)
+        if self.outcome == "redelivery":
+            stmt = stmt.where(EVENTS.c.duplicate_of.is_not(None))
+        elif self.outcome == "unsigned":
+            stmt = stmt.where(EVENTS.c.sign_status != "verified")
+        elif self.outcome:
+            stmt = stmt.where(EVENTS.c.decision == self.outcome)
         if self.group:
             stmt = stmt.where(EVENTS.c.group_id == self.group)
         if self.account:
@@ -56,13 +70,25 @@ class Filters:
         """The same test as `apply`, on a row already in memory."""
         return ((not self.command or row.command == self.command)
                 and (not self.category or row.category == self.category)
+                and self._outcome_matches(row)
                 and (not self.group or row.group_id == self.group)
                 and (not self.account
                      or f"|{self.account.replace('|', '')}|" in (row.accounts or "")))
 
+    def _outcome_matches(self, row) -> bool:
+        if self.outcome == "redelivery":
+            return row.duplicate_of is not None
+        if self.outcome == "unsigned":
+            return row.sign_status != "verified"
+        return not self.outcome or row.decision == self.outcome
+
     def args(self) -> dict:
         """The non-empty filters, for building URLs."""
         return {k: v for k, v in self.__dict__.items() if v}
+
+    def with_(self, **changes) -> dict:
+        """The URL arguments of these filters with `changes` (an empty value drops that filter)."""
+        return {k: v for k, v in {**self.args(), **changes}.items() if v}
 
     def __bool__(self) -> bool:
         return bool(self.args())
@@ -95,6 +121,12 @@ def history(conn: Connection, filters: Filters, before_id: int | None = None,
 
 def get(conn: Connection, event_id: int):
     return conn.execute(select(EVENTS).where(EVENTS.c.id == event_id)).first()
+
+
+def redeliveries(conn: Connection, event_id: int, limit: int = 20) -> list[int]:
+    """The ids of the re-deliveries of a first delivery, oldest first."""
+    return list(conn.execute(select(EVENTS.c.id).where(EVENTS.c.duplicate_of == event_id)
+                             .order_by(EVENTS.c.id).limit(limit)).scalars())
 
 
 def choices(conn: Connection) -> tuple[list[str], list[str]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from console.db import Base
@@ -39,8 +39,12 @@ class AuditEntry(Base):
     job_id: Mapped[int | None] = mapped_column(Integer, index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(256))
+    #: the call only read (console.audit.kinds); the log shows actions first
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     target_rows: Mapped[list[AuditTarget]] = relationship(lazy="raise_on_sql", viewonly=True)
+
+    __table_args__ = (Index("ix_audit_entry_read_only_id", "read_only", "id"),)
 
 
 class AuditTarget(Base):

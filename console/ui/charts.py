@@ -49,3 +49,50 @@ def bar_chart(points: list[tuple[str, int]], width: int = 720, height: int = 200
     every = max(1, len(points) // 6)
     axis = [(round(b.x + b.width / 2, 1), b.label) for i, b in enumerate(bars) if i % every == 0]
     return BarChart(width, height, bars, top, ticks, axis)
+
+
+@dataclasses.dataclass
+class Segment:
+    """One series' part of one stacked bar."""
+    x: float
+    y: float
+    width: float
+    height: float
+    series: int  # index into StackedChart.series (the colour: CSS class series-<n % SERIES_COLOURS>)
+    value: int
+    label: str  # the slot's label
+
+
+@dataclasses.dataclass
+class StackedChart:
+    width: int
+    height: int
+    series: list[str]
+    totals: list[int]  # per slot
+    segments: list[Segment]
+    max_value: int
+    ticks: list[tuple[float, int]]
+    axis_labels: list[tuple[float, str]]
+
+
+SERIES_COLOURS = 8
+
+
+def stacked_chart(labels: list[str], series: dict[str, list[int]], width: int = 720, height: int = 160,
+                  pad_left: int = 36, pad_bottom: int = 22) -> StackedChart:
+    """Stacked bars: one slot per label (oldest first), one segment per series in that slot,
+    the series stacked in the order of `series` (the first at the bottom)."""
+    names = list(series)
+    totals = [sum(values[i] for values in series.values() if i < len(values)) for i in range(len(labels))]
+    frame = bar_chart(list(zip(labels, totals)), width, height, pad_left, pad_bottom)
+    segments = []
+    for slot, (bar, total) in enumerate(zip(frame.bars, totals)):
+        bottom = bar.y + bar.height
+        for index, name in enumerate(names):
+            value = series[name][slot] if slot < len(series[name]) else 0
+            if not value:
+                continue
+            h = round(bar.height * value / total, 1)
+            bottom = round(bottom - h, 1)
+            segments.append(Segment(bar.x, bottom, bar.width, h, index, value, bar.label))
+    return StackedChart(width, height, names, totals, segments, frame.max_value, frame.ticks, frame.axis_labels)

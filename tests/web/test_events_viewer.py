@@ -148,7 +148,7 @@ def test_detail_shows_pretty_payload_ack_and_badges(app, callbacks, viewer):
     html = viewer.get(f"/events/{row.id}").get_data(as_text=True)
     assert "&#34;MsgSeq&#34;: 7" in html or '"MsgSeq": 7' in html  # indented JSON
     assert "ActionStatus" in html and "signed" in html and "203.0.113.7" in html
-    assert 'class="copy"' in html
+    assert 'class="copy small"' in html
     assert viewer.get("/events/999999").status_code == 404
 
 
@@ -180,7 +180,9 @@ def test_rate_strip_counts_per_category(app, callbacks, viewer):
     callbacks.ack("State.StateChange", {"CallbackCommand": "State.StateChange",
                                         "Info": {"Action": "Login", "To_Account": "a"}})
     html = viewer.get("/events/rate").get_data(as_text=True)
-    assert "Group: 3" in html and "State: 1" in html and "<svg" in html
+    # one stacked chart: the summary in its label, a legend in words with the code on hover
+    assert "Groups: 3, Online state: 1" in html and html.count("<svg") == 1
+    assert '<span title="Group">Groups</span> <span class="muted">3</span>' in html
 
 
 def test_refusals_are_listed_on_the_page(app, callbacks, viewer):
@@ -252,3 +254,145 @@ def test_settings_show_callback_token_fingerprint_and_reveal_is_admin_and_audite
     assert revealed.status_code == 200 and token in revealed.get_data(as_text=True)
     (entry,) = audit_actions(app, "settings.callback_token.reveal")
     assert token not in json.dumps(entry.detail)
+
+
+# ---- one list, detail pane, chips, stacked rate chart (issue #15 item 4) ----------------------
+
+def _ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<li class="event[^"]*" data-event-id="(\d+)"', html)]
+
+
+def test_one_list_takes_stored_and_live_events(app, callbacks, viewer):
+    for n in range(3):
+        callbacks.ack("Group.CallbackAfterSendMsg", message(n))
+    ids = [r.id for r in stored_events(app)]
+    html = viewer.get("/events").get_data(as_text=True)
+    assert html.count('id="event-list"') == 1 and "<h2>Stored events</h2>" not in html
+    lists = re.findall(r'<ol class="event-list" id="event-list" sse-swap="callback" hx-swap="afterbegin"', html)
+    assert len(lists) == 1  # new events land at the top of the list that holds the stored ones
+    assert _ids(html) == list(reversed(ids))
+    assert f'sse-connect="/events/stream?after={ids[-1]}"' in html
+    assert 'id="event-detail"' in html and "No event selected" in html
+    assert 'id="live-pause"' in html and 'data-template="Paused — {n} new"' in html
+
+
+def test_detail_pane_fragment_and_shareable_page(app, callbacks, viewer):
+    callbacks.ack("Group.CallbackAfterSendMsg", message(1))
+    callbacks.ack("Group.CallbackAfterSendMsg", message(2, sender="bob"))
+    first, second = [r.id for r in stored_events(app)]
+    fragment = viewer.get(f"/events/{first}", headers={"HX-Request": "true", "HX-Target": "event-detail"})
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in html
+    assert f'data-event-id="{first}"' in html and "Payload" in html and "Our answer (ack)" in html
+    assert "Sign and RequestTime checked with the callback token" in html
+    assert "First delivery, not re-delivered" in html and "none (after-callback)" in html
+
+    page = viewer.get(f"/events/{first}?account=alice").get_data(as_text=True)
+    assert "<html" in page and _ids(page) == [first]  # the filters of the link apply
+    assert re.search(rf'<li class="event selected" data-event-id="{first}"', page)
+    assert f'href="/events/{first}" hx-get="/events/{first}"' in page and 'aria-current="true"' in page
+    assert "No event selected" not in page and '"MsgSeq": 1' in page.replace("&#34;", '"')
+    assert second not in _ids(page)
+
+
+def test_pane_links_deliveries_both_ways(app, callbacks, viewer):
+    body = {**message(5), "EventTime": 1733000000000}
+    callbacks.ack("Group.CallbackAfterSendMsg", body)
+    callbacks.ack("Group.CallbackAfterSendMsg", body)
+    first, again = stored_events(app)
+    assert again.duplicate_of == first.id
+    hx = {"HX-Request": "true", "HX-Target": "event-detail"}
+    original = viewer.get(f"/events/{first.id}", headers=hx).get_data(as_text=True)
+    assert "First delivery, re-delivered 1 time:" in original and f'hx-get="/events/{again.id}"' in original
+    copy = viewer.get(f"/events/{again.id}", headers=hx).get_data(as_text=True)
+    assert "Re-delivery of <a " in copy and f'hx-get="/events/{first.id}"' in copy
+    assert "answered the same, not processed again" in copy
+
+
+def test_outcome_and_category_chips_filter_and_keep_each_other(app, callbacks, signed_in):
+    body = {"CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "eve", "To_Account": "bob",
+            "MsgRandom": 1, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "spam"}}]}
+    admin = signed_in("admin")
+    admin.post("/rules", data={"name": "no spam", "scope": "c2c_msg", "match": "words", "pattern": "spam",
+                               "action": "deny", "position": "0", "enabled": "1"})
+    callbacks.ack("C2C.CallbackBeforeSendMsg", body)
+    callbacks.ack("Group.CallbackAfterSendMsg", message(1))
+    twice = {**message(2), "EventTime": 1733000000000}
+    callbacks.ack("Group.CallbackAfterSendMsg", twice)
+    callbacks.ack("Group.CallbackAfterSendMsg", twice)
+    rows = stored_events(app)
+    viewer = signed_in("viewer")
+
+    denied = viewer.get("/events?outcome=deny").get_data(as_text=True)
+    assert _ids(denied) == [rows[0].id]
+    assert _ids(viewer.get("/events?outcome=redelivery").get_data(as_text=True)) == [rows[3].id]
+    assert _ids(viewer.get("/events?outcome=unsigned").get_data(as_text=True)) == []
+    assert len(_ids(viewer.get("/events?outcome=nonsense").get_data(as_text=True))) == 4  # ignored
+
+    page = viewer.get("/events?category=Group&outcome=redelivery").get_data(as_text=True)
+    assert _ids(page) == [rows[3].id]
+    # each chip keeps the other filter; the chosen ones are marked; the fields carry both
+    assert 'href="/events?category=C2C&amp;outcome=redelivery"' in page
+    assert re.search(r'href="/events\?category=Group&amp;outcome=redelivery" aria-current="true"', page)
+    assert 'href="/events?category=Group" aria-current' not in page
+    assert re.search(r'<a class="chip" href="/events\?category=Group">all</a>', page)
+    assert '<input type="hidden" name="category" value="Group">' in page
+    assert '<input type="hidden" name="outcome" value="redelivery">' in page
+    assert 'title="C2C">One-to-one messages</span>' in page
+
+    nothing = viewer.get("/events?category=C2C&outcome=redelivery").get_data(as_text=True)
+    assert "No stored event matches category “One-to-one messages”, outcome “re-deliveries”." in nothing
+    # the stream and the rate chart take the same filters
+    assert 'sse-connect="/events/stream?after=' in page and "outcome=redelivery" in page
+    assert 'hx-get="/events/rate?category=Group&amp;outcome=redelivery"' in page
+
+
+def test_the_stream_applies_the_outcome_filter(app, viewer):
+    callbacks = Callbacks(app)
+    callbacks.ack("Group.CallbackAfterSendMsg", message(0))
+    response = viewer.get("/events/stream?outcome=redelivery", buffered=False)
+    twice = {**message(1), "EventTime": 1733000000001}
+
+    def later():
+        time.sleep(0.3)
+        callbacks.ack("Group.CallbackAfterSendMsg", twice)
+        callbacks.ack("Group.CallbackAfterSendMsg", twice)
+
+    thread = threading.Thread(target=later)
+    thread.start()
+    got = read_sse(response, 1)
+    thread.join()
+    assert got[0][0] == stored_events(app)[-1].id and "re-delivery" in got[0][1]
+
+
+def test_unsigned_outcome_matches_in_memory_and_in_sql():
+    from types import SimpleNamespace
+
+    from sqlalchemy import select
+    from sqlalchemy.dialects import sqlite
+
+    from console.events import store
+
+    flt = store.Filters.from_args({"outcome": "unsigned"})
+    row = SimpleNamespace(command="State.StateChange", category="State", group_id=None, accounts="",
+                          decision=None, duplicate_of=None, sign_status="unsigned")
+    assert flt.matches(row) and not flt.matches(SimpleNamespace(**{**row.__dict__, "sign_status": "verified"}))
+    sql = str(flt.apply(select(store.EVENTS.c.id)).compile(dialect=sqlite.dialect()))
+    assert "sign_status !=" in sql
+    assert flt.with_(category="Group") == {"outcome": "unsigned", "category": "Group"}
+    assert flt.with_(outcome="") == {}
+
+
+def test_stacked_chart_geometry():
+    from console.ui.charts import stacked_chart
+
+    chart = stacked_chart(["10:00", "10:01", "10:02"], {"Group": [1, 0, 3], "State": [2, 2, 0]},
+                          width=200, height=100)
+    assert chart.totals == [3, 2, 3] and chart.series == ["Group", "State"]
+    first = [s for s in chart.segments if s.label == "10:00"]
+    assert [(s.series, s.value) for s in first] == [(0, 1), (1, 2)]
+    # stacked: the second sits on the first, and the bar's height is the sum of its segments
+    assert first[1].y + first[1].height == pytest.approx(first[0].y, abs=0.2)
+    assert first[0].height * 2 == pytest.approx(first[1].height, abs=0.2)
+    assert not any(s.value == 0 for s in chart.segments)
+    assert stacked_chart(["a"], {}).segments == []

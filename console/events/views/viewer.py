@@ -1,4 +1,5 @@
-"""The Events page: live callbacks over SSE, stored history, detail, replay, rate strip."""
+"""The Events page: one list (stored events, new ones arriving on top over SSE), the detail pane
+beside it, filter chips, the per-minute rate chart per category, replay."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,11 @@ from flask_babel import gettext as _
 
 from console import forms
 from console.audit import record_action
-from console.ui.charts import bar_chart
+from console.ui import labels as im_labels
+from console.ui.charts import stacked_chart
+from console.ui.filters import localtime
+from console.ui.htmx import targets
+from console.events import labels as _labels  # noqa: F401  (registers the event_category vocabulary)
 from console.events import runtime, store, token_fingerprint
 from console.events.views.stream import sse
 from console.tim import text as tim_text
@@ -28,15 +33,22 @@ def _filters() -> store.Filters:
 @bp.route("")
 @role_required("viewer")
 def index():
+    return _page()
+
+
+def _page(selected=None):
+    """The page; `selected`: the stored event shown in the detail pane (a shared /events/<id>)."""
     filters = _filters()
     with _engine().connect() as conn:
         rows, next_before = store.history(conn, filters)
         commands, categories = store.choices(conn)
         refusals = store.refusals(conn)
         last_id = store.max_id(conn)
+        pane = _pane(conn, selected) if selected is not None else None
     return render_template(
         "events/index.html", rows=rows, next_before=next_before, filters=filters,
-        commands=commands, categories=categories, refusals=refusals, last_id=last_id,
+        commands=commands, categories=categories, outcomes=store.OUTCOMES, refusals=refusals,
+        last_id=last_id, pane=pane, selected_id=selected.id if selected is not None else None,
         retention_days=current_app.config["EVENTS_RETENTION_DAYS"])
 
 
@@ -60,13 +72,22 @@ def stream():
 @bp.route("/<int:event_id>")
 @role_required("viewer")
 def detail(event_id: int):
-    """Fragment: the expanded row, with the pretty payload and the ack."""
+    """The detail pane's fragment (payload, ack, decision, sign, re-deliveries, replay); opened
+    directly (a shared link, a reload), the page with that event in the pane."""
+    fragment = targets("event-detail")
     with _engine().connect() as conn:
         row = store.get(conn, event_id)
+        pane = _pane(conn, row) if row is not None and fragment else None
     if row is None:
         abort(404)
-    return render_template("events/_detail.html", ev=row, payload=_pretty(row.payload),
-                           ack=_pretty(row.ack))
+    if not fragment:
+        return _page(selected=row)
+    return render_template("events/_detail.html", **pane)
+
+
+def _pane(conn, row) -> dict:
+    return dict(ev=row, payload=_pretty(row.payload), ack=_pretty(row.ack),
+                redeliveries=store.redeliveries(conn, row.id) if row.duplicate_of is None else [])
 
 
 def _pretty(text: str) -> str:
@@ -95,13 +116,15 @@ def replay(event_id: int):
 @bp.route("/rate")
 @role_required("viewer")
 def rate():
-    """Fragment: events per minute per category over the last half hour."""
+    """Fragment: events per minute over the last half hour, stacked by category."""
     with _engine().connect() as conn:
         first, series = store.per_minute(conn, filters=_filters())
-    charts = [(category, sum(counts), bar_chart([("", c) for c in counts], width=240, height=36,
-                                                 pad_left=0, pad_bottom=0))
-              for category, counts in series.items()]
-    return render_template("events/_rate.html", charts=charts, minutes=store.RATE_MINUTES,
+    labels = [localtime((first + i) * 60, "HH:mm") for i in range(store.RATE_MINUTES)]
+    chart = stacked_chart(labels, series)
+    totals = [(category, sum(counts)) for category, counts in series.items()]
+    names = [im_labels.label("event_category", category) or category for category in series]
+    return render_template("events/_rate.html", chart=chart, totals=totals, names=names,
+                           minutes=store.RATE_MINUTES,
                            title=_("Events per minute, last %(n)d minutes", n=store.RATE_MINUTES))
 
 

@@ -63,7 +63,8 @@ def activity(sess, hours: int = 24) -> dict:
 @bp.route("/")
 @role_required("viewer")
 def index():
-    latest = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(10)).all()
+    latest = db.session.scalars(select(AuditEntry).where(AuditEntry.read_only.is_(False))
+                                .order_by(AuditEntry.id.desc()).limit(10)).all()
     active = db.session.scalars(select(Alert).where(Alert.status.in_(alerts.ACTIVE)).order_by(Alert.id.desc())).all()
     volume = stats.callback_volume(db.session)
     return render_template("ops/dashboard/index.html", latest=latest, metrics=METRICS,
