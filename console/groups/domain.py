@@ -114,6 +114,17 @@ _FORBIDDEN = {
                for t in ("Private", "Public", "ChatRoom", "Community")},
     "notify_some": {"AVChatRoom": _l("Live groups (AVChatRoom) take system notifications for all "
                                      "members only.")},
+    # group depth and communities (issue #17)
+    "counters": {"Community": _l("Communities keep no group counters (IM error 10007).")},
+    "attrs_clear": {"Community": _l("IM refuses to clear all attributes of a community; delete keys instead.")},
+    "receipts": {"AVChatRoom": _l("Live groups (AVChatRoom) have no read receipts."),
+                 "Community": _l("Communities have no read receipts.")},
+    "clear_history": {"Community": _l("IM refuses to clear the history of a community."),
+                      "AVChatRoom": _l("Live groups (AVChatRoom) store no message history.")},
+    "live": {t: _l("Only live groups (AVChatRoom) have online members, marks and room admins.")
+             for t in ("Private", "Public", "ChatRoom", "Community")},
+    "topics": {t: _l("Only communities have topics and permission groups.")
+               for t in ("Private", "Public", "ChatRoom", "AVChatRoom")},
 }
 
 
