@@ -249,6 +249,10 @@ def plan_create(form: Mapping) -> dict:
         if "admin_role" in no and any(m.role for m in members):
             raise FormError(no["admin_role"], "members")
         kwargs["members"] = [m for m in members if m.user_id != kwargs["owner"]]
+    if forms.flag(form.get("support_topic")):
+        if group_type != "Community":
+            raise FormError(_("Only communities can have topics."), "support_topic")
+        kwargs["support_topic"] = True
     return kwargs
 
 

@@ -156,3 +156,13 @@ def test_viewer_sees_topics_and_permission_groups_without_forms(signed_in, im):
     assert "General" in page and "Create a topic" not in page
     assert viewer.get(f"/groups/{Q}/permission-groups").status_code == 200
     assert viewer.post(f"/groups/{Q}/topics/create", {"name": "x"}).status_code == 403
+
+
+def test_create_a_topic_enabled_community_from_the_new_group_form(op, im):
+    resp = op.post("/groups/new", {"type": "Community", "name": "Makers", "group_id": "@TGS#_makers",
+                                   "owner": "alice", "support_topic": "1"})
+    assert resp.status_code == 303
+    assert im.group.get_group("@TGS#_makers").support_topic == 1
+    assert "Create a topic" in op.get("/groups/%40TGS%23_makers/topics").get_data(as_text=True)
+    resp = op.post("/groups/new", {"type": "Public", "name": "P", "owner": "alice", "support_topic": "1"})
+    assert resp.status_code == 400 and "Only communities can have topics." in resp.get_data(as_text=True)
