@@ -389,7 +389,10 @@ def plan_send(form: Mapping) -> dict:
     body, push, sender = forms.collect(
         lambda: build_body(form), lambda: build_push(form),
         lambda: forms.user_id(form.get("sender"), "sender", _("Sender"), required=False))
-    return {"body": body, "offline_push_info": push, "sender": sender}
+    plan = {"body": body, "offline_push_info": push, "sender": sender}
+    if forms.flag(form.get("need_read_receipt")):
+        plan["need_read_receipt"] = True
+    return plan
 
 
 def parse_import_messages(text: str | None, name: str, label: str) -> list[ImportMessage]:

@@ -202,3 +202,11 @@ def test_live_tab_explains_itself_on_other_groups(op, im):
 def test_bad_marks_are_refused(op, im, marks, problem):
     resp = op.post("/groups/live/live/marks", {"accounts": "bob", "marks": marks}, htmx=True)
     assert resp.status_code in (200, 400) and problem in resp.get_data(as_text=True)
+
+
+def test_send_asking_for_read_receipts_then_count_them(op, im, tim):
+    assert op.post("/groups/team/messages/send", {"kind": "text", "text": "read me", "need_read_receipt": "1"},
+                   htmx=True).status_code == 204
+    seq = tim.group.fetch_messages("team", 1).messages[0].msg_seq
+    page = op.get(f"/groups/team/messages/{seq}").get_data(as_text=True)
+    assert "0 members read it" in page and "3 members have not" in page
