@@ -145,6 +145,10 @@ def test_edit_keeps_old_and_new_body_side_by_side_in_the_audit(op, im, tim, audi
     page = signed_in("admin").get(f"/audit/{row.id}").get_data(as_text=True)
     side = page[page.index('id="before-after"'):]
     assert side.index("old words") < side.index("new words")
+    # the detail belongs to the edit alone: the rows after it carry none
+    act(op, audit_rows, "/groups/team/data/counters", {"key": "k", "value": "1"}, "group.update_group_counters")
+    assert audit_rows()[-1].detail is None
+    assert 'id="before-after"' not in signed_in("admin").get(f"/audit/{audit_rows()[-1].id}").get_data(as_text=True)
 
 
 def test_clear_history_needs_the_typed_group_id(signed_in, im, tim, audit_rows):
