@@ -166,3 +166,10 @@ def test_create_a_topic_enabled_community_from_the_new_group_form(op, im):
     assert "Create a topic" in op.get("/groups/%40TGS%23_makers/topics").get_data(as_text=True)
     resp = op.post("/groups/new", {"type": "Public", "name": "P", "owner": "alice", "support_topic": "1"})
     assert resp.status_code == 400 and "Only communities can have topics." in resp.get_data(as_text=True)
+
+
+def test_unknown_topics_and_bad_cursors_are_not_server_errors(op, im):
+    assert op.get(topic_url(f"{CLUB}@TOPIC#_nope")).status_code == 404
+    assert op.get(pg_url("@PMG#_nope")).status_code == 404
+    assert op.get(f"/groups/{Q}/permission-groups?next=zzz").status_code == 400
+    assert op.get(f"/groups/{Q}/permission-group?pg=").status_code == 400

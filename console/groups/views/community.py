@@ -7,7 +7,7 @@ their IDs hold `@` and `#`. Invalid forms raise `console.forms.FormError`, which
 answers beside the form."""
 from __future__ import annotations
 
-from flask import current_app, g, render_template, request, url_for
+from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 
 from console.forms import FormError
@@ -15,6 +15,7 @@ from console.groups import domain
 from console.groups import domain_community as dc
 from console.groups.views.common import bp, done, load_group, outcomes, tab_url
 from console.security import role_required
+from console.tim import TimError
 from console.tim.api import community as cm
 
 
@@ -33,6 +34,16 @@ def _topic_url(group_id: str, topic_id: str) -> str:
 
 def _pg_url(group_id: str, pg_id: str) -> str:
     return url_for("groups.permission_group", group_id=group_id, pg=pg_id)
+
+
+def _page(fetch, cursor: str):
+    """One page from `fetch`; a cursor IM refuses (typed, or stale) is a bad request, not an IM failure."""
+    try:
+        return fetch()
+    except TimError as exc:
+        if cursor and exc.code in (0, 10004):
+            abort(400)
+        raise
 
 
 def _items(result) -> list[domain.ItemOutcome]:
@@ -77,7 +88,9 @@ def create_topic(group_id: str):
 def topic(group_id: str):
     group = load_group(group_id, need="topics")
     tid = dc.topic_id(request.args.get("topic"), group.id)
-    found = g.tim.community.get_topic(group.id, _reader(group), tid)
+    found = g.tim.community.get_topics(group.id, _reader(group), [tid]).items[0]
+    if not found.ok:
+        abort(404)
     seq = request.args.get("seq", type=int)
     history = g.tim.group.fetch_messages(group.id, domain.HISTORY_PAGE, seq if seq and seq > 0 else None,
                                          with_recalled=True, topic_id=tid)
@@ -124,7 +137,8 @@ def permission_groups(group_id: str):
     group = load_group(group_id)
     no = domain.forbidden(group.type)
     cursor = (request.args.get("next") or "")[:256]
-    page = None if "topics" in no else g.tim.community.fetch_permission_groups(group.id, next=cursor)
+    page = None if "topics" in no else _page(lambda: g.tim.community.fetch_permission_groups(group.id, next=cursor),
+                                             cursor)
     return render_template("groups/permission_groups.html", group=group, tab="permissions", no=no, page=page,
                            cursor=cursor, bits_set=dc.bits_set)
 
@@ -146,7 +160,7 @@ def permission_group(group_id: str):
     pg_id = dc.permission_group_id(request.args.get("pg"))
     found = g.tim.community.get_permission_group(group.id, pg_id)
     cursor = (request.args.get("next") or "")[:256]
-    members = g.tim.community.fetch_permission_group_members(group.id, pg_id, next=cursor)
+    members = _page(lambda: g.tim.community.fetch_permission_group_members(group.id, pg_id, next=cursor), cursor)
     grants = g.tim.community.get_topic_permissions(group.id, pg_id).items
     topic_names = {}
     if group.support_topic:
