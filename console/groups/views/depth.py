@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, g, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from console import db
 from console.audit.client import detail
@@ -35,10 +36,10 @@ def save_attrs(group_id: str):
     attrs = domain_depth.plan_attrs(request.form)
     if request.form.get("action") == "replace":
         g.tim.group.set_group_attrs(group.id, attrs)
-        message = _("Attributes replaced: the group now has %(n)d.", n=len(attrs))
+        message = ngettext("Attributes replaced: the group now has %(num)d.", "Attributes replaced: the group now has %(num)d.", len(attrs))
     else:
         g.tim.group.modify_group_attrs(group.id, attrs)
-        message = _("%(n)d attributes saved.", n=len(attrs))
+        message = ngettext("%(num)d attribute saved.", "%(num)d attributes saved.", len(attrs))
     return done(message, tab_url("data", group.id))
 
 
@@ -48,7 +49,7 @@ def delete_attrs(group_id: str):
     group = load_group(group_id)
     keys = domain_depth.plan_keys(request.form, "keys", _("Keys"), ga.MAX_ATTR_KEYS, ga.MAX_ATTR_KEY_BYTES)
     g.tim.group.delete_group_attrs(group.id, keys)
-    return done(_("Deleted %(n)d attributes.", n=len(keys)), tab_url("data", group.id))
+    return done(ngettext("Deleted %(num)d attribute.", "Deleted %(num)d attributes.", len(keys)), tab_url("data", group.id))
 
 
 @bp.route("/<path:group_id>/data/attrs/clear", methods=["POST"])
@@ -75,7 +76,7 @@ def delete_counters(group_id: str):
     group = load_group(group_id, need="counters")
     keys = domain_depth.plan_keys(request.form, "keys", _("Counters"), ga.MAX_COUNTER_KEYS, ga.MAX_COUNTER_KEY_BYTES)
     g.tim.group.delete_group_counters(group.id, keys)
-    return done(_("Deleted %(n)d counters.", n=len(keys)), tab_url("data", group.id))
+    return done(ngettext("Deleted %(num)d counter.", "Deleted %(num)d counters.", len(keys)), tab_url("data", group.id))
 
 
 # ---- Bans ----------------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ def ban(group_id: str):
     group = load_group(group_id)
     plan = domain_depth.plan_ban(request.form)
     g.tim.group.ban_members(group.id, **plan)
-    return done(_("Banned %(n)d accounts.", n=len(plan["user_ids"])), tab_url("bans", group.id))
+    return done(ngettext("Banned %(num)d account.", "Banned %(num)d accounts.", len(plan["user_ids"])), tab_url("bans", group.id))
 
 
 @bp.route("/<path:group_id>/bans/unban", methods=["POST"])
@@ -106,7 +107,7 @@ def unban(group_id: str):
     group = load_group(group_id)
     ids = domain_depth.plan_accounts(request.form, domain.MUTE_MAX)
     g.tim.group.unban_members(group.id, ids)
-    return done(_("Lifted the ban of %(n)d accounts.", n=len(ids)), tab_url("bans", group.id))
+    return done(ngettext("Lifted the ban of %(num)d account.", "Lifted the ban of %(num)d accounts.", len(ids)), tab_url("bans", group.id))
 
 
 # ---- one message: read receipts and edits ------------------------------------------------------

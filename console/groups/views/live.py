@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from console import forms
 from console.groups import domain, domain_depth
@@ -52,8 +53,8 @@ def room_admins(group_id: str):
     ids = domain_depth.plan_accounts(request.form, av.MAX_ADMINS)
     if request.form.get("action") == "remove":
         g.tim.avchatroom.remove_admins(group.id, ids)
-        message = _("%(n)d admins removed.", n=len(ids))
+        message = ngettext("%(num)d admin removed.", "%(num)d admins removed.", len(ids))
     else:
         g.tim.avchatroom.add_admins(group.id, ids)
-        message = _("%(n)d admins added.", n=len(ids))
+        message = ngettext("%(num)d admin added.", "%(num)d admins added.", len(ids))
     return done(message, tab_url("live", group.id))
