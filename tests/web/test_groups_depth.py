@@ -214,3 +214,15 @@ def test_send_asking_for_read_receipts_then_count_them(op, im, tim):
     seq = tim.group.fetch_messages("team", 1).messages[0].msg_seq
     page = op.get(f"/groups/team/messages/{seq}").get_data(as_text=True)
     assert "0 members read it" in page and "3 members have not" in page
+
+
+def test_viewer_reads_every_depth_page_without_forms(signed_in, im, tim):
+    seq = tim.group.send_message("team", "hello", sender="alice").msg_seq
+    viewer = signed_in("viewer")
+    for url, form in [("/groups/team/bans", "Ban accounts"), (f"/groups/team/messages/{seq}", "Edit the stored message"),
+                      ("/groups/live/live", "Member marks"), ("/groups/team/messages", "Clear the history")]:
+        page = viewer.get(url)
+        assert page.status_code == 200 and form not in page.get_data(as_text=True), url
+    assert viewer.get("/groups/broadcast").status_code == 403
+    assert viewer.post("/groups/team/bans/ban", {"accounts": "bob", "duration": "1"}).status_code == 403
+    assert viewer.post("/groups/live/live/admins", {"accounts": "bob"}).status_code == 403
