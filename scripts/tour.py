@@ -88,7 +88,8 @@ def demo_console(workdir: str, traffic_seconds: float = 4.0):
 EVENT_DETAIL = "/events#first-event"
 _SKIP = re.compile(r"\.(csv|jsonl?)(\?|$)|/stream|/export")
 _DETAILS = (("/accounts", r"^/accounts/u/[^/]+$"), ("/groups", r"^/groups/[^/?]+$"),
-            ("/audit", r"^/audit/\d+$"), ("/jobs", r"^/jobs/\d+$"))
+            ("/audit", r"^/audit/\d+$"), ("/jobs", r"^/jobs/\d+$"),
+            ("/groups/communities", r"^/groups/[^/?]+$"))
 #: rows to take a detail page from: an unprotected one first (an App admin's page shows less)
 _ROWS = ("main table tr:not(:has(.badge)) a[href]", "main table a[href]")
 
@@ -130,7 +131,7 @@ def open_page(page, base: str, path: str):
 def tour_paths(page, base: str) -> list[str]:
     """Every page of the navigation (signed in as `page`'s operator) and of the operator's own
     account, the tabs of each and the pages their heads link to, an event's detail, and the first
-    account, group, audit entry and job with their tabs, in that order."""
+    account, group, audit entry, job and community with their tabs, in that order."""
     found: list[str] = []
 
     def add(href):

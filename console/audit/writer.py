@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 
 from console import db
-from console.audit.client import AuditContext, current_context, request_context
+from console.audit.client import AuditContext, current_context, current_detail, request_context
 from console.audit.kinds import is_read
 from console.models import AuditEntry, AuditTarget, utcnow
 from console.monitoring import metrics
@@ -49,6 +49,13 @@ ITEM_LISTS = {
     "GroupInfo": ("ErrorCode", lambda c: c == 0),
     "ImportMsgResult": ("Result", lambda c: c == 0),
     "MemberList": ("Result", lambda c: c != 0),  # 0 failed, 1 done, 2 already a member, 3 pending
+}
+#: endpoints whose item lists read otherwise: permission group members answer Result 0 (done) or
+#: 10013 (already in) for success, where group members answer 0 for failure
+ENDPOINT_ITEM_LISTS = {
+    endpoint: {"MemberList": ("Result", lambda c: c in (0, 10013))}
+    for endpoint in ("group_open_http_svc/add_permission_group_member",
+                     "group_open_http_svc/delete_permission_group_member")
 }
 #: lists of IDs that failed outright
 FAIL_LISTS = ("FailAccounts", "Fail_Account")
@@ -175,12 +182,12 @@ def _item_id(item: dict) -> str | None:
     return None
 
 
-def extract_items(response: dict | None) -> list[dict]:
+def extract_items(response: dict | None, endpoint: str | None = None) -> list[dict]:
     """Per-item results of a batch response: [{"target", "ok", "code", "info"}]."""
     if not isinstance(response, dict):
         return []
     items: list[dict] = []
-    for list_key, (code_key, is_ok) in ITEM_LISTS.items():
+    for list_key, (code_key, is_ok) in {**ITEM_LISTS, **ENDPOINT_ITEM_LISTS.get(endpoint, {})}.items():
         for entry in response.get(list_key) or ():
             if isinstance(entry, dict) and code_key in entry:
                 try:
@@ -244,7 +251,7 @@ class AuditWriter:
         ctx = current_context() or AuditContext(source="system")
         error = getattr(event, "error", None)
         response = getattr(event, "response", None)
-        items = extract_items(response if error is None else getattr(error, "response", None))
+        items = extract_items(response if error is None else getattr(error, "response", None), event.endpoint)
         try:
             write_entry(
                 self.app, ctx,
@@ -257,6 +264,7 @@ class AuditWriter:
                 error_code=getattr(error, "code", None),
                 error_text=getattr(error, "info", None) or (str(error) if error is not None else None),
                 items=items,
+                detail=current_detail(),
                 latency_ms=int(round((event.duration or 0) * 1000)),
                 attempts=getattr(event, "attempts", None),
             )

@@ -114,6 +114,17 @@ _FORBIDDEN = {
                for t in ("Private", "Public", "ChatRoom", "Community")},
     "notify_some": {"AVChatRoom": _l("Live groups (AVChatRoom) take system notifications for all "
                                      "members only.")},
+    # group depth and communities (issue #17)
+    "counters": {"Community": _l("Communities keep no group counters (IM error 10007).")},
+    "attrs_clear": {"Community": _l("IM refuses to clear all attributes of a community; delete keys instead.")},
+    "receipts": {"AVChatRoom": _l("Live groups (AVChatRoom) have no read receipts."),
+                 "Community": _l("Communities have no read receipts.")},
+    "clear_history": {"Community": _l("IM refuses to clear the history of a community."),
+                      "AVChatRoom": _l("Live groups (AVChatRoom) store no message history.")},
+    "live": {t: _l("Only live groups (AVChatRoom) have online members, marks and room admins.")
+             for t in ("Private", "Public", "ChatRoom", "Community")},
+    "topics": {t: _l("Only communities have topics and permission groups.")
+               for t in ("Private", "Public", "ChatRoom", "AVChatRoom")},
 }
 
 
@@ -238,6 +249,10 @@ def plan_create(form: Mapping) -> dict:
         if "admin_role" in no and any(m.role for m in members):
             raise FormError(no["admin_role"], "members")
         kwargs["members"] = [m for m in members if m.user_id != kwargs["owner"]]
+    if forms.flag(form.get("support_topic")):
+        if group_type != "Community":
+            raise FormError(_("Only communities can have topics."), "support_topic")
+        kwargs["support_topic"] = True
     return kwargs
 
 
@@ -374,7 +389,10 @@ def plan_send(form: Mapping) -> dict:
     body, push, sender = forms.collect(
         lambda: build_body(form), lambda: build_push(form),
         lambda: forms.user_id(form.get("sender"), "sender", _("Sender"), required=False))
-    return {"body": body, "offline_push_info": push, "sender": sender}
+    plan = {"body": body, "offline_push_info": push, "sender": sender}
+    if forms.flag(form.get("need_read_receipt")):
+        plan["need_read_receipt"] = True
+    return plan
 
 
 def parse_import_messages(text: str | None, name: str, label: str) -> list[ImportMessage]:

@@ -2,7 +2,8 @@
 
 About 220 accounts with Chinese and English profiles, friendships with friend lists and remarks,
 a few blacklists, two dozen groups of every type with owners, admins, name cards, mutes and
-message history, and one-to-one conversations. Everything goes through `sandbox.invoke`, so the
+message history, and one-to-one conversations (demo_groups.py adds topics, permission groups,
+attributes, counters, bans and live rooms). Everything goes through `sandbox.invoke`, so the
 state is exactly what the REST API would have built; history is imported with past timestamps.
 The same seed gives the same app (only the load time moves the clock); no network is used, and
 callbacks are paused while loading (this is pre-existing data, not live traffic).
@@ -12,6 +13,8 @@ from __future__ import annotations
 import random
 import time
 from urllib.parse import quote
+
+from . import demo_groups
 
 SEED = 20261125
 DAY = 86400
@@ -270,6 +273,8 @@ def _load_group(sandbox, rng: random.Random, people: list[dict], spec: tuple, no
     owner = members[0]
     body = {"GroupId": group_id, "Type": kind, "Name": name, "Owner_Account": owner,
             "Introduction": intro, "AppDefinedData": [{"Key": "Lang", "Value": lang}]}
+    if kind == "Community":   # topic-enabled: demo_groups adds topics and permission groups
+        body["SupportTopic"] = 1
     if kind == "AVChatRoom":  # no member list, no history, cannot be imported
         _call(sandbox, "group_open_http_svc/create_group", body)
         return
@@ -322,5 +327,6 @@ def load(sandbox, *, seed: int = SEED, now: int | None = None) -> dict:
         for spec in GROUPS:
             _load_group(sandbox, rng, people, spec, now)
         _load_conversations(sandbox, rng, people, friends, now)
+        depth = demo_groups.load(sandbox, rng, people, now, _call)
     return {"accounts": len(people), "friend_pairs": sum(map(len, friends.values())) // 2,
-            "groups": len(GROUPS)}
+            "groups": len(GROUPS), **depth}

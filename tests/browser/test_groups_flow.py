@@ -6,26 +6,14 @@ from __future__ import annotations
 import time
 
 import pytest
+from browser_support import card as _card
 from browser_support import confirm
+from browser_support import reloads as _reloads
+from browser_support import tab as _tab
 
 pytestmark = pytest.mark.browser
 
 GID = "pw-team"
-
-
-def _card(page, rid: str):
-    return page.locator(f"#card-{rid}")
-
-
-def _tab(page, name: str):
-    with page.expect_navigation():
-        page.get_by_role("navigation", name="Group").get_by_role("link", name=name, exact=True).click()
-
-
-def _reloads(page, click):
-    """Click something whose answer reloads the page (HX-Redirect), and wait for the new page."""
-    with page.expect_navigation():
-        click()
 
 
 def test_group_life_create_members_mute_message_recall_transfer_destroy(page, live_server, tim, screenshot):

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 TOP_LEVEL = ["Dashboard", "Accounts", "Groups", "Messages", "Push", "Events", "Alerts", "Audit", "Operators",
              "Settings"]
+TOP_LEVEL += ["Communities", "Live broadcast"]   # issue #17: group depth and communities
 
 
 def _main_nav(page):
