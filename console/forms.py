@@ -240,3 +240,10 @@ def local_time(value, name: str, label, *, required: bool = False) -> int | None
     """`local_datetime` as Unix seconds."""
     when = local_datetime(value, name, label, required=required)
     return None if when is None else int(when.timestamp())
+
+
+def typed_confirmation(value, expected: str, name: str = "confirm") -> None:
+    """An irreversible action goes ahead only when the operator typed `expected` (the target's ID,
+    or words naming the count) exactly; FormError otherwise."""
+    if _clean(value) != expected:
+        raise FormError(_("To confirm, type %(expected)s exactly.", expected=expected), name)
