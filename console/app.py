@@ -42,6 +42,7 @@ from console.push import views as push_views
 from console.tim import Client
 from console.bots import views as bots_views
 from console.safety import views as safety_views
+from console.official import views as official_views
 
 __all__ = ["create_app"]
 
@@ -54,7 +55,7 @@ BLUEPRINTS = (
     account_listing.bp, account_detail.bp, account_relations.bp, groups_views.bp, messaging_views.bp,
     push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp, metrics_views.bp,
     alerts_views.bp, alert_setup_views.bp,
-    bots_views.bp, safety_views.bp,
+    bots_views.bp, safety_views.bp, official_views.bp,
 )
 #: every module that defines job kinds: importing it registered them (console.jobs.job_kind), in
 #: the web workers and in the job consumer alike

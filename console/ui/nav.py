@@ -25,6 +25,7 @@ SECTIONS = [
     ("admin", "settings", _l("Settings"), "settings.index", "settings", "viewer"),
     # issue 17 (pages-people): each line names its group; nav_groups keeps the groups' order
     ("people", "bots", _l("Bots"), "bots.index", "user", "viewer"),
+    ("messaging", "official", _l("Official accounts"), "official.index", "megaphone", "viewer"),
     ("messaging", "moderation-services", _l("Moderation services"), "safety.index", "shield", "viewer"),
 ]
 GROUPS = {"people": _l("People"), "messaging": _l("Messaging"), "monitoring": _l("Monitoring"),
