@@ -19,6 +19,7 @@ from console.accounts import jobs as account_jobs
 from console.accounts.views import detail as account_detail
 from console.accounts.views import listing as account_listing
 from console.accounts.views import relations as account_relations
+from console.accounts.views import social as account_social
 from console.audit import AuditedClient, AuditWriter, install_log_redaction, request_context
 from console.audit import views as audit_views
 from console.config import load_settings
@@ -55,7 +56,7 @@ BLUEPRINTS = (
     account_listing.bp, account_detail.bp, account_relations.bp, groups_views.bp, messaging_views.bp,
     push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp, metrics_views.bp,
     alerts_views.bp, alert_setup_views.bp,
-    bots_views.bp, safety_views.bp, official_views.bp,
+    bots_views.bp, safety_views.bp, official_views.bp, account_social.bp,
 )
 #: every module that defines job kinds: importing it registered them (console.jobs.job_kind), in
 #: the web workers and in the job consumer alike
