@@ -31,6 +31,7 @@ from console.jobs import views as jobs_views
 from console.jobs.cli import jobs_cli
 from console.messaging import jobs as message_jobs
 from console.messaging import views as messaging_views
+from console.messaging import history_views as message_history_views
 from console.monitoring import metrics
 from console.monitoring.views import alerts as alerts_views
 from console.monitoring.views import metrics as metrics_views
@@ -56,7 +57,7 @@ BLUEPRINTS = (
     account_listing.bp, account_detail.bp, account_relations.bp, groups_views.bp, messaging_views.bp,
     push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp, metrics_views.bp,
     alerts_views.bp, alert_setup_views.bp,
-    bots_views.bp, safety_views.bp, official_views.bp, account_social.bp,
+    bots_views.bp, safety_views.bp, official_views.bp, account_social.bp, message_history_views.bp,
 )
 #: every module that defines job kinds: importing it registered them (console.jobs.job_kind), in
 #: the web workers and in the job consumer alike
