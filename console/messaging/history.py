@@ -40,25 +40,26 @@ def plan_edit(form: Mapping[str, str]) -> dict:
     return plan
 
 
-def plan_one_sided(form: Mapping[str, str]) -> tuple[str, str, list[str]]:
-    """Whose history (typed again to confirm), the peer, and the message keys to delete there."""
-    owner, peer = forms.collect(lambda: forms.user_id(form.get("user"), "user", _("Account")),
+def _pair_and_keys(form: Mapping[str, str], first: str, first_label, missing: str) -> tuple[str, str, list[str]]:
+    """An account, its peer and message keys (FormError with `missing` when there are none)."""
+    owner, peer = forms.collect(lambda: forms.user_id(form.get(first), first, first_label),
                                 lambda: forms.user_id(form.get("peer"), "peer", _("Peer")))
     keys = [msg_key(k, "msg_keys") for k in forms.split_list(form.get("msg_keys"))]
     if not keys:
-        raise FormError(_("Choose the messages to delete."), "msg_keys")
+        raise FormError(missing, "msg_keys")
+    return owner, peer, keys
+
+
+def plan_one_sided(form: Mapping[str, str]) -> tuple[str, str, list[str]]:
+    """Whose history (typed again to confirm), the peer, and the message keys to delete there."""
+    owner, peer, keys = _pair_and_keys(form, "user", _("Account"), _("Choose the messages to delete."))
     forms.typed_confirmation(form.get("confirm"), owner)
     return owner, peer, keys
 
 
 def plan_receipt(form: Mapping[str, str]) -> tuple[str, str, list[str]]:
     """The reader, the peer whose messages were read, and their keys."""
-    reader, peer = forms.collect(lambda: forms.user_id(form.get("reader"), "reader", _("Reader")),
-                                 lambda: forms.user_id(form.get("peer"), "peer", _("Peer")))
-    keys = [msg_key(k, "msg_keys") for k in forms.split_list(form.get("msg_keys"))]
-    if not keys:
-        raise FormError(_("Choose the messages read."), "msg_keys")
-    return reader, peer, keys
+    return _pair_and_keys(form, "reader", _("Reader"), _("Choose the messages read."))
 
 
 def extension_target(args: Mapping[str, str]) -> dict:

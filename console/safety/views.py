@@ -93,20 +93,18 @@ def _library_id() -> str:
 @bp.route("/cloud/add", methods=["POST"])
 @role_required("operator")
 def cloud_add():
-    lib = _library_id()
-    found = domain.plan_cloud(request.form, domain.words(request.form.get("words")))
-    return _cloud_add(lib, found)
+    return _cloud_add(lambda: domain.words(request.form.get("words")))
 
 
 @bp.route("/cloud/import", methods=["POST"])
 @role_required("operator")
 def cloud_import():
+    return _cloud_add(lambda: domain.file_words(request.files.get("file")))
+
+
+def _cloud_add(read_words):
     lib = _library_id()
-    found = domain.plan_cloud(request.form, domain.file_words(request.files.get("file")))
-    return _cloud_add(lib, found)
-
-
-def _cloud_add(lib: str, found: list):
+    found = domain.plan_cloud(request.form, read_words())
     g.tim.moderation.add_cloud_keywords(lib, found)
     return done(ngettext("%(num)d cloud keyword added.", "%(num)d cloud keywords added.", len(found)), CLOUD_CHANGED)
 
@@ -145,21 +143,20 @@ def files():
     return render_template("safety/files.html", tabs=_tabs(), tab="files")
 
 
-def _file_url() -> str:
-    return forms.url(request.form.get("url"), "url", _("File URL"), required=True)
+def _file(method: str, message: str):
+    """Ban or unban the chat file of the form's URL."""
+    url = forms.url(request.form.get("url"), "url", _("File URL"), required=True)
+    getattr(g.tim.moderation, method)(url)
+    return done(message % {"url": url})
 
 
 @bp.route("/files/ban", methods=["POST"])
 @role_required("operator")
 def file_ban():
-    url = _file_url()
-    g.tim.moderation.ban_file(url)
-    return done(_("Banned: the SDKs can no longer fetch %(url)s.", url=url))
+    return _file("ban_file", _("Banned: the SDKs can no longer fetch %(url)s."))
 
 
 @bp.route("/files/unban", methods=["POST"])
 @role_required("operator")
 def file_unban():
-    url = _file_url()
-    g.tim.moderation.unban_file(url)
-    return done(_("Unbanned: %(url)s can be fetched again.", url=url))
+    return _file("unban_file", _("Unbanned: %(url)s can be fetched again."))

@@ -9,17 +9,19 @@ from console.ui.htmx import trigger as htmx_trigger
 
 
 def item_rows(items) -> list[dict]:
-    """Per-item outcomes (the items of a BatchResult) as rows of the outcome table."""
+    """Per-item outcomes (BatchResult items or job results) as rows of the outcome table."""
     rows = []
     for item in items:
         code = getattr(item, "code", None)
-        rows.append({"id": getattr(item, "id", ""), "ok": item.ok, "code": code,
-                     "info": getattr(item, "info", "") or "", "hint": hint_for(code) if code and not item.ok else ""})
+        rows.append({"id": getattr(item, "id", None) or getattr(item, "item", ""), "ok": item.ok, "code": code,
+                     "info": getattr(item, "info", None) or getattr(item, "detail", None) or "",
+                     "hint": hint_for(code) if code and not item.ok else ""})
     return rows
 
 
 def item_results(items, title: str, event: str | None = None):
-    """The per-item outcome table (accounts/_items.html, the console's one such table)."""
+    """The per-item outcome table (accounts/_items.html, the console's one such table); `event`
+    names an htmx event for lists to refresh."""
     rows = item_rows(items)
     html = render_template("accounts/_items.html", rows=rows, title=title,
                            ok=sum(1 for r in rows if r["ok"]), failed=sum(1 for r in rows if not r["ok"]))

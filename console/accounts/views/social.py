@@ -44,17 +44,19 @@ def follows(user_id: str):
 @bp.route("/<user_id>/social/follow", methods=["POST"])
 @role_required("operator")
 def follow(user_id: str):
-    user_id = checked_user_id(user_id)
-    result = g.tim.follow.follow_users(user_id, form_ids(limit=social.MAX_FOLLOW_IDS))
-    return results(result, _("%(id)s follows", id=user_id), FOLLOWS_CHANGED)
+    return _follow_change(user_id, "follow_users", _("%(id)s follows"))
 
 
 @bp.route("/<user_id>/social/unfollow", methods=["POST"])
 @role_required("operator")
 def unfollow(user_id: str):
+    return _follow_change(user_id, "unfollow_users", _("%(id)s unfollows"))
+
+
+def _follow_change(user_id: str, method: str, title: str):
     user_id = checked_user_id(user_id)
-    result = g.tim.follow.unfollow_users(user_id, form_ids(limit=social.MAX_FOLLOW_IDS))
-    return results(result, _("%(id)s unfollows", id=user_id), FOLLOWS_CHANGED)
+    result = getattr(g.tim.follow, method)(user_id, form_ids(limit=social.MAX_FOLLOW_IDS))
+    return results(result, title % {"id": user_id}, FOLLOWS_CHANGED)
 
 
 @bp.route("/<user_id>/social/official")
