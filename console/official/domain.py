@@ -2,8 +2,9 @@
 and compose forms (limits are the client's).
 
 IM has no call that lists every official account of an app. The console lists the ones it has
-seen: IDs named in its own audited IM calls (audit_target) and in the official-account callbacks
-it received; any other is reached by looking its ID up.
+seen: IDs named in its own audited IM calls (audit_target), in the subscribed-account lists it
+read (an account page's Social tab) and in the official-account callbacks it received; any other
+is reached by looking its ID up.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from console import forms
 from console.forms import FormError
-from console.models import AuditTarget, CallbackEvent
+from console.models import AuditEntry, AuditTarget, CallbackEvent
 from console.tim.api.official_account import LIMITS, MAX_ID_BYTES, MAX_REASON, PREFIX
 
 MAX_KNOWN = 500
@@ -52,6 +53,14 @@ def known_ids(session: Session) -> list[str]:
     for target in targets:
         if not account_id_problem(target):
             found.setdefault(target, None)
+    answers = session.scalars(select(AuditEntry.response)
+                              .where(AuditEntry.action == "official_account.fetch_subscribed_accounts")
+                              .order_by(AuditEntry.id.desc()).limit(MAX_KNOWN))
+    for answer in answers:
+        for entry in (answer or {}).get("OfficialAccountInfoList") or [] if isinstance(answer, dict) else []:
+            value = entry.get("Official_Account") if isinstance(entry, dict) else None
+            if isinstance(value, str) and not account_id_problem(value):
+                found.setdefault(value, None)
     payloads = session.scalars(select(CallbackEvent.payload)
                                .where(CallbackEvent.command.startswith(CALLBACK_PREFIX, autoescape=True))
                                .order_by(CallbackEvent.id.desc()).limit(MAX_KNOWN))

@@ -56,3 +56,29 @@ def test_a_bots_conversations_and_roles(app, signed_in, tim, sandbox, audit_rows
     assert viewer.post("/bots/create", {"user_id": "x"}).status_code == 403
     assert tim.bot.get_all_robots().bots == ["@RBT#chat"]
     assert "Create a bot" not in viewer.get("/bots").get_data(as_text=True)
+
+
+def test_issue_17_pages_render_in_chinese(app, signed_in, tim, sandbox):
+    """Every page and fragment of issue 17's people pages answers 200 in zh_Hans, translated."""
+    from test_accounts_support import im_import
+
+    im_import(sandbox, "ann", "ben")
+    tim.bot.create_robot("@RBT#zh")
+    tim.official_account.create("ann", "中文", account_id="@TOA#_zh")
+    key = tim.c2c.send_message("ben", "hi", sender="ann", support_extension=True).msg_key
+    admin = signed_in("admin")
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    pages = {"/bots": "机器人", "/bots/%40RBT%23zh": "机器人的会话", "/official": "公众号",
+             "/official/%40TOA%23_zh": "解散", "/official/%40TOA%23_zh/subscribers": "订阅者",
+             "/official/%40TOA%23_zh/messages": "撰写", "/moderation-services": "本地关键词",
+             "/moderation-services/cloud": "云端关键词", "/moderation-services/check": "内容审核",
+             "/moderation-services/files": "聊天文件", "/accounts/u/ann/social": "社交",
+             "/accounts/u/ann/social/follows": "关注", "/accounts/u/ann/social/official": "已订阅的公众号",
+             "/accounts/u/ann/conversation-groups": "会话分组", "/accounts/u/ann/conversation-groups/list": "会话分组",
+             f"/messages/extensions?to=ben&sender=ann&msg_key={key}": "消息扩展",
+             f"/messages/extensions/pairs?to=ben&sender=ann&msg_key={key}": "扩展",
+             "/messages/conversation/page?a=ann&b=ben": "编辑"}
+    for path, words in pages.items():
+        resp = admin.get(path, headers=zh)
+        assert resp.status_code == 200, path
+        assert words in resp.get_data(as_text=True), path

@@ -103,3 +103,11 @@ def test_viewer_reads_but_cannot_write(app, signed_in, people, tim):
         html = viewer.get(url + page).get_data(as_text=True)
         assert "@TOA#_read" in html and "official-send" not in html
     assert viewer.post(url + "/messages/send", {"text": "x"}).status_code == 403
+
+
+def test_accounts_seen_in_a_subscribers_social_tab_join_the_list(app, op, people, tim):
+    tim.official_account.create("owner1", "Seen", account_id="@TOA#_seen")
+    tim.official_account.add_subscribers("@TOA#_seen", ["sub1"])
+    assert "@TOA#_seen" not in op.get("/official").get_data(as_text=True)
+    assert "Seen" in op.get("/accounts/u/sub1/social/official").get_data(as_text=True)
+    assert "@TOA#_seen" in op.get("/official").get_data(as_text=True)
