@@ -7,9 +7,10 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from htmx_flask import make_response
 
-from console import db, forms
+from console import db, errors, forms
 from console.official import domain
 from console.security import role_required
+from console.tim import TimError
 from console.tim.api.official_account import LIMITS, MAX_HISTORY_PAGE, PREFIX
 from console.ui.htmx import targets, wants_fragment
 from console.ui.outcomes import done, item_results
@@ -87,6 +88,16 @@ def disband(account_id: str):
     return _go(url_for("official.index"), _("Official account %(id)s disbanded.", id=account_id))
 
 
+def _page(fetch, cursor: str | None):
+    """One page of a list; a page cursor IM refuses (a hand-made address) is a 400, not a 502."""
+    try:
+        return fetch()
+    except TimError as exc:
+        if cursor and exc.code not in (-1, *errors.RATE_LIMIT_CODES):
+            abort(400, _("This page of the list does not exist (the page cursor was refused)."))
+        raise
+
+
 # ---- subscribers --------------------------------------------------------------------------------
 
 @bp.route("/<account_id>/subscribers")
@@ -94,7 +105,7 @@ def disband(account_id: str):
 def subscribers(account_id: str):
     account_id = _checked(account_id)
     cursor = (request.args.get("next") or "")[:256]
-    page = g.tim.official_account.fetch_subscribers(account_id, cursor, SUBSCRIBER_PAGE)
+    page = _page(lambda: g.tim.official_account.fetch_subscribers(account_id, cursor, SUBSCRIBER_PAGE), cursor)
     template = "official/_subscriber_list.html" if targets("subscriber-list") else "official/subscribers.html"
     return render_template(template, account_id=account_id, page=page, cursor=cursor, tab="subscribers",
                            tabs=_tabs(account_id))
@@ -125,7 +136,8 @@ def remove_subscribers(account_id: str):
 def messages(account_id: str):
     account_id = _checked(account_id)
     before = (request.args.get("before") or "")[:128] or None
-    page = g.tim.official_account.fetch_messages(account_id, before, MAX_HISTORY_PAGE, with_recalled=True)
+    page = _page(lambda: g.tim.official_account.fetch_messages(account_id, before, MAX_HISTORY_PAGE,
+                                                               with_recalled=True), before)
     template = "official/_message_list.html" if targets("official-messages") else "official/messages.html"
     return render_template(template, account_id=account_id, page=page, first=before is None, tab="messages",
                            tabs=_tabs(account_id))

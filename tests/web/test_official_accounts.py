@@ -111,3 +111,10 @@ def test_accounts_seen_in_a_subscribers_social_tab_join_the_list(app, op, people
     assert "@TOA#_seen" not in op.get("/official").get_data(as_text=True)
     assert "Seen" in op.get("/accounts/u/sub1/social/official").get_data(as_text=True)
     assert "@TOA#_seen" in op.get("/official").get_data(as_text=True)
+
+
+def test_a_refused_page_cursor_is_a_400(app, op, people, tim):
+    tim.official_account.create("owner1", "Pages", account_id="@TOA#_pages")
+    url = "/official/" + enc("@TOA#_pages")
+    assert op.get(url + "/subscribers", query_string={"next": "9" * 30}).status_code == 400
+    assert op.get(url + "/messages", query_string={"before": "nope"}).status_code == 400
