@@ -3,6 +3,7 @@ messages from one side's history, send read receipts, and read or write message 
 (key-value pairs on C2C and group messages). Limits are the client's."""
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 from flask_babel import gettext as _
@@ -14,6 +15,8 @@ from console.tim.api.message_ext import MAX_KEY_BYTES, MAX_VALUE_BYTES
 MAX_TEXT_BYTES = 12000
 MAX_CUSTOM_BYTES = 8000
 MAX_KEY = 50
+MAX_RANGE_DELETE = 1000              # messages one range delete reads and deletes at most
+DEFAULT_RANGE = 7 * 86400            # as the conversation viewer: the last 7 days
 
 
 def msg_key(value, name: str = "msg_key") -> str:
@@ -55,6 +58,20 @@ def plan_one_sided(form: Mapping[str, str]) -> tuple[str, str, list[str]]:
     owner, peer, keys = _pair_and_keys(form, "user", _("Account"), _("Choose the messages to delete."))
     forms.typed_confirmation(form.get("confirm"), owner)
     return owner, peer, keys
+
+
+def plan_one_sided_range(form: Mapping[str, str]) -> tuple[str, str, int, int]:
+    """Whose history (typed again to confirm), the peer, and the time range (Unix seconds) whose
+    messages leave that history."""
+    owner, peer, since, until = forms.collect(
+        lambda: forms.user_id(form.get("user"), "user", _("Account")),
+        lambda: forms.user_id(form.get("peer"), "peer", _("Peer")),
+        lambda: forms.local_time(form.get("since"), "since", _("From")),
+        lambda: forms.local_time(form.get("until"), "until", _("Until")))
+    until = until or int(time.time())
+    since = until - DEFAULT_RANGE if since is None else since
+    forms.typed_confirmation(form.get("confirm"), owner)
+    return owner, peer, min(since, until), until
 
 
 def plan_receipt(form: Mapping[str, str]) -> tuple[str, str, list[str]]:

@@ -3,6 +3,8 @@ history (typed confirmation), send read receipts, and message extensions (view a
 key-value pairs of a C2C or group message). The conversation viewer links here from each message."""
 from __future__ import annotations
 
+import itertools
+
 from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -33,6 +35,21 @@ def edit():
 @role_required("operator")
 def delete_one_sided():
     owner, peer, keys = history.plan_one_sided(request.form)
+    result = g.tim.c2c.delete_messages_one_sided(owner, peer, keys)
+    return item_results(result, ngettext("%(num)d message deleted from %(id)s’s history only",
+                                         "%(num)d messages deleted from %(id)s’s history only", len(keys), id=owner))
+
+
+@bp.route("/delete-one-sided/range", methods=["POST"])
+@role_required("operator")
+def delete_one_sided_range():
+    """Every message of a time range leaves one side's history (read page by page, then deleted 30
+    keys per IM call; at most MAX_RANGE_DELETE messages at once)."""
+    owner, peer, since, until = history.plan_one_sided_range(request.form)
+    messages = g.tim.c2c.iter_messages(owner, peer, min_time=since, max_time=until, page_size=100)
+    keys = [m.msg_key for m in itertools.islice(messages, history.MAX_RANGE_DELETE) if m.msg_key]
+    if not keys:
+        return done(_("No messages in this range: nothing was deleted."))
     result = g.tim.c2c.delete_messages_one_sided(owner, peer, keys)
     return item_results(result, ngettext("%(num)d message deleted from %(id)s’s history only",
                                          "%(num)d messages deleted from %(id)s’s history only", len(keys), id=owner))

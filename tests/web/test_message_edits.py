@@ -102,3 +102,18 @@ def test_group_message_extensions(app, op, sandbox, tim, audit_rows):
     html = op.get(f"{BASE}/extensions/pairs", query_string=target).get_data(as_text=True)
     assert "<code>votes</code>" in html
     assert op.get(f"{BASE}/extensions", query_string={"kind": "group", "group_id": group, "msg_seq": "x"}).status_code == 400
+
+
+def test_delete_a_whole_range_from_one_side(app, op, sent, tim, audit_rows):
+    tim.c2c.send_message("ann", "reply", sender="ben")
+    page = op.get(f"{BASE}/conversation", query_string={"a": "ann", "b": "ben"}).get_data(as_text=True)
+    assert 'data-dialog-open="delete-range"' in page
+    form = {"user": "ann", "peer": "ben", "confirm": "ann"}
+    html = op.post(f"{BASE}/delete-one-sided/range", form, htmx=True).get_data(as_text=True)
+    assert "2 succeeded" in html
+    assert history(tim, "ann", "ben") == [] and len(history(tim, "ben", "ann")) == 2
+    assert [r.action for r in audit_rows()] == ["c2c.fetch_messages", "c2c.delete_messages_one_sided"]
+    html = op.post(f"{BASE}/delete-one-sided/range", form, htmx=True).get_data(as_text=True)
+    assert "nothing was deleted" in html
+    bad = op.post(f"{BASE}/delete-one-sided/range", {**form, "confirm": "x"}, htmx=True)
+    assert "form-problems" in bad.headers.get("HX-Trigger", "")
