@@ -8,6 +8,7 @@ import itertools
 from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from console.messaging import history
 from console.security import role_required
@@ -72,7 +73,8 @@ def read_receipt():
 def extensions():
     """The page: which message (a C2C key or a group sequence number), then its pairs."""
     target = history.extension_target(request.args) if _asked() else None
-    return render_template("messaging/extensions.html", target=target, args=request.args)
+    pairs = Markup(extension_pairs()) if target else ""
+    return render_template("messaging/extensions.html", target=target, args=request.args, pairs_html=pairs)
 
 
 def _asked() -> bool:

@@ -27,7 +27,7 @@ def test_follow_on_behalf_then_lists_and_counts(app, op, people, tim, audit_rows
     assert tim.follow.get_relation("ann", "ben").following
     tim.follow.follow_user("ben", "ann")
     page = op.get(f"{BASE}/ann/social").get_data(as_text=True)
-    assert "Social" in page and "follows-changed" in page
+    assert "Social" in page and "follows-changed" in page and ">ben</a>" in page  # rendered with the page
     before = last_id(audit_rows)
     html = op.get(f"{BASE}/ann/social/follows", query_string={"kind": "following"}).get_data(as_text=True)
     assert ">ben</a>" in html and ">cat</a>" in html
@@ -58,11 +58,13 @@ def test_subscribed_official_accounts_link_to_their_pages(app, op, people, tim):
 
 def test_conversation_groups_create_change_rename_delete(app, op, people, tim, audit_rows):
     page = op.get(f"{BASE}/ann/conversation-groups").get_data(as_text=True)
-    assert "Conversation groups" in page and "conv-group-create" in page
+    assert "Conversation groups" in page and "conv-group-create" in page and "has no conversation groups" in page
+    assert [r.action for r in audit_rows()] == ["conversation.fetch_conversation_marks"]
+    before = last_id(audit_rows)
     resp = op.post(f"{BASE}/ann/conversation-groups/create", {"name": "work", "conversations": "ben\ncat"}, htmx=True)
     assert "2 succeeded" in resp.get_data(as_text=True)
     assert resp.headers["HX-Trigger"] == "conversation-marks-changed"
-    [row] = audit_rows()
+    [row] = rows_after(audit_rows, before)
     assert (row.action, row.outcome) == ("conversation.create_conversation_group", "ok")
     html = op.get(f"{BASE}/ann/conversation-groups/list").get_data(as_text=True)
     assert "<strong>work</strong>" in html and ">ben</a>" in html
@@ -93,5 +95,5 @@ def test_mark_a_conversation(app, op, people, tim, audit_rows):
 def test_viewer_sees_the_tabs_without_the_forms(app, signed_in, people):
     viewer = signed_in("viewer")
     assert "follow-form" not in viewer.get(f"{BASE}/ann/social").get_data(as_text=True)
-    assert "conv-mark" not in viewer.get(f"{BASE}/ann/conversation-groups").get_data(as_text=True)
+    assert "conv-mark\"" not in viewer.get(f"{BASE}/ann/conversation-groups").get_data(as_text=True)
     assert viewer.post(f"{BASE}/ann/social/follow", {"ids": "ben"}).status_code == 403

@@ -1,10 +1,12 @@
 """Account tabs Social (follows with their counts, follow/unfollow on the account's behalf, the
 official accounts it subscribes to) and Conversation groups (its conversation groups and the
-marks of its conversations, editable). Sections load as fragments, so an app without the follow
-feature still shows the rest; every IM call is audited."""
+marks of its conversations, editable). Each section is also a fragment (reloaded after a change)
+and shows an IM error inside itself, so an app without the follow feature still shows the rest;
+every IM call is audited."""
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template, request
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -24,7 +26,8 @@ FOLLOWS_CHANGED, MARKS_CHANGED = "follows-changed", "conversation-marks-changed"
 def index(user_id: str):
     user_id = checked_user_id(user_id)
     return render_template("accounts/social.html", user_id=user_id, tab="social", protected=is_protected(user_id),
-                           kind=social.follow_kind(request.args.get("kind")), kinds=social.FOLLOW_KINDS)
+                           kind=social.follow_kind(request.args.get("kind")), kinds=social.FOLLOW_KINDS,
+                           follows_html=Markup(follows(user_id)), subscribed_html=Markup(subscribed(user_id)))
 
 
 @bp.route("/<user_id>/social/follows")
@@ -76,7 +79,7 @@ def subscribed(user_id: str):
 def conversation_groups(user_id: str):
     user_id = checked_user_id(user_id)
     return render_template("accounts/conversation_groups.html", user_id=user_id, tab="conversation-groups",
-                           protected=is_protected(user_id))
+                           protected=is_protected(user_id), marks_html=Markup(marks(user_id)))
 
 
 @bp.route("/<user_id>/conversation-groups/list")
