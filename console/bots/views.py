@@ -41,7 +41,7 @@ def create():
 
 
 @bp.route("/<bot_id>/delete", methods=["POST"])
-@role_required("operator")
+@role_required("admin")
 def delete(bot_id: str):
     bot_id = _checked(bot_id)
     forms.typed_confirmation(request.form.get("confirm"), bot_id)

@@ -42,7 +42,7 @@ def delete_one_sided():
 
 
 @bp.route("/delete-one-sided/range", methods=["POST"])
-@role_required("operator")
+@role_required("admin")
 def delete_one_sided_range():
     """Every message of a time range leaves one side's history (read page by page, then deleted 30
     keys per IM call; at most MAX_RANGE_DELETE messages at once)."""

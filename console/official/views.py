@@ -80,7 +80,7 @@ def update(account_id: str):
 
 
 @bp.route("/<account_id>/disband", methods=["POST"])
-@role_required("operator")
+@role_required("admin")
 def disband(account_id: str):
     account_id = _checked(account_id)
     forms.typed_confirmation(request.form.get("confirm"), account_id)

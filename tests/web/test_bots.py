@@ -32,14 +32,19 @@ def test_bad_input_is_a_message_beside_the_field_not_a_500(app, op, audit_rows):
     assert op.get("/bots/not-a-bot").status_code == 404
 
 
-def test_delete_needs_the_typed_bot_id(app, op, tim, audit_rows):
+def test_delete_needs_the_typed_bot_id_and_an_admin(app, op, signed_in, tim, audit_rows):
     tim.bot.create_robot("@RBT#gone")
+    assert op.post("/bots/%40RBT%23gone/delete", {"confirm": "@RBT#gone"}).status_code == 403
+    assert "bot-delete-1" not in op.get("/bots").get_data(as_text=True)
+    op = signed_in("admin")
+    assert "bot-delete-1" in op.get("/bots").get_data(as_text=True)
+    audit_rows_before = len(audit_rows())
     resp = op.post("/bots/%40RBT%23gone/delete", {"confirm": "gone"}, htmx=True)
-    assert "form-problems" in resp.headers.get("HX-Trigger", "") and audit_rows() == []
+    assert "form-problems" in resp.headers.get("HX-Trigger", "") and len(audit_rows()) == audit_rows_before
     resp = op.post("/bots/%40RBT%23gone/delete", {"confirm": "@RBT#gone"}, htmx=True)
     assert resp.status_code == 200 and "deleted" in resp.get_data(as_text=True)
     assert tim.bot.get_all_robots().bots == []
-    [row] = audit_rows()
+    [row] = audit_rows()[audit_rows_before:]
     assert (row.action, row.outcome) == ("bot.delete_robot", "ok")
 
 

@@ -105,8 +105,14 @@ def test_group_message_extensions(app, op, sandbox, tim, audit_rows):
     assert op.get(f"{BASE}/extensions", query_string={"kind": "group", "group_id": group, "msg_seq": "x"}).status_code == 400
 
 
-def test_delete_a_whole_range_from_one_side(app, op, sent, tim, audit_rows):
+def test_delete_a_whole_range_from_one_side(app, signed_in, sent, tim, audit_rows):
     tim.c2c.send_message("ann", "reply", sender="ben")
+    operator = signed_in("operator")
+    assert 'data-dialog-open="delete-range"' not in operator.get(f"{BASE}/conversation", query_string={
+        "a": "ann", "b": "ben"}).get_data(as_text=True)
+    assert operator.post(f"{BASE}/delete-one-sided/range", {"user": "ann", "peer": "ben", "confirm": "ann"}
+                         ).status_code == 403
+    op = signed_in("admin")
     page = op.get(f"{BASE}/conversation", query_string={"a": "ann", "b": "ben"}).get_data(as_text=True)
     assert 'data-dialog-open="delete-range"' in page
     form = {"user": "ann", "peer": "ben", "confirm": "ann"}

@@ -31,7 +31,7 @@ def test_create_then_list_and_view(app, op, people, tim, audit_rows):
     page = op.get("/official").get_data(as_text=True)
     assert "News" in page and "@TOA#_news" in page and "created or seen" in page
     detail = op.get("/official/" + enc("@TOA#_news")).get_data(as_text=True)
-    assert "owner1" in detail and "Disband" in detail
+    assert "owner1" in detail and "official-edit" in detail and "official-disband" not in detail  # admins disband
 
 
 def test_an_account_created_elsewhere_is_found_by_lookup_and_then_listed(app, op, people, tim):
@@ -45,7 +45,7 @@ def test_an_account_created_elsewhere_is_found_by_lookup_and_then_listed(app, op
     assert op.get("/official/nope").status_code == 404
 
 
-def test_edit_and_disband_with_typed_confirmation(app, op, people, tim, audit_rows):
+def test_edit_and_disband_with_typed_confirmation(app, op, signed_in, people, tim, audit_rows):
     tim.official_account.create("owner1", "Old", account_id="@TOA#_edit")
     url = "/official/" + enc("@TOA#_edit")
     resp = op.post(url + "/update", {"name": "New", "introduction": "hi"}, htmx=True)
@@ -53,6 +53,8 @@ def test_edit_and_disband_with_typed_confirmation(app, op, people, tim, audit_ro
     account = tim.official_account.get_account("@TOA#_edit")
     assert (account.name, account.introduction) == ("New", "hi")
     assert [r.action for r in audit_rows()][-1] == "official_account.update"
+    assert op.post(url + "/disband", {"confirm": "@TOA#_edit"}).status_code == 403
+    op = signed_in("admin")
     resp = op.post(url + "/disband", {"confirm": "edit"}, htmx=True)
     assert "form-problems" in resp.headers.get("HX-Trigger", "")
     assert audit_rows()[-1].action != "official_account.destroy"
