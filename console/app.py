@@ -19,6 +19,7 @@ from console.accounts import jobs as account_jobs
 from console.accounts.views import detail as account_detail
 from console.accounts.views import listing as account_listing
 from console.accounts.views import relations as account_relations
+from console.accounts.views import social as account_social
 from console.audit import AuditedClient, AuditWriter, install_log_redaction, request_context
 from console.audit import views as audit_views
 from console.config import load_settings
@@ -33,6 +34,7 @@ from console.jobs import views as jobs_views
 from console.jobs.cli import jobs_cli
 from console.messaging import jobs as message_jobs
 from console.messaging import views as messaging_views
+from console.messaging import history_views as message_history_views
 from console.monitoring import metrics
 from console.monitoring.views import alerts as alerts_views
 from console.monitoring.views import metrics as metrics_views
@@ -45,6 +47,9 @@ from console.operators.views import twofactor as operators_twofactor
 from console.ops.views import dashboard, health, operations, settings
 from console.push import views as push_views
 from console.tim import Client
+from console.bots import views as bots_views
+from console.safety import views as safety_views
+from console.official import views as official_views
 
 __all__ = ["create_app"]
 
@@ -59,6 +64,7 @@ BLUEPRINTS = (
     alerts_views.bp, alert_setup_views.bp,
     operators_sessions.bp, operators_twofactor.bp,
     review_views.bp, keywords_views.bp, rule_tools_views.bp,
+    bots_views.bp, safety_views.bp, official_views.bp, account_social.bp, message_history_views.bp,
 )
 #: every module that defines job kinds: importing it registered them (console.jobs.job_kind), in
 #: the web workers and in the job consumer alike

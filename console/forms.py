@@ -352,3 +352,10 @@ class CleanParameters(ImmutableMultiDict):
 
 def _clean_str(value):
     return tim_text.clean(value) if isinstance(value, str) else value
+
+
+def typed_confirmation(value, expected: str, name: str = "confirm") -> None:
+    """An irreversible action goes ahead only when the operator typed `expected` (the target's ID,
+    or words naming the count) exactly; FormError otherwise."""
+    if _clean(value) != expected:
+        raise FormError(_("To confirm, type %(expected)s exactly.", expected=expected), name)

@@ -89,7 +89,8 @@ EVENT_DETAIL = "/events#first-event"
 _SKIP = re.compile(r"\.(csv|jsonl?)(\?|$)|/stream|/export")
 _DETAILS = (("/accounts", r"^/accounts/u/[^/]+$"), ("/groups", r"^/groups/[^/?]+$"),
             ("/audit", r"^/audit/\d+$"), ("/jobs", r"^/jobs/\d+$"),
-            ("/groups/communities", r"^/groups/[^/?]+$"))
+            ("/groups/communities", r"^/groups/[^/?]+$"),
+            ("/bots", r"^/bots/[^/?]+$"))
 #: rows to take a detail page from: an unprotected one first (an App admin's page shows less)
 _ROWS = ("main table tr:not(:has(.badge)) a[href]", "main table a[href]")
 

@@ -37,6 +37,7 @@ TARGET_KEYS = frozenset({
     "Get_Account", "Identifier", "GroupIdList", "ToGroupId", "Report_Account", "Operator_Account",
     "User_Account", "MemberToDel_Account", "Members_Account", "ToMembers_Account", "Sender_Account",
     "Modified_Account", "MutedAccountList", "Fail_Account",
+    "Official_Account", "OfficialAccountUserID", "Subscriber_Account", "SubscriberToDel_Account", "Robot_Account",
 })
 #: per-item result lists in responses: list key -> (code key, is the code a success?)
 ITEM_LISTS = {

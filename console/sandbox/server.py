@@ -13,7 +13,7 @@ import time
 
 from console.tim import usersig
 
-from . import appconfig, demo, handlers  # noqa: F401  (handlers: registers every endpoint)
+from . import appconfig, demo, demo_people, handlers  # noqa: F401  (handlers: registers every endpoint)
 from .callbacks import CallbackSender
 from .faults import Faults
 from .httpd import Reply, Request, serve
@@ -112,6 +112,7 @@ class Sandbox:
         if name != "demo":
             raise ValueError(f"unknown seed {name!r} (known: demo)")
         demo.load(self)
+        demo_people.load(self)   # issue 17's people pages: follows, bots, official accounts ...
         return True
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> "Sandbox":

@@ -27,6 +27,10 @@ SECTIONS = [
     ("admin", "operators", _l("Operators"), "operators.index", "shield", "admin"),
     ("admin", "settings", _l("Settings"), "settings.index", "settings", "viewer"),
     ("admin", "keywords", _l("Keyword lists"), "keywords.index", "filter", "admin"),
+    # issue 17 (pages-people): each line names its group; nav_groups keeps the groups' order
+    ("people", "bots", _l("Bots"), "bots.index", "user", "viewer"),
+    ("messaging", "official", _l("Official accounts"), "official.index", "megaphone", "viewer"),
+    ("messaging", "moderation-services", _l("Moderation services"), "safety.index", "shield", "viewer"),
 ]
 GROUPS = {"people": _l("People"), "messaging": _l("Messaging"), "monitoring": _l("Monitoring"),
           "admin": _l("Admin")}
@@ -43,13 +47,11 @@ def nav_items(user) -> list[dict]:
 def nav_groups(user) -> list[dict]:
     """`nav_items(user)` in their groups, in order: [{"key", "label" (None above the groups),
     "items"}]; a group with nothing `user` may open is left out."""
-    groups: list[dict] = []
-    for item in nav_items(user):
-        if not groups or groups[-1]["key"] != item["group"]:
-            key = item["group"]
-            groups.append({"key": key, "label": GROUPS.get(key), "items": []})
-        groups[-1]["items"].append(item)
-    return groups
+    groups: dict = {}
+    for item in nav_items(user):  # a section listed late still joins its group (first-seen order)
+        key = item["group"]
+        groups.setdefault(key, {"key": key, "label": GROUPS.get(key), "items": []})["items"].append(item)
+    return list(groups.values())
 
 
 def active_section(path: str, items: list[dict]) -> str | None:

@@ -137,6 +137,12 @@
     var elt = ev.detail.elt;
     var ok = dialog.querySelector("[data-confirm-ok]");
     if (!ok.hasAttribute("data-default-label")) { ok.setAttribute("data-default-label", ok.textContent); }
+    // "{n}" in a question asked from a selection bar is the number of rows selected
+    var bar = elt.closest && elt.closest("[data-selection-bar]");
+    if (bar && question.indexOf("{n}") >= 0) {
+      var picked = rows(bar.getAttribute("data-selection-bar")).filter(function (box) { return box.checked; });
+      question = question.split("{n}").join(String(picked.length));
+    }
     dialog.querySelector("[data-confirm-question]").textContent = question;
     var danger = elt.classList.contains("danger") || elt.hasAttribute("data-confirm-danger") ||
       !!(elt.querySelector && elt.querySelector("button.danger"));

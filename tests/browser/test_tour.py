@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 TOP_LEVEL = ["Dashboard", "Accounts", "Groups", "Messages", "Push", "Events", "Alerts", "Audit", "Operators",
              "Settings"]
 TOP_LEVEL += ["Communities", "Live broadcast"]   # issue #17: group depth and communities
+TOP_LEVEL += ["Bots", "Official accounts", "Moderation services"]  # issue 17 (pages-people)
 
 
 def _main_nav(page):

@@ -10,8 +10,7 @@ from console import forms
 from console.accounts.domain import protected_ids
 from console.errors import hint_for
 from console.ui.htmx import toast
-from console.ui.htmx import trigger as htmx_trigger
-from console.ui.htmx import trigger_all
+from console.ui.outcomes import changed, done, item_results as results, item_rows  # noqa: F401 (the account views' answers)
 
 MAX_FORM_IDS = 1000
 
@@ -55,32 +54,3 @@ def refuse_protected(user_id: str):
 def form_ids(name: str = "ids", limit: int = MAX_FORM_IDS) -> list[str]:
     """User IDs from a textarea or repeated checkboxes (FormError when unusable)."""
     return forms.user_ids(request.form.getlist(name), name, _("User IDs"), limit=limit)
-
-
-def item_rows(items) -> list[dict]:
-    """Per-item outcomes (BatchResult items or job results) for the shared results table."""
-    rows = []
-    for item in items:
-        code = getattr(item, "code", None)
-        rows.append({"id": getattr(item, "id", None) or getattr(item, "item", ""), "ok": item.ok, "code": code,
-                     "info": getattr(item, "info", None) or getattr(item, "detail", None) or "",
-                     "hint": hint_for(code) if code and not item.ok else ""})
-    return rows
-
-
-def results(items, title: str, trigger: str | None = None):
-    """The per-item results fragment; `trigger` names an htmx event for lists to refresh."""
-    rows = item_rows(items)
-    html = render_template("accounts/_items.html", rows=rows, title=title,
-                           ok=sum(1 for r in rows if r["ok"]), failed=sum(1 for r in rows if not r["ok"]))
-    return html, 200, changed(trigger)
-
-
-def changed(trigger: str | None) -> dict:
-    """Headers of a write's answer: `trigger` reloads its list, and any row selection clears."""
-    return trigger_all(trigger, "selection-clear") if trigger else {}
-
-
-def done(message: str, trigger: str | None = None):
-    """A success note; `trigger` names an htmx event for lists to refresh."""
-    return render_template("accounts/_done.html", message=message), 200, htmx_trigger(trigger)

@@ -1,0 +1,1 @@
+"""Official accounts: channels the app broadcasts from, their subscribers and messages."""

@@ -1,0 +1,1 @@
+"""IM's own moderation services: keyword lists, content checks, chat-file bans."""
