@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 import pyotp
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -416,7 +417,9 @@ def sudo_prompt(error: str | None = None):
     if request.htmx:
         return make_response("", 200, reswap="none", trigger={"sudo-required": request.path})
     totp = totp_of(current_user)
-    return render_template("operators/auth/sudo.html", action=request.full_path.rstrip("?"),
+    referrer = urlsplit(request.referrer or "")
+    back = referrer.path if referrer.netloc == request.host and referrer.path.startswith("/") else None
+    return render_template("operators/auth/sudo.html", action=request.full_path.rstrip("?"), back=back,
                            fields=_replayed_fields(), error=error, has_totp=totp is not None), 401
 
 

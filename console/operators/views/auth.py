@@ -43,6 +43,9 @@ def login():
         return redirect(url_for("dashboard.index"))
     if request.method == "GET":
         return render_template("operators/auth/login.html", next=request.args.get("next", ""))
+    if not current_app.config["LOCAL_PASSWORDS"]:
+        return render_template("operators/auth/login.html", next=request.form.get("next", ""),
+                               error=_("Passwords are turned off: sign in with single sign-on.")), 403
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     operator = db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower()))
@@ -92,6 +95,8 @@ def setup(token: str):
         abort(404)
     if request.method == "GET":
         return render_template("operators/auth/setup.html", token=token)
+    if not current_app.config["LOCAL_PASSWORDS"]:
+        abort(403)
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     error = _form_problem(name, password, request.form.get("confirm", ""))
@@ -136,6 +141,8 @@ def me_extras() -> dict:
 @role_required("viewer")
 @limiter.limit(_login_limit, deduct_when=lambda r: r.status_code == 400)
 def change_password():
+    if not current_app.config["LOCAL_PASSWORDS"]:
+        abort(403)
     if not security.check_password(current_user, request.form.get("current", "")):
         return _me(_("The current password is wrong."), 400)
     password = request.form.get("password", "")
