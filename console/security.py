@@ -308,17 +308,17 @@ def end_current_session() -> None:
         db.session.commit()
 
 
-def end_sessions(operator_id: int, ids=None, keep: int | None = None) -> int:
+def end_sessions(operator_id: int, ids=None, keep: int | None = None, sess=None) -> int:
     """End the operator's live sessions (only `ids` if given, all but `keep` if given); the number
-    ended. The caller commits."""
+    ended. The caller commits (`sess`, default the request's session)."""
     stmt = update(OperatorSession).where(OperatorSession.operator_id == operator_id,
                                          OperatorSession.ended_at.is_(None))
     if ids is not None:
         stmt = stmt.where(OperatorSession.id.in_(list(ids)))
     if keep is not None:
         stmt = stmt.where(OperatorSession.id != keep)
-    return db.session.execute(stmt.values(ended_at=utcnow()),
-                              execution_options={"synchronize_session": False}).rowcount or 0
+    return (sess or db.session).execute(stmt.values(ended_at=utcnow()),
+                                        execution_options={"synchronize_session": False}).rowcount or 0
 
 
 def live_sessions(operator_id: int) -> list[OperatorSession]:
