@@ -29,12 +29,6 @@ def _name_key() -> str:
     return "login-name:" + request.form.get("name", "").strip().lower()[:64]
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_name_key)
@@ -54,7 +48,7 @@ def login():
         security.record_attempt(name, "password", False, operator, reason=reason)
         return render_template("operators/auth/login.html", next=request.form.get("next", ""), name=name,
                                error=_("Wrong name or password.")), 401
-    return signin.after_first_factor(operator, _safe_next(request.form.get("next")))
+    return signin.after_first_factor(operator, signin.safe_next(request.form.get("next")))
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

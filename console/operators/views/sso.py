@@ -3,10 +3,10 @@ The same round trip creates the first admin from the setup link, and re-authenti
 from __future__ import annotations
 
 from authlib.common.errors import AuthlibBaseError
-from joserfc.errors import JoseError
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from joserfc.errors import JoseError
 from requests import RequestException
 
 from console import db, security
@@ -20,18 +20,12 @@ bp = Blueprint("sso", __name__)
 FLOW_KEY = "sso_flow"  # what the round trip is for: {"next": url, "setup": token, "reauth": bool}
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.index")
-
-
 @bp.route("/login/sso")
 @limiter.limit("30 per minute")
 def start():
     if not sso.enabled(current_app.config):
         abort(404)
-    flow = {"next": _safe_next(request.args.get("next"))}
+    flow = {"next": signin.safe_next(request.args.get("next"))}
     setup = request.args.get("setup", "")
     if setup:
         if not security.setup_token_valid(db.session, setup):
