@@ -85,3 +85,53 @@ def test_enrol_sign_in_with_a_code_and_delete_after_re_authentication(page, live
     status = {item["UserID"]: item["AccountStatus"] for item in resp["ResultItem"]}
     assert status == {"doomed": "NotImported", "keeper": "Imported"}
     assert not page.console_log.csp_violations()
+
+
+def test_sign_in_pages_meet_wcag_aa(page, live_server):
+    """axe on the pages the navigation tour does not reach: the two-factor pages, the second step
+    of sign-in, an operator's page, the sudo prompt and its dialog."""
+    import os
+
+    from test_accessibility import AXE, _axe
+
+    if not os.path.exists(AXE):
+        pytest.skip(f"axe-core is missing at {AXE} (`make axe` installs it from npm)")
+    with open(AXE, encoding="utf-8") as fh:
+        source = fh.read()
+    problems = []
+
+    def check(name):
+        problems.extend(f"{name}: {v['id']} ({v['impact']})" for v in _axe(page, source))
+
+    live_server.sign_in(page)
+    page.goto(live_server.url + "/me/2fa")
+    check("/me/2fa off")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Set up two-factor authentication").click()
+    check("/me/2fa enrolling")
+    secret = page.locator("[data-totp-secret]").inner_text().strip()
+    page.get_by_label("The 6-digit code the app shows").fill(_code(secret))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Turn on").click()
+    check("/me/2fa recovery codes")
+    page.goto(live_server.url + "/operators/1")
+    check("/operators/1")
+    page.goto(live_server.url + "/operators")
+    check("/operators")
+    _age_proofs(live_server.app)
+    page.goto(live_server.url + "/messages/mute")
+    page.evaluate("""() => { const f = document.createElement('form'); f.method = 'post'; f.action = '/messages/mute';
+        for (const [k, v] of [['csrf_token', document.querySelector('input[name=csrf_token]').value], ['user_id', 'x']]) {
+          const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); }
+        document.body.appendChild(f); f.submit(); }""")
+    expect(page.locator("[data-sudo-prompt]")).to_be_visible()
+    check("sudo prompt")
+    page.evaluate("() => document.getElementById('sudo-dialog').showModal()")
+    check("sudo dialog")
+    page.goto(live_server.url + "/me")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    live_server.sign_in(page)
+    expect(page.get_by_label("Code")).to_be_visible()
+    check("/login/code")
+    assert not problems, "WCAG 2.1 AA violations:\n" + "\n".join(problems)
