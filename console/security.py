@@ -267,12 +267,17 @@ def _touch(row: OperatorSession) -> None:
         db.session.commit()
 
 
+def _storable(text: str, limit: int) -> str:
+    """`text` as a database can store it: no NUL (PostgreSQL refuses it), no lone surrogate."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:limit]
+
+
 def client_ip() -> str:
-    return (request.remote_addr or "")[:64]
+    return _storable(request.remote_addr or "", 64)
 
 
 def client_agent() -> str:
-    return request.user_agent.string[:256]
+    return _storable(request.user_agent.string, 256)
 
 
 def sign_in(operator: Operator, method: str) -> OperatorSession:
@@ -332,9 +337,9 @@ def live_sessions(operator_id: int) -> list[OperatorSession]:
 def record_attempt(name: str, method: str, success: bool, operator: Operator | None = None,
                    reason: str | None = None) -> None:
     """One row of the sign-in history (successful or failed sign-in, or re-authentication). Commits."""
-    db.session.add(SignInAttempt(at=utcnow(), operator_id=operator.id if operator else None, name=name[:255],
-                                 ip=client_ip(), user_agent=client_agent(), method=method, success=success,
-                                 reason=reason))
+    db.session.add(SignInAttempt(at=utcnow(), operator_id=operator.id if operator else None,
+                                 name=_storable(name, 255), ip=client_ip(), user_agent=client_agent(),
+                                 method=method, success=success, reason=reason))
     db.session.commit()
 
 

@@ -42,7 +42,8 @@ def login():
                                error=_("Passwords are turned off: sign in with single sign-on.")), 403
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
-    operator = db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower()))
+    operator = None if security.name_problem(name) or "\x00" in name else db.session.scalar(
+        select(Operator).where(func.lower(Operator.name) == name.lower()))
     if not security.check_password(operator, password) or operator.disabled:
         reason = "unknown_name" if operator is None else ("disabled" if operator.disabled else "wrong_password")
         security.record_attempt(name, "password", False, operator, reason=reason)
