@@ -43,6 +43,7 @@ from console.operators.cli import operators_cli
 from console.operators.views import admin as operators_admin
 from console.operators.views import auth as operators_auth
 from console.operators.views import sessions as operators_sessions
+from console.operators.views import sso as operators_sso
 from console.operators.views import twofactor as operators_twofactor
 from console.ops.views import dashboard, health, operations, settings
 from console.push import views as push_views
@@ -62,7 +63,7 @@ BLUEPRINTS = (
     account_listing.bp, account_detail.bp, account_relations.bp, groups_views.bp, messaging_views.bp,
     push_views.bp, events_views.bp, rules_views.bp, audit_views.bp, jobs_views.bp, metrics_views.bp,
     alerts_views.bp, alert_setup_views.bp,
-    operators_sessions.bp, operators_twofactor.bp,
+    operators_sessions.bp, operators_twofactor.bp, operators_sso.bp,
     review_views.bp, keywords_views.bp, rule_tools_views.bp,
     bots_views.bp, safety_views.bp, official_views.bp, account_social.bp, message_history_views.bp,
 )

@@ -154,6 +154,45 @@ def _tim_settings(env: dict, instance_path: str) -> dict:
     }
 
 
+def _oidc_settings(env: dict) -> dict:
+    """Single sign-on with OpenID Connect (docs/security.md); off unless OIDC_ISSUER is set."""
+    issuer = (_url(env, "OIDC_ISSUER", ("http", "https")) or "").rstrip("/") or None
+    local = _bool(env, "LOCAL_PASSWORDS")
+    if issuer is None:
+        if local is False:
+            raise ConfigError("LOCAL_PASSWORDS: passwords can only be turned off when OIDC_ISSUER is set")
+        return dict(OIDC_ISSUER=None, LOCAL_PASSWORDS=True)
+    client_id = env.get("OIDC_CLIENT_ID") or ""
+    if not client_id:
+        raise ConfigError("OIDC_CLIENT_ID: required with OIDC_ISSUER")
+    secret_file = env.get("OIDC_CLIENT_SECRET_FILE") or ""
+    if not secret_file:
+        raise ConfigError("OIDC_CLIENT_SECRET_FILE: required with OIDC_ISSUER")
+    role_map = {}
+    for pair in (env.get("OIDC_ROLE_MAP") or "").split(","):
+        value, sep, role = pair.strip().rpartition("=")
+        if not pair.strip():
+            continue
+        if not sep or not value or role not in ("viewer", "operator", "admin"):
+            raise ConfigError(f"OIDC_ROLE_MAP: expected claim-value=role (viewer, operator, admin), got {pair!r}")
+        role_map[value] = role
+    default_role = env.get("OIDC_DEFAULT_ROLE") or "viewer"
+    if default_role not in ("none", "viewer", "operator", "admin"):
+        raise ConfigError(f"OIDC_DEFAULT_ROLE: expected none, viewer, operator or admin, got {default_role!r}")
+    return dict(
+        OIDC_ISSUER=issuer,
+        OIDC_CLIENT_ID=client_id,
+        OIDC_CLIENT_SECRET=_read_secret_file(secret_file, "OIDC_CLIENT_SECRET_FILE"),
+        OIDC_SCOPES=env.get("OIDC_SCOPES") or "openid email profile",
+        OIDC_ALLOWED_DOMAINS=tuple(d.strip().lower().lstrip("@") for d in
+                                   (env.get("OIDC_ALLOWED_DOMAINS") or "").split(",") if d.strip()),
+        OIDC_ROLE_CLAIM=env.get("OIDC_ROLE_CLAIM") or None,
+        OIDC_ROLE_MAP=role_map,
+        OIDC_DEFAULT_ROLE=None if default_role == "none" else default_role,
+        LOCAL_PASSWORDS=True if local is None else local,
+    )
+
+
 def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config from os.environ, with `overrides` (tests) taking precedence.
 
@@ -191,6 +230,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # Where avatars may come from (the CSP's img-src besides 'self' and data:).
         TIM_AVATAR_SOURCES=_names(env, "TIM_AVATAR_SOURCES", source_problem) or DEFAULT_SOURCES,
     )
+    settings.update(_oidc_settings(env))
     # Anything else the caller passed (Flask keys such as TESTING) goes through unchanged.
     for key, value in (overrides or {}).items():
         settings.setdefault(key, value)

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+from urllib.parse import urlsplit
 
 import pyotp
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -266,12 +267,17 @@ def _touch(row: OperatorSession) -> None:
         db.session.commit()
 
 
+def _storable(text: str, limit: int) -> str:
+    """`text` as a database can store it: no NUL (PostgreSQL refuses it), no lone surrogate."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:limit]
+
+
 def client_ip() -> str:
-    return (request.remote_addr or "")[:64]
+    return _storable(request.remote_addr or "", 64)
 
 
 def client_agent() -> str:
-    return request.user_agent.string[:256]
+    return _storable(request.user_agent.string, 256)
 
 
 def sign_in(operator: Operator, method: str) -> OperatorSession:
@@ -307,17 +313,17 @@ def end_current_session() -> None:
         db.session.commit()
 
 
-def end_sessions(operator_id: int, ids=None, keep: int | None = None) -> int:
+def end_sessions(operator_id: int, ids=None, keep: int | None = None, sess=None) -> int:
     """End the operator's live sessions (only `ids` if given, all but `keep` if given); the number
-    ended. The caller commits."""
+    ended. The caller commits (`sess`, default the request's session)."""
     stmt = update(OperatorSession).where(OperatorSession.operator_id == operator_id,
                                          OperatorSession.ended_at.is_(None))
     if ids is not None:
         stmt = stmt.where(OperatorSession.id.in_(list(ids)))
     if keep is not None:
         stmt = stmt.where(OperatorSession.id != keep)
-    return db.session.execute(stmt.values(ended_at=utcnow()),
-                              execution_options={"synchronize_session": False}).rowcount or 0
+    return (sess or db.session).execute(stmt.values(ended_at=utcnow()),
+                                        execution_options={"synchronize_session": False}).rowcount or 0
 
 
 def live_sessions(operator_id: int) -> list[OperatorSession]:
@@ -331,9 +337,9 @@ def live_sessions(operator_id: int) -> list[OperatorSession]:
 def record_attempt(name: str, method: str, success: bool, operator: Operator | None = None,
                    reason: str | None = None) -> None:
     """One row of the sign-in history (successful or failed sign-in, or re-authentication). Commits."""
-    db.session.add(SignInAttempt(at=utcnow(), operator_id=operator.id if operator else None, name=name[:255],
-                                 ip=client_ip(), user_agent=client_agent(), method=method, success=success,
-                                 reason=reason))
+    db.session.add(SignInAttempt(at=utcnow(), operator_id=operator.id if operator else None,
+                                 name=_storable(name, 255), ip=client_ip(), user_agent=client_agent(),
+                                 method=method, success=success, reason=reason))
     db.session.commit()
 
 
@@ -416,7 +422,9 @@ def sudo_prompt(error: str | None = None):
     if request.htmx:
         return make_response("", 200, reswap="none", trigger={"sudo-required": request.path})
     totp = totp_of(current_user)
-    return render_template("operators/auth/sudo.html", action=request.full_path.rstrip("?"),
+    referrer = urlsplit(request.referrer or "")
+    back = referrer.path if referrer.netloc == request.host and referrer.path.startswith("/") else None
+    return render_template("operators/auth/sudo.html", action=request.full_path.rstrip("?"), back=back,
                            fields=_replayed_fields(), error=error, has_totp=totp is not None), 401
 
 

@@ -30,6 +30,8 @@ class Operator(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: "<issuer>|<sub>" of the single sign-on identity linked to this operator
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     def get_id(self) -> str:  # flask-login: id plus token so a rotated token ends old sessions
         return f"{self.id}:{self.session_token}"

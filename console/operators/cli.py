@@ -72,8 +72,9 @@ def _change(name: str, action: str, detail: dict | None = None, **values) -> Non
         op = _get(sess, name)
         for key, value in values.items():
             setattr(op, key, value)
-        if "password_hash" in values or values.get("disabled"):
+        if "password_hash" in values or values.get("disabled") or "role" in values:
             op.session_token = security.new_session_token()  # sign out existing sessions
+            security.end_sessions(op.id, sess=sess)
     with acting_as(_cli_context()):
         record_action(action, [name], detail=detail)
 

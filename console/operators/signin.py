@@ -13,6 +13,13 @@ PENDING_KEY = "pending_2fa"
 PENDING_TTL = 300  # seconds between the password and the second factor
 
 
+def safe_next(target: str | None) -> str:
+    """`target` if it is a path on this site (no open redirect), else the dashboard."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.index")
+
+
 def complete(operator: Operator, method: str, next_url: str):
     """Start the operator's session in this browser, record the sign-in, go on to `next_url`."""
     security.sign_in(operator, method)

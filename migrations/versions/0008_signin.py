@@ -1,4 +1,5 @@
-"""signin: server-side operator sessions, sign-in history, TOTP second factors, recovery codes
+"""signin: server-side operator sessions, sign-in history, TOTP second factors, recovery codes,
+the single sign-on identity of an operator
 
 Revision ID: 0008_signin
 Revises: 0007_alerts
@@ -26,6 +27,9 @@ def _operator_fk(table: str, ondelete: str = "CASCADE") -> sa.ForeignKeyConstrai
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("operator") as batch:
+        batch.add_column(sa.Column("sso_subject", sa.String(255), nullable=True))
+        batch.create_unique_constraint(op.f("uq_operator_sso_subject"), ["sso_subject"])
     op.create_table(
         "operator_session",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -88,3 +92,6 @@ def downgrade() -> None:
     op.drop_table("operator_totp")
     op.drop_table("sign_in_attempt")
     op.drop_table("operator_session")
+    with op.batch_alter_table("operator") as batch:
+        batch.drop_constraint(op.f("uq_operator_sso_subject"), type_="unique")
+        batch.drop_column("sso_subject")

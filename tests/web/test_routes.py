@@ -14,7 +14,8 @@ from console.models import ROLES
 SAMPLE_ARGS = {"fmt": "csv", "token": "not-a-token", "section": "accounts",
                "session_id": 10**6}  # not the walker's own session, which would sign it out
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.setup", "health.healthz",
-          "auth.login_code"}  # the second step of sign-in: only after a right password
+          "auth.login_code",  # the second step of sign-in: only after a right password
+          "sso.start", "sso.callback"}  # single sign-on (404 unless OIDC_ISSUER is set)
 
 
 def _url(rule: Rule) -> str:

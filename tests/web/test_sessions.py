@@ -140,3 +140,12 @@ def test_cookie_holds_only_a_token(app, signed_in):
     assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)
     rows = _sessions(app, "viewer")
     assert rows and all(token not in (r.token_hash or "") for r in rows)
+
+
+def test_the_cli_ends_sessions_too(app, signed_in):
+    me = signed_in("operator")
+    thief = _copy(app, me)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["operators", "set-role", "operator", "viewer"]).exit_code == 0
+    assert _refused(me) and _refused(thief)
+    assert all(s.ended_at is not None for s in _sessions(app, "operator"))

@@ -2,6 +2,7 @@
 operator's page; failed attempts counted and shown to admins."""
 from __future__ import annotations
 
+import pytest
 from conftest import Browser
 from sqlalchemy import select
 
@@ -69,3 +70,12 @@ def test_re_authentication_is_in_the_history(app, signed_in):
     admin.post("/sudo", data={"sudo_password": "wrong"}, htmx=True)
     last = _attempts(app)[-1]
     assert (last.reason, last.success, last.operator_id) == ("reauth", False, _op_id(app, "admin"))
+
+
+@pytest.mark.parametrize("name", ["\x00admin", "ad\x00min", "x" * 10_000, "\u202eevil", "名字 with space"])
+def test_hostile_names_are_refused_and_stored_safely(app, operators, name):
+    b = _browser(app, "Agent\x7f/1.0", "203.0.113.5")
+    resp = b.login(name, "whatever it is")
+    assert resp.status_code == 401
+    last = _attempts(app)[-1]
+    assert "\x00" not in last.name and len(last.name) <= 255 and not last.success

@@ -29,12 +29,6 @@ def _name_key() -> str:
     return "login-name:" + request.form.get("name", "").strip().lower()[:64]
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, key_func=_name_key)
@@ -43,15 +37,19 @@ def login():
         return redirect(url_for("dashboard.index"))
     if request.method == "GET":
         return render_template("operators/auth/login.html", next=request.args.get("next", ""))
+    if not current_app.config["LOCAL_PASSWORDS"]:
+        return render_template("operators/auth/login.html", next=request.form.get("next", ""),
+                               error=_("Passwords are turned off: sign in with single sign-on.")), 403
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
-    operator = db.session.scalar(select(Operator).where(func.lower(Operator.name) == name.lower()))
+    operator = None if security.name_problem(name) or "\x00" in name else db.session.scalar(
+        select(Operator).where(func.lower(Operator.name) == name.lower()))
     if not security.check_password(operator, password) or operator.disabled:
         reason = "unknown_name" if operator is None else ("disabled" if operator.disabled else "wrong_password")
         security.record_attempt(name, "password", False, operator, reason=reason)
         return render_template("operators/auth/login.html", next=request.form.get("next", ""), name=name,
                                error=_("Wrong name or password.")), 401
-    return signin.after_first_factor(operator, _safe_next(request.form.get("next")))
+    return signin.after_first_factor(operator, signin.safe_next(request.form.get("next")))
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
@@ -92,6 +90,8 @@ def setup(token: str):
         abort(404)
     if request.method == "GET":
         return render_template("operators/auth/setup.html", token=token)
+    if not current_app.config["LOCAL_PASSWORDS"]:
+        abort(403)
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     error = _form_problem(name, password, request.form.get("confirm", ""))
@@ -136,6 +136,8 @@ def me_extras() -> dict:
 @role_required("viewer")
 @limiter.limit(_login_limit, deduct_when=lambda r: r.status_code == 400)
 def change_password():
+    if not current_app.config["LOCAL_PASSWORDS"]:
+        abort(403)
     if not security.check_password(current_user, request.form.get("current", "")):
         return _me(_("The current password is wrong."), 400)
     password = request.form.get("password", "")

@@ -26,8 +26,9 @@ def _enrolment_gate():
     if request.endpoint is None or request.endpoint in OPEN_DURING_ENROLMENT \
             or request.endpoint.startswith("twofactor.") or not current_user.is_authenticated:
         return None
-    if not twofactor.must_enrol(db.session, current_user):
-        return None
+    row = security.current_session()
+    if (row is not None and row.method == "sso") or not twofactor.must_enrol(db.session, current_user):
+        return None  # single sign-on: the identity provider's own second factor applies
     url = url_for("twofactor.index")
     if request.htmx:
         return make_response("", 401, redirect=url)
