@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 TOP_LEVEL = ["Dashboard", "Accounts", "Groups", "Messages", "Push", "Events", "Alerts", "Audit", "Operators",
              "Settings"]
+TOP_LEVEL += ["Review queue", "Keyword lists"]  # the moderation workbench (issue #18)
 
 
 def _main_nav(page):
