@@ -50,6 +50,7 @@ def test_keyword_list_flag_rule_live_queue_recall_audit(page, live_server, scree
     item.wait_for(timeout=15_000)
     assert "mallory" in item.inner_text()
     expect(item.locator("mark")).to_have_text("ＦＲＥＥ Bitcoin")
+    expect(page.locator("#review-list .empty-state")).to_be_hidden()
     screenshot(page, "review-queue-live")
 
     # recall, after the confirmation naming the sender

@@ -182,3 +182,21 @@ def test_paging_and_hostile_parameters(app, operator, c2c_flagged):
     assert operator.get("/review?state=<script>").status_code == 200
     html = operator.get("/review/more?state=all&before=999999").get_data(as_text=True)
     assert re.search(r'id="review-\d+"', html)
+
+
+def test_recall_a_group_message_without_its_after_callback(app, admin, operator, tim, callbacks, audit_rows):
+    """Apps that do not send Group.CallbackAfterSendMsg: the seq comes from the group's history."""
+    tim.account.import_accounts(["owner", "spammer"])
+    group = tim.group.create_group("Public", "g", owner="owner", members=["spammer"]).group_id
+    flag_rule(admin, scope="group_msg", pattern="casino")
+    sent = tim.group.send_message(group, text_body("visit my casino"), sender="spammer")
+    (message,) = [m for m in tim.group.fetch_messages(group).messages if m.msg_seq == sent.msg_seq]
+    callbacks.ack("Group.CallbackBeforeSendMsg", {
+        "CallbackCommand": "Group.CallbackBeforeSendMsg", "GroupId": group, "Type": "Public",
+        "From_Account": "spammer", "Operator_Account": "spammer", "Random": message.msg_random,
+        "MsgBody": text_body("visit my casino")})
+    event_id = [r for r in stored_events(app) if r.decision == "flag"][0].id
+    before = len(audit_rows())
+    assert "Recalled" in decide(operator, event_id, "recall").get_data(as_text=True)
+    assert [r.action for r in audit_rows()[before:]] == ["group.fetch_messages", "group.revoke_messages"]
+    assert not tim.group.revoke_messages(group, [sent.msg_seq]).items[0].ok  # already recalled
