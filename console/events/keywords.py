@@ -83,7 +83,9 @@ def export_csv_rows(kw: KeywordList):
 def plan_list(form, files=None, current: KeywordList | None = None) -> dict:
     """Typed, validated list values; an uploaded file replaces the words typed, or is added to
     them with `import_mode=append`."""
-    name = forms.text(form.get("name"), "name", _l("Name"), max_bytes=384, required=True).strip()
+    name = forms.text(form.get("name"), "name", _l("Name"), max_bytes=512, required=True).strip()
+    if len(name) > 128:
+        raise FormError(_l("At most %(n)s characters.", n=128), "name")
     words = (form.get("words") or "").splitlines()
     upload = files.get("file") if files else None
     if upload is not None and upload.filename:
