@@ -91,7 +91,8 @@ def _payload(text: str) -> dict:
 
 
 def _str(value) -> str:
-    return value if isinstance(value, str) else ""
+    """A string of the payload, safe to show (a lone surrogate escaped in JSON becomes "?")."""
+    return matching.valid(value) if isinstance(value, str) else ""
 
 
 def _finder(conn, rule_id: int | None, cache: dict):
@@ -125,7 +126,7 @@ def build(conn, row, finders: dict | None = None, decisions: list | None = None)
                 msg_key=_str(body.get("MsgKey")), msg_id=_str(body.get("MsgId")),
                 random=store_int(body.get("Random", body.get("MsgRandom"))))
     finder = _finder(conn, row.rule_id, finders if finders is not None else {})
-    item.texts = [_highlighted(finder, t) for t in rules._texts_of(body.get("MsgBody"))]
+    item.texts = [_highlighted(finder, _str(t)) for t in rules._texts_of(body.get("MsgBody"))]
     if item.sender:
         pattern = "%|" + store._like_escape(item.sender.replace("|", "")) + "|%"
         item.earlier = conn.execute(

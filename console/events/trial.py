@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from console import forms
-from console.events import rules
+from console.events import matching, rules
 from console.forms import FormError
 from console.models.events import CallbackEvent, Rule
 
@@ -184,7 +184,8 @@ def dry_run(conn, data: dict, rule_id: int | None, days: int) -> DryRun:
         if row.decision != action:
             result.changed += 1
         if len(result.hits) < LISTED:
-            result.hits.append(Hit(row.id, row.received_ms, row.command, sender, _text(scope, body), row.decision))
+            result.hits.append(Hit(row.id, row.received_ms, row.command, matching.valid(sender),
+                                   matching.valid(_text(scope, body)), row.decision))
     return result
 
 

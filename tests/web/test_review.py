@@ -200,3 +200,17 @@ def test_recall_a_group_message_without_its_after_callback(app, admin, operator,
     assert "Recalled" in decide(operator, event_id, "recall").get_data(as_text=True)
     assert [r.action for r in audit_rows()[before:]] == ["group.fetch_messages", "group.revoke_messages"]
     assert not tim.group.revoke_messages(group, [sent.msg_seq]).items[0].ok  # already recalled
+
+
+def test_text_that_is_not_valid_unicode_is_shown(app, admin, operator, callbacks):
+    """JSON may escape a lone surrogate: the queue and the dry run show it as "?", never a 500."""
+    flag_rule(admin, pattern="casino")
+    raw = ('{"CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "a\\udc00", "To_Account": "b", '
+           '"MsgKey": "k", "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "\\ud800 casino"}}]}')
+    assert callbacks.ack("C2C.CallbackBeforeSendMsg", raw) == OK
+    page = operator.get("/review")
+    assert page.status_code == 200 and "? <mark>casino</mark>" in page.get_data(as_text=True)
+    form = {"name": "t", "scope": "c2c_msg", "match": "words", "pattern": "casino", "action": "deny",
+            "position": "-1"}  # before the flag rule
+    dry = admin.post("/rules/dry-run", data=form, htmx=True)
+    assert dry.status_code == 200 and "Would have denied 1 callback" in dry.get_data(as_text=True)
