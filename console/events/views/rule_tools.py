@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from console import db
 from console.audit import record_action
-from console.events import rules, runtime, trial, versions
+from console.events import matching, rules, runtime, trial, versions
 from console.forms import FormError
 from console.models.events import Rule
 from console.security import current_user, role_required
@@ -27,7 +27,7 @@ def test():
     with _engine().connect() as conn:
         result = trial.test(conn, command, body)
     return render_template("events/rules/_test_result.html", result=result,
-                           ack=json.dumps(result.decision.ack, indent=2, ensure_ascii=False))
+                           ack=matching.valid(json.dumps(result.decision.ack, indent=2, ensure_ascii=False)))
 
 
 @bp.route("/dry-run", methods=["POST"])
