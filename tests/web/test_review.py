@@ -83,6 +83,14 @@ def test_the_queue_shows_sender_text_highlight_rule_and_earlier_flags(app, opera
     assert "flagged for review" in operator.get("/events").get_data(as_text=True)
 
 
+def test_items_hold_no_csrf_token_since_the_live_stream_shares_them(app, operator, c2c_flagged):
+    event_id, _sent = c2c_flagged
+    html = decide(operator, event_id, "dismiss").get_data(as_text=True)
+    assert "csrf_token" not in html
+    # without the header htmx sends, a decision is refused
+    assert operator.client.post(f"/review/{event_id}/decide", data={"action": "dismiss"}).status_code == 400
+
+
 def test_viewers_see_the_queue_but_cannot_decide(app, signed_in, c2c_flagged):
     event_id, _sent = c2c_flagged
     viewer = signed_in("viewer")
