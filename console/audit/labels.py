@@ -210,7 +210,6 @@ MODERATION_ACTIONS = {
     "keywords.sync": _l("Push a keyword list to IM"),
     "review.dismiss": _l("Dismiss a flagged message"),
     "rules.rollback": _l("Roll a moderation rule back"),
-    "rules.dry_run": _l("Dry-run a moderation rule"),
     "moderation.add_local_keywords": _l("Add local keywords"),
     "moderation.delete_local_keywords": _l("Delete local keywords"),
     "moderation.fetch_local_keywords": _l("Read local keywords"),

@@ -174,6 +174,16 @@ def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
+def valid(text: str) -> str:
+    """`text` as RE2 can read it: a lone surrogate (JSON allows "\\ud800") becomes "?", one
+    character for one, so that positions stay the same."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class PatternSet:
     """The patterns of several rules in one RE2 set: one pass over a text says which match."""
 
@@ -185,7 +195,7 @@ class PatternSet:
         self._matches = functools.lru_cache(maxsize=512)(self._match)
 
     def _match(self, text: str) -> frozenset:
-        return frozenset(self._set.Match(text) or ())  # None when nothing matches
+        return frozenset(self._set.Match(valid(text)) or ())  # None when nothing matches
 
     def matches(self, text: str) -> frozenset:
         return self._matches(text) if len(text) <= CACHED_TEXT else self._match(text)
@@ -205,10 +215,10 @@ class PatternMatcher:
             return False
         if self.group is not None:
             return self.group[1] in self.group[0].matches(text[:MAX_TEXT])
-        return self.regex.search(text[:MAX_TEXT]) is not None
+        return self.regex.search(valid(text[:MAX_TEXT])) is not None
 
     def spans(self, text: str) -> tuple[str, list[tuple[int, int]]]:
-        text = text[:MAX_TEXT]
+        text = valid(text[:MAX_TEXT])
         return text, merge([m.span() for m in self.regex.finditer(text) if m.end() > m.start()])
 
 

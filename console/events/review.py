@@ -8,7 +8,8 @@ kept as a `review_action` row (who, what, when, how it went). An item leaves the
 a decision succeeded; a failed call leaves it open, with the failure shown.
 
 A group message has no sequence number before it is sent: recall finds it in the stored
-Group.CallbackAfterSendMsg callback of the same message (same MsgId, or sender and Random).
+Group.CallbackAfterSendMsg callback of the same message (same MsgId, or sender and Random), or
+else in the group's recent history (an audited read: same sender and Random).
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ ACTIONS = ("recall", "mute", "mute_group", "ban", "dismiss")
 GROUP_ONLY = ("mute_group", "ban")
 DURATIONS = (600, 3600, 86400, 7 * 86400, 30 * 86400)
 AFTER_LOOKUP = 1000  # stored after-callbacks searched for a group message's sequence number
+HISTORY_LOOKUP = 100  # else: the group's latest messages read from IM
 
 
 class FlagFilter:
@@ -89,7 +91,8 @@ def _payload(text: str) -> dict:
 
 
 def _str(value) -> str:
-    return value if isinstance(value, str) else ""
+    """A string of the payload, safe to show (a lone surrogate escaped in JSON becomes "?")."""
+    return matching.valid(value) if isinstance(value, str) else ""
 
 
 def _finder(conn, rule_id: int | None, cache: dict):
@@ -123,7 +126,7 @@ def build(conn, row, finders: dict | None = None, decisions: list | None = None)
                 msg_key=_str(body.get("MsgKey")), msg_id=_str(body.get("MsgId")),
                 random=store_int(body.get("Random", body.get("MsgRandom"))))
     finder = _finder(conn, row.rule_id, finders if finders is not None else {})
-    item.texts = [_highlighted(finder, t) for t in rules._texts_of(body.get("MsgBody"))]
+    item.texts = [_highlighted(finder, _str(t)) for t in rules._texts_of(body.get("MsgBody"))]
     if item.sender:
         pattern = "%|" + store._like_escape(item.sender.replace("|", "")) + "|%"
         item.earlier = conn.execute(
@@ -212,14 +215,27 @@ def group_seq(conn, item: Item) -> int | None:
     return None
 
 
+def history_seq(tim, item: Item) -> int | None:
+    """The sequence number from the group's recent history (an audited read): the message of the
+    same sender with the same Random. For apps that do not send Group.CallbackAfterSendMsg."""
+    if item.random is None:
+        return None
+    for n, message in enumerate(tim.group.iter_messages(item.group_id)):
+        if n >= HISTORY_LOOKUP:
+            break
+        if message.sender == item.sender and message.msg_random == item.random and not message.recalled:
+            return message.msg_seq
+    return None
+
+
 def im_call(tim, conn, item: Item, plan: dict):
     """Make the decision's IM call (audited by `tim`); None for a dismissal."""
     action, duration = plan["action"], plan["duration"]
     if action == "recall":
         if item.is_group:
-            seq = group_seq(conn, item)
+            seq = group_seq(conn, item) or history_seq(tim, item)
             if seq is None:
-                raise FormError(_l("The message's sequence number is unknown: no "
+                raise FormError(_l("The message is not in the group's recent history, and no "
                                    "Group.CallbackAfterSendMsg of it is stored."), "action")
             return tim.group.revoke_messages(item.group_id, [seq])
         if not (item.to and item.msg_key):

@@ -37,6 +37,13 @@ def has_versions(sess, rule_id: int) -> bool:
     return sess.execute(select(RuleVersion.id).where(RuleVersion.rule_id == rule_id).limit(1)).first() is not None
 
 
+def unsaved(rule: Rule) -> RuleVersion:
+    """The rule as it is, as a version not stored (a rule older than versions, never changed)."""
+    return RuleVersion(rule_id=rule.id, version=1, change="baseline",
+                       snapshot=json.dumps(snapshot(rule), ensure_ascii=False, sort_keys=True),
+                       created_ms=rule.updated_ms, created_by=rule.updated_by)
+
+
 def record(sess, rule_id: int, change: str, values: dict, by: str | None) -> RuleVersion:
     version = RuleVersion(rule_id=rule_id, version=_next(sess, rule_id), change=change,
                           snapshot=json.dumps(values, ensure_ascii=False, sort_keys=True),

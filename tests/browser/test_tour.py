@@ -13,6 +13,7 @@ TOP_LEVEL = ["Dashboard", "Accounts", "Groups", "Messages", "Push", "Events", "A
              "Settings"]
 TOP_LEVEL += ["Communities", "Live broadcast"]   # issue #17: group depth and communities
 TOP_LEVEL += ["Bots", "Official accounts", "Moderation services"]  # issue 17 (pages-people)
+TOP_LEVEL += ["Review queue", "Keyword lists"]  # the moderation workbench (issue #18)
 
 
 def _main_nav(page):

@@ -82,6 +82,7 @@ def test_a_gb18030_file_is_read(app, admin):
 
 @pytest.mark.parametrize("fields,field", [
     ({"name": ""}, "name"),
+    ({"name": "n" * 129}, "name"),
     ({"words": ""}, "words"),
     ({"words": "x" * 200}, "words"),
 ])

@@ -83,6 +83,14 @@ def test_the_queue_shows_sender_text_highlight_rule_and_earlier_flags(app, opera
     assert "flagged for review" in operator.get("/events").get_data(as_text=True)
 
 
+def test_items_hold_no_csrf_token_since_the_live_stream_shares_them(app, operator, c2c_flagged):
+    event_id, _sent = c2c_flagged
+    html = decide(operator, event_id, "dismiss").get_data(as_text=True)
+    assert "csrf_token" not in html
+    # without the header htmx sends, a decision is refused
+    assert operator.client.post(f"/review/{event_id}/decide", data={"action": "dismiss"}).status_code == 400
+
+
 def test_viewers_see_the_queue_but_cannot_decide(app, signed_in, c2c_flagged):
     event_id, _sent = c2c_flagged
     viewer = signed_in("viewer")
@@ -182,3 +190,36 @@ def test_paging_and_hostile_parameters(app, operator, c2c_flagged):
     assert operator.get("/review?state=<script>").status_code == 200
     html = operator.get("/review/more?state=all&before=999999").get_data(as_text=True)
     assert re.search(r'id="review-\d+"', html)
+
+
+def test_recall_a_group_message_without_its_after_callback(app, admin, operator, tim, callbacks, audit_rows):
+    """Apps that do not send Group.CallbackAfterSendMsg: the seq comes from the group's history."""
+    tim.account.import_accounts(["owner", "spammer"])
+    group = tim.group.create_group("Public", "g", owner="owner", members=["spammer"]).group_id
+    flag_rule(admin, scope="group_msg", pattern="casino")
+    sent = tim.group.send_message(group, text_body("visit my casino"), sender="spammer")
+    (message,) = [m for m in tim.group.fetch_messages(group).messages if m.msg_seq == sent.msg_seq]
+    callbacks.ack("Group.CallbackBeforeSendMsg", {
+        "CallbackCommand": "Group.CallbackBeforeSendMsg", "GroupId": group, "Type": "Public",
+        "From_Account": "spammer", "Operator_Account": "spammer", "Random": message.msg_random,
+        "MsgBody": text_body("visit my casino")})
+    event_id = [r for r in stored_events(app) if r.decision == "flag"][0].id
+    before = len(audit_rows())
+    assert "Recalled" in decide(operator, event_id, "recall").get_data(as_text=True)
+    assert [r.action for r in audit_rows()[before:]] == ["group.fetch_messages", "group.revoke_messages"]
+    assert not tim.group.revoke_messages(group, [sent.msg_seq]).items[0].ok  # already recalled
+
+
+def test_text_that_is_not_valid_unicode_is_shown(app, admin, operator, callbacks):
+    """JSON may escape a lone surrogate: the queue and the dry run show it as U+FFFD (the console's
+    one rule for invalid text, console.tim.text), never a 500."""
+    flag_rule(admin, pattern="casino")
+    raw = ('{"CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "a\\udc00", "To_Account": "b", '
+           '"MsgKey": "k", "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "\\ud800 casino"}}]}')
+    assert callbacks.ack("C2C.CallbackBeforeSendMsg", raw) == OK
+    page = operator.get("/review")
+    assert page.status_code == 200 and "\ufffd <mark>casino</mark>" in page.get_data(as_text=True)
+    form = {"name": "t", "scope": "c2c_msg", "match": "words", "pattern": "casino", "action": "deny",
+            "position": "-1"}  # before the flag rule
+    dry = admin.post("/rules/dry-run", data=form, htmx=True)
+    assert dry.status_code == 200 and "Would have denied 1 callback" in dry.get_data(as_text=True)

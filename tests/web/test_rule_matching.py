@@ -145,3 +145,17 @@ def test_regex_rules_of_one_scope_answer_through_their_set(app, signed_in, callb
     assert callbacks.ack("C2C.CallbackBeforeSendMsg", c2c("CASINO"))["ErrorCode"] == 120002
     assert callbacks.ack("C2C.CallbackBeforeSendMsg", c2c("13800138000"))["ErrorCode"] == 120001
     assert callbacks.ack("C2C.CallbackBeforeSendMsg", c2c("hello")) == OK
+
+
+def test_a_lone_surrogate_does_not_slip_past_the_rules(app, signed_in, callbacks):
+    """JSON may escape a lone surrogate; RE2 reads UTF-8 only. The rules still see the text."""
+    admin = signed_in("admin")
+    add_rule(admin, name="one", pattern=r"casino")
+    add_rule(admin, name="two", pattern=r"poker")
+    add_rule(admin, name="words", match="words", pattern="赌场", error_code="120003")
+    raw = '{"CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "a", "To_Account": "b", ' \
+          '"MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "\\ud800 casino"}}]}'
+    assert callbacks.ack("C2C.CallbackBeforeSendMsg", raw)["ErrorCode"] == 1
+    assert callbacks.ack("C2C.CallbackBeforeSendMsg", raw.replace("casino", "赌场"))["ErrorCode"] == 120003
+    finder = matching.PatternMatcher("casino")
+    assert finder.spans("\ud800casino") == ("?casino", [(1, 7)])

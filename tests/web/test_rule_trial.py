@@ -105,3 +105,11 @@ def test_hit_counts_per_rule(app, admin, callbacks):
         assert counts[1]["month"] == 3
         assert len(trial.last_hits(conn, 1)) == 3
         assert trial.hits(conn, now_ms=counts[1]["last_ms"] + 2 * trial.HOUR)[1]["hour"] == 0
+
+
+def test_the_test_box_survives_text_that_is_not_valid_unicode(app, admin):
+    admin.post("/rules", data=rule_form(action="rewrite"))
+    body = '{"CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "a", "MsgBody": ' \
+           '[{"MsgType": "TIMTextElem", "MsgContent": {"Text": "\\ud800 casino"}}]}'
+    response = admin.post("/rules/test", data={"sample": body}, htmx=True)
+    assert response.status_code == 200 and "? ******" in response.get_data(as_text=True)

@@ -86,6 +86,9 @@ def test_a_rule_older_than_versions_gets_a_baseline(app, admin):
         db.session.add(Rule(name="legacy", scope="c2c_msg", match="words", pattern="x", action="deny",
                             enabled=True, position=0, created_ms=1, updated_ms=1, updated_by="someone"))
         db.session.commit()
+    page = admin.get("/rules/1/versions")
+    assert page.status_code == 200 and "as it was" in page.get_data(as_text=True)
+    assert versions_of(app) == []  # looking stores nothing
     admin.post("/rules/1", data=rule_form(name="legacy", pattern="y"))
     assert versions_of(app) == [(1, "baseline", "someone"), (2, "update", "admin")]
 

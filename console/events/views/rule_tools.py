@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from console import db
 from console.audit import record_action
-from console.events import rules, runtime, trial, versions
+from console.events import matching, rules, runtime, trial, versions
 from console.forms import FormError
 from console.models.events import Rule
 from console.security import current_user, role_required
@@ -27,7 +27,7 @@ def test():
     with _engine().connect() as conn:
         result = trial.test(conn, command, body)
     return render_template("events/rules/_test_result.html", result=result,
-                           ack=json.dumps(result.decision.ack, indent=2, ensure_ascii=False))
+                           ack=matching.valid(json.dumps(result.decision.ack, indent=2, ensure_ascii=False)))
 
 
 @bp.route("/dry-run", methods=["POST"])
@@ -48,8 +48,11 @@ def dry_run():
 def history(rule_id: int):
     """Every version of a rule (deleted ones too), a diff between two, its last hits."""
     found = versions.history(db.session, rule_id)
-    if not found:
+    rule = db.session.get(Rule, rule_id)
+    if not found and rule is None:
         abort(404)
+    if not found:  # a rule older than versions: shown as it is (recorded at its first change)
+        found = [versions.unsaved(rule)]
     by_number = {v.version: v for v in found}
     newest = found[0].version
     a, b = request.args.get("a", ""), request.args.get("b", "")
@@ -59,7 +62,7 @@ def history(rule_id: int):
     with _engine().connect() as conn:
         last = trial.last_hits(conn, rule_id)
     return render_template("events/rules/versions.html", rule_id=rule_id, versions=found, a=a, b=b,
-                           changes=changes, rule=db.session.get(Rule, rule_id), last_hits=last,
+                           changes=changes, rule=rule, last_hits=last,
                            name=versions.values(found[0]).get("name") or f"#{rule_id}")
 
 
