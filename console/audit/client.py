@@ -131,3 +131,22 @@ def _generator(gen, ctx):
 def current_context() -> AuditContext | None:
     """The context set by `acting_as` around the call being made, if any."""
     return _current.get()
+
+
+_detail: contextvars.ContextVar[dict | None] = contextvars.ContextVar("audit_detail", default=None)
+
+
+@contextlib.contextmanager
+def detail(**values) -> Iterator[None]:
+    """Store `values` in the detail of every audit row written inside the block: e.g. the `before`
+    and `after` bodies of a message edit, which the audit entry page shows side by side."""
+    token = _detail.set({**(_detail.get() or {}), **values})
+    try:
+        yield
+    finally:
+        _detail.reset(token)
+
+
+def current_detail() -> dict | None:
+    """What `detail` set around the call being made, if anything."""
+    return _detail.get()

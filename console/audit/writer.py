@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 
 from console import db
-from console.audit.client import AuditContext, current_context, request_context
+from console.audit.client import AuditContext, current_context, current_detail, request_context
 from console.models import AuditEntry, AuditTarget, utcnow
 from console.monitoring import metrics
 
@@ -257,6 +257,7 @@ class AuditWriter:
                 error_code=getattr(error, "code", None),
                 error_text=getattr(error, "info", None) or (str(error) if error is not None else None),
                 items=items,
+                detail=current_detail(),
                 latency_ms=int(round((event.duration or 0) * 1000)),
                 attempts=getattr(event, "attempts", None),
             )
