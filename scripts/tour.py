@@ -88,10 +88,10 @@ def demo_console(workdir: str, traffic_seconds: float = 4.0):
 EVENT_DETAIL = "/events#first-event"
 _SKIP = re.compile(r"\.(csv|jsonl?)(\?|$)|/stream|/export")
 _DETAILS = (("/accounts", r"^/accounts/u/[^/]+$"), ("/groups", r"^/groups/[^/?]+$"),
-            ("/audit", r"^/audit/\d+$"), ("/jobs", r"^/jobs/\d+$"))
+            ("/audit", r"^/audit/\d+$"), ("/jobs", r"^/jobs/\d+$"),
+            ("/bots", r"^/bots/[^/?]+$"))
 #: rows to take a detail page from: an unprotected one first (an App admin's page shows less)
 _ROWS = ("main table tr:not(:has(.badge)) a[href]", "main table a[href]")
-_DETAILS += (("/bots", r"^/bots/[^/?]+$"),)   # issue 17 (pages-people): a bot's page
 
 
 def sign_in(page, base: str, name: str, password: str) -> None:

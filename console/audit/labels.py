@@ -139,12 +139,7 @@ IM_OPERATIONS = {
     "operation.get_operation_data": _l("Read operations data"),
     "operation.get_history_data": _l("Read history download links"),
     "operation.get_ip_list": _l("Read IM server addresses"),
-}
-
-labels.define("audit_action", {**CONSOLE_ACTIONS, **IM_OPERATIONS})
-
-#: issue 17 (pages-people): follows, message extensions, official accounts, bots, moderation services
-PEOPLE_OPERATIONS = {
+    # issue 17 (pages-people): follows, message extensions, official accounts, bots, moderation services
     "follow.follow_users": _l("Follow accounts"),
     "follow.unfollow_users": _l("Unfollow accounts"),
     "follow.check_follows": _l("Check follows"),
@@ -187,4 +182,5 @@ PEOPLE_OPERATIONS = {
     "moderation.unban_file": _l("Unban a chat file"),
     "moderation.sign_files": _l("Sign chat file URLs"),
 }
-labels.define("audit_action", PEOPLE_OPERATIONS)
+
+labels.define("audit_action", {**CONSOLE_ACTIONS, **IM_OPERATIONS})

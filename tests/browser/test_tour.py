@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 TOP_LEVEL = ["Dashboard", "Accounts", "Groups", "Messages", "Push", "Events", "Alerts", "Audit", "Operators",
              "Settings"]
+TOP_LEVEL += ["Bots", "Official accounts", "Moderation services"]  # issue 17 (pages-people)
 
 
 def _main_nav(page):
@@ -89,6 +90,3 @@ def test_sign_in_visit_every_page_then_filter_and_export_the_audit_log(page, liv
     # Strict CSP: nothing on any page was blocked, and no script failed.
     assert page.console_log.csp_violations() == []
     assert [e for e in page.console_log.errors() if "favicon" not in e] == []
-
-
-TOP_LEVEL += ["Bots", "Official accounts", "Moderation services"]  # issue 17 (pages-people)
