@@ -35,7 +35,8 @@ def plan_edit(form: Mapping[str, str]) -> dict:
         raise FormError(_("CloudCustomData has at most %(n)d bytes.", n=MAX_CUSTOM_BYTES), "cloud_custom_data")
     if text is None and not forms.flag(form.get("set_custom")):
         raise FormError(_("Give the new text, or tick to change the custom data."), "text")
-    plan = {"sender": sender, "to": to, "msg_key": key}
+    at = forms.integer(form.get("at"), "at", _("Sent at"), hi=2**32 - 1)
+    plan = {"sender": sender, "to": to, "msg_key": key, "at": at}
     if text is not None:
         plan["body"] = text
     if forms.flag(form.get("set_custom")):
@@ -51,6 +52,20 @@ def _pair_and_keys(form: Mapping[str, str], first: str, first_label, missing: st
     if not keys:
         raise FormError(missing, "msg_keys")
     return owner, peer, keys
+
+
+def text_body(text: str) -> list[dict]:
+    """A message body of one text element (what an edit stores)."""
+    return [{"MsgType": "TIMTextElem", "MsgContent": {"Text": text}}]
+
+
+def stored_message(tim, sender: str, to: str, key: str, at: int | None):
+    """The stored message `key` (sent at `at`, Unix seconds) as its sender sees it, or None; one
+    read of that second of the conversation."""
+    if not at:
+        return None
+    page = tim.c2c.fetch_messages(sender, to, min_time=at, max_time=at, max_count=100)
+    return next((m for m in page.messages if m.msg_key == key), None)
 
 
 def plan_one_sided(form: Mapping[str, str]) -> tuple[str, str, list[str]]:

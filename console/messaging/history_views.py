@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 
+from console.audit.client import detail as audit_detail
 from console.messaging import history
 from console.security import role_required, sudo_required
 from console.tim import TimError
@@ -28,7 +29,13 @@ bp.add_app_template_global(history.text_of, "text_of")
 def edit():
     """Overwrite a stored message's text and/or CloudCustomData (IM keeps no copy of the old one)."""
     plan = history.plan_edit(request.form)
-    g.tim.c2c.modify_message(plan.pop("sender"), plan.pop("to"), plan.pop("msg_key"), **plan)
+    sender, to, key, at = plan.pop("sender"), plan.pop("to"), plan.pop("msg_key"), plan.pop("at")
+    stored = history.stored_message(g.tim, sender, to, key, at)
+    before = {"body": stored.body, "cloud_custom_data": stored.cloud_custom_data} if stored else None
+    after = {"body": history.text_body(plan["body"]) if "body" in plan else (stored.body if stored else None),
+             "cloud_custom_data": plan.get("cloud_custom_data", stored.cloud_custom_data if stored else None)}
+    with audit_detail(before=before, after=after):   # the audit entry shows both side by side
+        g.tim.c2c.modify_message(sender, to, key, **plan)
     return done(_("Message edited. Reload the conversation to see it."))
 
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from console import forms
 from console.forms import FormError
 from console.tim.api.moderation import (
-    CONTENT_TYPES, INTERCEPT, LABELS, MAX_CONTENT_BYTES, REGEX, REPLACE, SCENES, WORD, LocalKeywordSpec,
+    CONTENT_TYPES, INTERCEPT, LABELS, MAX_CONTENT_BYTES, REGEX, REPLACE, WORD, LocalKeywordSpec,
 )
 from console.ui import labels
 

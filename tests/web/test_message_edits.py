@@ -31,16 +31,20 @@ def test_the_conversation_offers_the_actions(app, op, sent):
     assert "first text</textarea>" in html and "/messages/extensions?" in html and "Read receipt from ben" in html
 
 
-def test_edit_a_stored_message(app, op, sent, tim, audit_rows):
-    resp = op.post(f"{BASE}/edit", {"sender": "ann", "to": "ben", "msg_key": sent, "text": "second text"}, htmx=True)
+def test_edit_a_stored_message_with_before_and_after_in_the_audit(app, op, sent, tim, audit_rows):
+    [message] = history(tim)
+    form = {"sender": "ann", "to": "ben", "msg_key": sent, "text": "second text", "at": str(message.msg_time)}
+    resp = op.post(f"{BASE}/edit", form, htmx=True)
     assert resp.status_code == 200 and "edited" in resp.get_data(as_text=True)
     [message] = history(tim)
     assert message.body[0]["MsgContent"]["Text"] == "second text"
-    [row] = audit_rows()
-    assert (row.action, row.outcome) == ("c2c.modify_message", "ok")
+    read, row = audit_rows()
+    assert read.action == "c2c.fetch_messages" and (row.action, row.outcome) == ("c2c.modify_message", "ok")
     assert row.request["MsgBody"][0]["MsgContent"]["Text"] == "second text"
+    assert row.detail["before"]["body"][0]["MsgContent"]["Text"] == "first text"
+    assert row.detail["after"]["body"][0]["MsgContent"]["Text"] == "second text"
     bad = op.post(f"{BASE}/edit", {"sender": "ann", "to": "ben", "msg_key": sent}, htmx=True)
-    assert "form-problems" in bad.headers.get("HX-Trigger", "") and len(audit_rows()) == 1
+    assert "form-problems" in bad.headers.get("HX-Trigger", "") and len(audit_rows()) == 2
 
 
 def test_delete_from_one_side_needs_the_typed_account(app, op, sent, tim, audit_rows):
