@@ -10,6 +10,7 @@ from console.tim.api._base import (
     new_random, offline_push, paginate,
 )
 from console.tim.api.c2c_history import C2CHistoryMixin
+from console.tim.messages import received_body
 from console.tim.results import (
     BatchSendResult, C2CMessage, C2CMessagePage, ItemResult, Result, SendResult, UnreadCount, UnreadResult,
 )
@@ -57,7 +58,7 @@ def _message(entry: dict) -> C2CMessage:
                       msg_seq=int(entry.get("MsgSeq") or 0), msg_random=int(entry.get("MsgRandom") or 0),
                       msg_time=int(entry.get("MsgTimeStamp") or 0), msg_key=entry.get("MsgKey", ""),
                       flag_bits=int(entry.get("MsgFlagBits") or 0), peer_read=bool(entry.get("IsPeerRead")),
-                      body=list(entry.get("MsgBody") or []), cloud_custom_data=entry.get("CloudCustomData") or "",
+                      body=received_body(entry.get("MsgBody")), cloud_custom_data=entry.get("CloudCustomData") or "",
                       raw=entry)
 
 
