@@ -132,6 +132,13 @@ def form_problems(exc: FormError):
     return render_template("forms/problems.html", problems=exc.problems, back=back), 400
 
 
+def answer_on_error(answer) -> None:
+    """Name the answer (a callable returning a response) this request gives should it fail from
+    now on: a page that has done something that cannot be undone (started a job) shows it, never
+    a 500 that invites the operator to do it again."""
+    g.answer_on_error = answer
+
+
 def init_app(app) -> None:
     app.register_error_handler(FormError, form_problems)
 
@@ -164,9 +171,16 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         db.session.rollback()
-        if isinstance(exc, TimError):
+        fallback = g.pop("answer_on_error", None)
+        if isinstance(exc, TimError) and fallback is None:
             return im_error_page(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        if fallback is not None:
+            try:
+                return fallback()
+            except Exception:  # noqa: BLE001 - then the plain error page below
+                log.exception("the fallback answer failed too on %s %s", request.method, request.path)
+                db.session.rollback()
         return error_page(500, str(titles[500]), str(messages[500]))
 
 
