@@ -33,15 +33,26 @@ ACCOUNT_NOT_FOUND_CODES = {70107, 40003, 30003, 20003, 90012, 90048, 50001}
 NOT_FOUND_CODES = ACCOUNT_NOT_FOUND_CODES | {10010, 10015}
 
 
+#: IM codes that are IM's (or the console's settings') fault, not the request's: a full page
+#: answers 502. Internal errors and timeouts (spec: "internal error; retry"), the settings codes.
+UPSTREAM_CODES = frozenset({1003, 10002, 20004, 20005, 30006, 30007, 40006, 50004, 50005, 60008, 70169,
+                            70202, 70500, 90992, 91000, 130014, 60006, 60010, 60016, 60020, 60021,
+                            *range(70001, 70021)})
+
+
 def status_for_im_error(code: int) -> int:
-    """The HTTP status of a full page that failed on an IM error."""
+    """The HTTP status of a full page that failed on an IM error: 502 when IM (or the console's
+    settings) failed; a 4xx when IM refused the request as made (hostile or mistaken input is
+    the client's error, never a 5xx)."""
     if code in NOT_FOUND_CODES:
         return 404
     if code == 0:  # invalid argument, refused before sending
         return 400
     if code in RATE_LIMIT_CODES:
         return 429
-    return 502
+    if code < 0 or code in UPSTREAM_CODES:
+        return 502
+    return 422
 
 # Plain-language hints for the IM error codes an operator is most likely to meet.
 HINTS = {
