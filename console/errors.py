@@ -221,10 +221,17 @@ def clean_requests(app) -> None:
 
     - query and form values are `console.forms.CleanParameters` (cleaned text, bounded
       `type=int`);
-    - `<int:...>` URL parts are at most 2^63-1 (bigger: 404);
+    - `<int:...>` URL parts are at most 2^63-1 (bigger: 404); text URL parts are cleaned;
     - text written into a page is cleaned (`console.tim.text`), whatever its source.
     """
     base = app.request_class
     app.request_class = type("CleanRequest", (base,), {"parameter_storage_class": CleanParameters})
     app.url_map.converters["int"] = BoundedIntConverter
     app.jinja_env.finalize = _clean_output
+
+    @app.url_value_preprocessor
+    def _clean_path_values(_endpoint, values):
+        """Text parts of the URL (`<user_id>`, `<path:group_id>`) are cleaned like the query."""
+        for name, value in (values or {}).items():
+            if isinstance(value, str):
+                values[name] = tim_text.clean(value)
