@@ -262,6 +262,27 @@ def received_body(value: object) -> list:
     return [value] if value else []
 
 
+def received_int(value: object, hi: int = 2**63 - 1) -> int:
+    """A number of a received message (MsgSeq, MsgTimeStamp...): 0 unless it is a whole number
+    (or its digits) from 0 to `hi`."""
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= hi:
+        return 0
+    return value
+
+
+def received_text(value: object) -> str:
+    """A text of a received message (an account, a key): a number as its digits, else ""."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def view_body(body: object) -> list[dict]:
     """A received MsgBody as a list of elements to show: each one either as sent (its shape is
     the documented one: `validate_element(strict=False)`, numbers finite and within 64 bits) or

@@ -87,7 +87,7 @@ def pair(sandbox):
     return "alice", "bob"
 
 
-def _store_c2c(sandbox, body: list) -> None:
+def _store_c2c(sandbox, body: list, **fields) -> None:
     """A message as IM keeps what a custom client sent: sent through the REST API when IM takes
     it, else stored the way the service stores it."""
     sent = sandbox.invoke("openim/sendmsg", {"From_Account": "alice", "To_Account": "bob",
@@ -97,7 +97,7 @@ def _store_c2c(sandbox, body: list) -> None:
     for message in sandbox.state.messages.values():
         for stored in message:
             if stored["MsgKey"] == sent["MsgKey"]:
-                stored["MsgBody"] = body
+                stored.update(MsgBody=body, **fields)
 
 
 def test_conversation_pages_show_malformed_elements(signed_in, sandbox, pair):
@@ -105,11 +105,13 @@ def test_conversation_pages_show_malformed_elements(signed_in, sandbox, pair):
         _store_c2c(sandbox, [element, {"MsgType": "TIMTextElem", "MsgContent": {"Text": "after it"}}])
     _store_c2c(sandbox, {"MsgType": "TIMTextElem", "MsgContent": {"Text": "a body that is one element"}})
     _store_c2c(sandbox, None)
+    _store_c2c(sandbox, [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "odd fields"}}],
+               MsgRandom="big", CloudCustomData={"not": "text"}, IsPeerRead=[1])
     viewer = signed_in("viewer")
     response = viewer.get("/messages/conversation/page?a=alice&b=bob", headers={"HX-Request": "true"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count("Unrecognised element") >= 10 and "after it" in page
+    assert page.count("Unrecognised element") >= 10 and "after it" in page and "odd fields" in page
     assert viewer.get("/messages/conversation?a=alice&b=bob").status_code == 200
 
 
