@@ -15,6 +15,7 @@ from flask import g, render_template, request
 from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -143,6 +144,18 @@ def form_problems(exc: FormError):
     return render_template("forms/problems.html", problems=exc.problems, back=back), 400
 
 
+def _out_of_bounds(exc: BaseException) -> bool:
+    """An OverflowError (SQLite: an integer beyond 64 bits), a RecursionError (nesting), or the
+    database refusing a value as out of range, raised while handling a request."""
+    if isinstance(exc, (OverflowError, RecursionError)):
+        return True
+    if isinstance(exc, DBAPIError):
+        orig = getattr(exc, "orig", None)
+        return isinstance(orig, (OverflowError, RecursionError)) or \
+            getattr(orig, "sqlstate", None) in ("22003", "22021", "22P05")  # out of range, bad text
+    return False
+
+
 def answer_on_error(answer) -> None:
     """Name the answer (a callable returning a response) this request gives should it fail from
     now on: a page that has done something that cannot be undone (started a job) shows it, never
@@ -185,6 +198,11 @@ def init_app(app) -> None:
         fallback = g.pop("answer_on_error", None)
         if isinstance(exc, TimError) and fallback is None:
             return im_error_page(exc)
+        if fallback is None and _out_of_bounds(exc):
+            # a number or a nesting no parser bounded reached the database or a recursive walk:
+            # the request's fault (console.forms has the parser that should have caught it)
+            log.warning("input out of bounds on %s %s: %r", request.method, request.path, exc)
+            return error_page(400, str(titles[400]), str(messages[400]))
         log.exception("unhandled error on %s %s", request.method, request.path)
         if fallback is not None:
             try:
