@@ -15,6 +15,7 @@ from flask import g, render_template, request
 from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -33,15 +34,26 @@ ACCOUNT_NOT_FOUND_CODES = {70107, 40003, 30003, 20003, 90012, 90048, 50001}
 NOT_FOUND_CODES = ACCOUNT_NOT_FOUND_CODES | {10010, 10015}
 
 
+#: IM codes that are IM's (or the console's settings') fault, not the request's: a full page
+#: answers 502. Internal errors and timeouts (spec: "internal error; retry"), the settings codes.
+UPSTREAM_CODES = frozenset({1003, 10002, 20004, 20005, 30006, 30007, 40006, 50004, 50005, 60008, 70169,
+                            70202, 70500, 90992, 91000, 130014, 60006, 60010, 60016, 60020, 60021,
+                            *range(70001, 70021)})
+
+
 def status_for_im_error(code: int) -> int:
-    """The HTTP status of a full page that failed on an IM error."""
+    """The HTTP status of a full page that failed on an IM error: 502 when IM (or the console's
+    settings) failed; a 4xx when IM refused the request as made (hostile or mistaken input is
+    the client's error, never a 5xx)."""
     if code in NOT_FOUND_CODES:
         return 404
     if code == 0:  # invalid argument, refused before sending
         return 400
     if code in RATE_LIMIT_CODES:
         return 429
-    return 502
+    if code < 0 or code in UPSTREAM_CODES:
+        return 502
+    return 422
 
 # Plain-language hints for the IM error codes an operator is most likely to meet.
 HINTS = {
@@ -132,6 +144,25 @@ def form_problems(exc: FormError):
     return render_template("forms/problems.html", problems=exc.problems, back=back), 400
 
 
+def _out_of_bounds(exc: BaseException) -> bool:
+    """An OverflowError (SQLite: an integer beyond 64 bits), a RecursionError (nesting), or the
+    database refusing a value as out of range, raised while handling a request."""
+    if isinstance(exc, (OverflowError, RecursionError)):
+        return True
+    if isinstance(exc, DBAPIError):
+        orig = getattr(exc, "orig", None)
+        return isinstance(orig, (OverflowError, RecursionError)) or \
+            getattr(orig, "sqlstate", None) in ("22003", "22021", "22P05")  # out of range, bad text
+    return False
+
+
+def answer_on_error(answer) -> None:
+    """Name the answer (a callable returning a response) this request gives should it fail from
+    now on: a page that has done something that cannot be undone (started a job) shows it, never
+    a 500 that invites the operator to do it again."""
+    g.answer_on_error = answer
+
+
 def init_app(app) -> None:
     app.register_error_handler(FormError, form_problems)
 
@@ -164,9 +195,21 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         db.session.rollback()
-        if isinstance(exc, TimError):
+        fallback = g.pop("answer_on_error", None)
+        if isinstance(exc, TimError) and fallback is None:
             return im_error_page(exc)
+        if fallback is None and _out_of_bounds(exc):
+            # a number or a nesting no parser bounded reached the database or a recursive walk:
+            # the request's fault (console.forms has the parser that should have caught it)
+            log.warning("input out of bounds on %s %s: %r", request.method, request.path, exc)
+            return error_page(400, str(titles[400]), str(messages[400]))
         log.exception("unhandled error on %s %s", request.method, request.path)
+        if fallback is not None:
+            try:
+                return fallback()
+            except Exception:  # noqa: BLE001 - then the plain error page below
+                log.exception("the fallback answer failed too on %s %s", request.method, request.path)
+                db.session.rollback()
         return error_page(500, str(titles[500]), str(messages[500]))
 
 
@@ -196,10 +239,17 @@ def clean_requests(app) -> None:
 
     - query and form values are `console.forms.CleanParameters` (cleaned text, bounded
       `type=int`);
-    - `<int:...>` URL parts are at most 2^63-1 (bigger: 404);
+    - `<int:...>` URL parts are at most 2^63-1 (bigger: 404); text URL parts are cleaned;
     - text written into a page is cleaned (`console.tim.text`), whatever its source.
     """
     base = app.request_class
     app.request_class = type("CleanRequest", (base,), {"parameter_storage_class": CleanParameters})
     app.url_map.converters["int"] = BoundedIntConverter
     app.jinja_env.finalize = _clean_output
+
+    @app.url_value_preprocessor
+    def _clean_path_values(_endpoint, values):
+        """Text parts of the URL (`<user_id>`, `<path:group_id>`) are cleaned like the query."""
+        for name, value in (values or {}).items():
+            if isinstance(value, str):
+                values[name] = tim_text.clean(value)

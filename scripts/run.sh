@@ -78,7 +78,7 @@ else
     echo "Sandbox mode: starting the IM sandbox on http://127.0.0.1:${sandbox_port}"
     "$bin/python" -m console.sandbox --host 127.0.0.1 --port "$sandbox_port" \
         --app-id 1400000000 --secret-file "$instance/sandbox-secret" --admin administrator \
-        --callback-url "http://127.0.0.1:${port}/callback" --callback-token "$TIM_CALLBACK_TOKEN" \
+        --callback-url "http://127.0.0.1:${port}/callback" --callback-token-env TIM_CALLBACK_TOKEN \
         --seed demo --simulate 2 --state "$instance/sandbox-state.json" &
     pids+=($!)
     wait_http "http://127.0.0.1:${sandbox_port}/sandbox/health" "The sandbox" "$!"

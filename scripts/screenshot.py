@@ -4,8 +4,11 @@
         # starts its own console with demo data (IM sandbox included) on ephemeral ports
 
     make run &                     # or a running console; note the setup link it prints
-    .venv/bin/python scripts/screenshot.py --setup-url http://127.0.0.1:5000/setup/TOKEN \\
-        --name admin --password 'a long password' --out-dir screenshots/
+    CONSOLE_PASSWORD='a long password' .venv/bin/python scripts/screenshot.py \\
+        --setup-url http://127.0.0.1:5000/setup/TOKEN --name admin --out-dir screenshots/
+
+The password comes from $CONSOLE_PASSWORD, never from the command line (where every local user
+could read it in `ps`).
 
 The pages are those of scripts/tour.py: every page of the navigation and its tabs, an event's
 detail, and an account's, a group's, an audit entry's and a job's page. Files are named
@@ -71,8 +74,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--serve", action="store_true", help="start a console with demo data for the shots")
     parser.add_argument("--url", default="http://127.0.0.1:5000", help="the console's address")
     parser.add_argument("--setup-url", help="a first-admin setup link: create --name with --password")
-    parser.add_argument("--name")
-    parser.add_argument("--password")
+    parser.add_argument("--name", help="the operator to sign in as (password: $CONSOLE_PASSWORD)")
     parser.add_argument("--path", help="only this page (default: every page of the tour)")
     parser.add_argument("--out", help="the file for a single --path")
     parser.add_argument("--out-dir", default="screenshots")
@@ -85,8 +87,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     args.lang = args.lang or list(LANGS)
     args.scheme = args.scheme or list(SCHEMES)
+    args.password = os.environ.get("CONSOLE_PASSWORD", "")
     if not args.serve and not (args.name and args.password):
-        parser.error("--name and --password are needed unless --serve")
+        parser.error("--name and $CONSOLE_PASSWORD are needed unless --serve")
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=ARGS)

@@ -283,9 +283,12 @@ def _rewrite(command: str, body: dict, rules: list[_Compiled]) -> Decision | Non
     hit = [r for r in rules if r.action == "rewrite" and any(r.hits_text(t) for t in texts)]
     if not hit:
         return None
-    new_body = copy.deepcopy(msg_body)
+    # Elements of any shape arrive (a custom client); an answer can carry only well-formed ones,
+    # so the others are left out of the rewritten message rather than letting the words through.
+    new_body = [copy.deepcopy(e) for e in msg_body if isinstance(e, dict)
+                and isinstance(e.get("MsgType"), str) and isinstance(e.get("MsgContent"), dict)]
     for element in new_body:
-        content = element.get("MsgContent") if isinstance(element, dict) else None
+        content = element.get("MsgContent")
         if element.get("MsgType") == "TIMTextElem" and isinstance(content, dict) \
                 and isinstance(content.get("Text"), str):
             for rule in hit:

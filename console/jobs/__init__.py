@@ -22,9 +22,10 @@ import os
 import socket
 from collections.abc import Callable
 
+from flask_login import current_user
 from sqlalchemy import or_, select, update
 
-from console import db
+from console import db, errors
 from console.audit import AuditedClient, job_context, scrub_text
 from console.i18n import N_
 from console.models import Job, JobResult, utcnow
@@ -115,10 +116,37 @@ def start(kind: str, params: dict, operator, items: list[str] | None = None) -> 
                   operator_id=getattr(operator, "id", None), operator_name=getattr(operator, "name", None),
                   operator_role=getattr(operator, "role", None))
         sess.add(job)
+    _answer_with_job(job.id)
     metrics.job(kind, "queued")
     enqueue(current_app._get_current_object(), job.id)
     with db.new_session() as sess:
         return sess.get(Job, job.id)
+
+
+def _answer_with_job(job_id: int) -> None:
+    """From here on, the request that started the job answers with the job should anything fail
+    (console.errors.answer_on_error): never a 500 that invites the operator to start it again."""
+    from flask import has_request_context
+
+    if has_request_context():
+        errors.answer_on_error(lambda: _started_answer(job_id))
+
+
+def _started_answer(job_id: int):
+    """The job's progress card (200), or at the least a link to the job's page."""
+    from flask import url_for
+    from flask_babel import gettext as _
+    from markupsafe import Markup, escape
+
+    from console.jobs import progress
+
+    try:
+        return progress.card(db.session.get(Job, job_id) or Job(id=job_id))
+    except Exception:  # noqa: BLE001 - the answer of last resort must not fail in turn
+        log.exception("job %s: its card could not be shown either", job_id)
+        db.session.rollback()
+        return Markup('<p class="notice">{} <a href="{}">{}</a></p>').format(
+            _("Job #%(id)d started.", id=job_id), url_for("jobs.detail", job_id=job_id), escape(_("Job page")))
 
 
 def enqueue(app, job_id: int) -> None:
@@ -294,3 +322,6 @@ def init_app(app) -> None:
         reclaim(app)
 
     app.extensions["huey_run_job"] = run_job_task
+    # the job card is included from imported macros (no request context there): it asks the
+    # operator's role through this global
+    app.jinja_env.globals["current_user"] = current_user

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -22,7 +23,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--admin", default="administrator", help="App admin identifier")
     p.add_argument("--extra-admin", action="append", default=[], help="another App admin (repeatable)")
     p.add_argument("--callback-url")
-    p.add_argument("--callback-token")
+    token = p.add_mutually_exclusive_group()
+    token.add_argument("--callback-token", help="the callback token (prefer --callback-token-file or "
+                       "--callback-token-env: an argument is visible to every local user in ps)")
+    token.add_argument("--callback-token-file", metavar="PATH", help="file holding the callback token")
+    token.add_argument("--callback-token-env", metavar="NAME",
+                       help="environment variable holding the callback token")
     p.add_argument("--seed", choices=["demo"])
     p.add_argument("--simulate", type=float, metavar="RATE", help="simulated events per second")
     p.add_argument("--state", metavar="FILE", help="load state from FILE and save it there")
@@ -53,6 +59,19 @@ def _secret(args) -> str:
     sys.exit("a secret key is required: --secret-file FILE or --secret KEY")
 
 
+def _callback_token(args) -> str | None:
+    """The callback token from a file, an environment variable or (discouraged) the argument."""
+    if args.callback_token_file:
+        with open(args.callback_token_file, encoding="utf-8") as fh:
+            return fh.read().strip() or None
+    if args.callback_token_env:
+        value = os.environ.get(args.callback_token_env, "").strip()
+        if not value:
+            sys.exit(f"--callback-token-env: ${args.callback_token_env} is empty or unset")
+        return value
+    return args.callback_token
+
+
 def _rate_limits(pairs) -> dict:
     limits = {}
     for pair in pairs:
@@ -79,7 +98,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     sandbox = Sandbox(app_id=args.app_id, secret=_secret(args), admin=args.admin,
                       admins=args.extra_admin, callback_url=args.callback_url,
-                      callback_token=args.callback_token, state_file=args.state,
+                      callback_token=_callback_token(args), state_file=args.state,
                       rate_limits=_rate_limits(args.rate_limit), seed=args.seed,
                       app_config=_app_config(args))
     sandbox.faults.set(latency=args.latency, error_rate=args.error_rate, error_code=args.error_code,

@@ -243,3 +243,85 @@ def offline_push_info(push_flag: int = 0, title: str | None = None, desc: str | 
 
 def validate_offline_push_info(info: object, path: str = "OfflinePushInfo") -> None:
     check_fields(info, OFFLINE_PUSH, path)
+
+
+# ---- showing what IM sends -------------------------------------------------------------------
+# Any IM user with a custom client can send elements of any shape. Renderers never read a
+# MsgBody directly: `view_body` gives them elements whose known fields have the documented types,
+# and turns everything else into an "unrecognised" element carrying its raw JSON.
+
+#: a number a page can do arithmetic on (a size in KB, a duration); anything larger is malformed
+_MAX_SHOWN_NUMBER = 2**63
+
+
+def received_body(value: object) -> list:
+    """A MsgBody as IM answered it, as a list (not checked: `view_body` does that when showing
+    it): a list as it is, nothing as [], anything else as its one (unrecognised) element."""
+    if isinstance(value, list):
+        return value
+    return [value] if value else []
+
+
+def received_int(value: object, hi: int = 2**63 - 1) -> int:
+    """A number of a received message (MsgSeq, MsgTimeStamp...): 0 unless it is a whole number
+    (or its digits) from 0 to `hi`."""
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 20:
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= hi:
+        return 0
+    return value
+
+
+def received_text(value: object) -> str:
+    """A text of a received message (an account, a key): a number as its digits, else ""."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def view_body(body: object) -> list[dict]:
+    """A received MsgBody as a list of elements to show: each one either as sent (its shape is
+    the documented one: `validate_element(strict=False)`, numbers finite and within 64 bits) or
+    `unrecognised(elem)`. Never raises."""
+    if not isinstance(body, list):
+        return [unrecognised(body)] if body else []
+    return [view_element(elem) for elem in body]
+
+
+def view_element(elem: object) -> dict:
+    try:
+        validate_element(elem, strict=False)
+    except (InvalidArgumentError, TypeError):  # TypeError: an unhashable MsgType
+        return unrecognised(elem)
+    if not _plain_numbers(elem["MsgContent"]):
+        return unrecognised(elem)
+    return elem
+
+
+def unrecognised(elem: object) -> dict:
+    """What a page shows for an element it cannot read: its type when it names one, its raw JSON."""
+    msg_type = elem.get("MsgType") if isinstance(elem, dict) else None
+    try:
+        raw = json.dumps(elem, ensure_ascii=False, indent=2, default=repr)
+    except (ValueError, RecursionError):
+        raw = repr(elem)[:2000]
+    return {"MsgType": msg_type if isinstance(msg_type, str) else "", "MsgContent": {},
+            "unrecognised": True, "raw": raw}
+
+
+def _plain_numbers(content: dict) -> bool:
+    """Every number in `content` (one level of lists and dicts deep) is finite and within 64 bits."""
+    values = list(content.values())
+    for value in list(values):
+        if isinstance(value, list):
+            values.extend(v for item in value for v in (item.values() if isinstance(item, dict) else [item]))
+    for value in values:
+        if isinstance(value, float) and not (value == value and abs(value) < _MAX_SHOWN_NUMBER):
+            return False
+        if isinstance(value, int) and abs(value) >= _MAX_SHOWN_NUMBER:
+            return False
+    return True

@@ -94,7 +94,7 @@ def test_create_im_error_is_shown_with_code_and_hint(op, im, audit_rows):
     assert create(op, group_id="dup").status_code == 303
     resp = create(op, group_id="dup")
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 502 and "10021" in page and "already used" in page
+    assert resp.status_code == 422 and "10021" in page and "already used" in page  # the request's fault
     assert audit_rows()[-1].outcome == "failed" and audit_rows()[-1].error_code == 10021
 
 

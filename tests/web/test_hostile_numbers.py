@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console import forms
+from console import db, forms
 from test_routes import _routes, _url, seeded  # noqa: F401 - the route walker and its fixture
 
 FIXTURES = settings(max_examples=30, deadline=None,
@@ -154,3 +154,31 @@ def test_a_csv_field_of_a_megabyte_gets_a_message(app, signed_in):
     assert response.status_code in (200, 400)
     assert json.dumps("line 1")[1:-1] in response.get_data(as_text=True) or "line 1" in \
         response.headers.get("HX-Trigger", "") + response.get_data(as_text=True)
+
+
+def test_a_number_no_parser_bounded_is_a_400_not_a_500(app, signed_in):
+    """The safety net behind the parsers: a view that hands an unchecked 30-digit number to the
+    database (or recurses without end) answers 400, logged as a warning."""
+    from flask import Blueprint, request
+
+    from console.models import AuditEntry
+    from console.security import role_required
+
+    bp = Blueprint("unbounded", __name__)
+
+    @bp.route("/unbounded")
+    @role_required("viewer")
+    def unbounded():
+        return str(db.session.get(AuditEntry, int(request.args["id"])))
+
+    @bp.route("/recursing")
+    @role_required("viewer")
+    def recursing():
+        def down(n):
+            return down(n + 1)
+        return down(0)
+
+    app.register_blueprint(bp)
+    viewer = signed_in("viewer")
+    assert viewer.get("/unbounded?id=" + "9" * 30).status_code == 400  # SQLite and PostgreSQL alike
+    assert viewer.get("/recursing").status_code == 400

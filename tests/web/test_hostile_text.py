@@ -156,3 +156,21 @@ def test_query_values_are_cleaned_once_for_every_view(app):
         assert request.args["q"] == "a\ufffdb"
         assert "\x00" not in request.form["f"]
         request.args["r"].encode("utf-8")  # werkzeug keeps undecodable bytes %-quoted
+
+
+def test_hostile_text_in_url_parts_never_500s(app, signed_in, tim):
+    """`<user_id>`, `<path:group_id>` and the like, with NUL, an encoded surrogate or a byte that
+    is not UTF-8: cleaned like the query, then refused or looked up, never a 5xx."""
+    from test_routes import _routes, _url
+
+    tim.account.import_account("x")
+    admin = signed_in("admin")
+    for value in ("a%00b", "%ED%A0%80", "%FF", "x%F0%9F%98%80"):
+        for rule, _view in _routes(app, "GET"):
+            if not rule.arguments:
+                continue
+            response = admin.get(_url(rule).split("?")[0].replace("/x", "/" + value), buffered=False)
+            try:
+                assert response.status_code < 500, (rule.rule, value)
+            finally:
+                response.close()

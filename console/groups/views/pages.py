@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from console import db, forms
+from console.errors import status_for_im_error
 from console.forms import FormError
 from console.groups import jobs as group_jobs
 from console.groups import domain
@@ -67,7 +68,7 @@ def _make(template: str, plan, call):
     try:
         created = call(**kwargs)
     except TimError as exc:
-        return _form_page(template, 400 if exc.code == 0 else 502, form=request.form,
+        return _form_page(template, status_for_im_error(exc.code), form=request.form,
                           error=_("IM error %(code)s: %(info)s", code=exc.code, info=exc.info),
                           error_hint=hint(exc.code))
     try:

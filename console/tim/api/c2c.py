@@ -5,11 +5,12 @@ import time
 from typing import Any, Iterable, Iterator
 
 from console.tim.api._base import (
-    MAX_MSG_LIFETIME, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size,
+    MAX_MSG_LIFETIME, UINT32_MAX, Namespace, check_enum, check_forbid_callbacks, check_int, check_list, check_message_size,
     check_str, check_user_id, check_user_ids, drop_none, envelope, error_list, flag, invalid, items_in_order, msg_body,
     new_random, offline_push, paginate,
 )
 from console.tim.api.c2c_history import C2CHistoryMixin
+from console.tim.messages import received_body, received_int, received_text
 from console.tim.results import (
     BatchSendResult, C2CMessage, C2CMessagePage, ItemResult, Result, SendResult, UnreadCount, UnreadResult,
 )
@@ -53,12 +54,14 @@ def message_options(*, sender, lifetime, sync_other_machine, msg_seq, cloud_cust
 
 
 def _message(entry: dict) -> C2CMessage:
-    return C2CMessage(sender=entry.get("From_Account", ""), to=entry.get("To_Account", ""),
-                      msg_seq=int(entry.get("MsgSeq") or 0), msg_random=int(entry.get("MsgRandom") or 0),
-                      msg_time=int(entry.get("MsgTimeStamp") or 0), msg_key=entry.get("MsgKey", ""),
-                      flag_bits=int(entry.get("MsgFlagBits") or 0), peer_read=bool(entry.get("IsPeerRead")),
-                      body=list(entry.get("MsgBody") or []), cloud_custom_data=entry.get("CloudCustomData") or "",
-                      raw=entry)
+    """One message of a history answer; fields of the wrong type (a custom client, a broken
+    store) read as empty, never an exception (console.tim.messages.received_*)."""
+    return C2CMessage(sender=received_text(entry.get("From_Account")), to=received_text(entry.get("To_Account")),
+                      msg_seq=received_int(entry.get("MsgSeq")), msg_random=received_int(entry.get("MsgRandom")),
+                      msg_time=received_int(entry.get("MsgTimeStamp"), UINT32_MAX),
+                      msg_key=received_text(entry.get("MsgKey")), flag_bits=received_int(entry.get("MsgFlagBits")),
+                      peer_read=bool(entry.get("IsPeerRead")), body=received_body(entry.get("MsgBody")),
+                      cloud_custom_data=received_text(entry.get("CloudCustomData")), raw=entry)
 
 
 class C2CAPI(C2CHistoryMixin, Namespace):
@@ -151,7 +154,8 @@ class C2CAPI(C2CHistoryMixin, Namespace):
             raise invalid("min_time is after max_time")
         raw = self._call(ROAM, body, op="fetch_messages", retry_safe=True)
         complete = int(raw.get("Complete") or 0) == 1
-        return C2CMessagePage(messages=[_message(e) for e in raw.get("MsgList") or []], complete=complete,
+        return C2CMessagePage(messages=[_message(e) for e in raw.get("MsgList") or [] if isinstance(e, dict)],
+                              complete=complete,
                               last_msg_time=int(raw.get("LastMsgTime") or 0),
                               last_msg_key=raw.get("LastMsgKey", ""), has_more=not complete, raw=raw)
 

@@ -12,6 +12,7 @@ from console.tim.api._base import (
 from console.tim.api.group_attrs import GroupAttrsMixin
 from console.tim.api.group_members import GroupMembersMixin, member_filters
 from console.tim.api.group_messages import GroupMessagesMixin
+from console.tim.messages import received_body, received_int, received_text
 from console.tim.results import (
     BatchResult, Group, GroupCreated, GroupIdPage, GroupMessage, GroupMessagePage, GroupPage, GroupSendResult,
     ImportedGroupMessage, JoinedGroupPage, Member, MemberAdd, MemberPage, MemberRole, MutedMember, RecallItem,
@@ -675,11 +676,12 @@ class GroupAPI(GroupAttrsMixin, GroupMembersMixin, GroupMessagesMixin, Namespace
         if topic_id is not None:
             body["TopicId"] = _gid("topic_id", topic_id)
         raw = self._call(HISTORY, body, op="fetch_messages", retry_safe=True)
-        messages = [GroupMessage(sender=e.get("From_Account", ""), msg_seq=int(e.get("MsgSeq") or 0),
-                                 msg_random=int(e.get("MsgRandom") or 0), msg_time=int(e.get("MsgTimeStamp") or 0),
-                                 priority=int(e.get("MsgPriority") or 0), body=list(e.get("MsgBody") or []),
-                                 place=int(e.get("IsPlaceMsg") or 0), system=bool(e.get("IsSystemMsg")), raw=e)
-                    for e in raw.get("RspMsgList") or []]
+        messages = [GroupMessage(sender=received_text(e.get("From_Account")), msg_seq=received_int(e.get("MsgSeq")),
+                                 msg_random=received_int(e.get("MsgRandom")),
+                                 msg_time=received_int(e.get("MsgTimeStamp"), UINT32_MAX),
+                                 priority=received_int(e.get("MsgPriority")), body=received_body(e.get("MsgBody")),
+                                 place=received_int(e.get("IsPlaceMsg")), system=bool(e.get("IsSystemMsg")), raw=e)
+                    for e in raw.get("RspMsgList") or [] if isinstance(e, dict)]
         if messages:
             next_seq = min(m.msg_seq for m in messages) - 1
         else:
