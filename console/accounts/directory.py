@@ -111,9 +111,6 @@ def rows_from_call(endpoint: str, body: dict, resp: dict) -> tuple[str, list[dic
                 rows.append({"user_id": acc["UserID"], "nickname": acc.get("Nick"),
                              "face_url": acc.get("FaceUrl"), "imported": True})
         return "imported", rows, []
-    if endpoint == "im_open_login_svc/account_check":   # what it found imported (the rest stay unknown)
-        return "imported", [{"user_id": r["UserID"], "imported": True} for r in resp.get("ResultItem") or ()
-                            if r.get("UserID") and r.get("AccountStatus") == "Imported"], []
     if endpoint == "im_open_login_svc/account_delete":
         return "imported", [], [r["UserID"] for r in resp.get("ResultItem") or ()
                                 if r.get("ResultCode") == 0 and r.get("UserID")]

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from console import db, jobs
-from console.groups.domain import ADD_BATCH, ADD_RESULTS, CACHE_FIELDS, cache_groups, prune_cache
+from console.groups import rows
+from console.groups.domain import ADD_BATCH, CACHE_FIELDS, cache_groups, prune_cache
 from console.jobs import Item, JobRun, job_kind
 
 INFO_BATCH = 50          # get_group_info takes at most 50 groups
@@ -22,8 +23,10 @@ def refresh_cache(run: JobRun, group_ids: list[str]) -> list[Item]:
 
 @job_kind("groups.add_members", batch=ADD_BATCH, label=_l("Add group members"))
 def add_members(run: JobRun, user_ids: list[str]) -> list[Item]:
-    result = run.tim.group.add_members(run.params["group_id"], user_ids, silence=bool(run.params.get("silence")))
-    return [Item(m.id, m.ok, m.code, str(ADD_RESULTS.get(m.result, m.info))) for m in result.items]
+    """One batch; a batch IM refuses for an unknown account is added again without it (groups.rows)."""
+    outcomes = rows.add(run.tim.group, run.tim.account, run.params["group_id"], user_ids,
+                        bool(run.params.get("silence")))
+    return [Item(o.item, o.ok, 0 if o.ok else o.code, o.detail) for o in outcomes]
 
 
 def list_group_ids(tim, group_type: str | None = None) -> list[str]:

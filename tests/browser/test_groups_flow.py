@@ -47,6 +47,7 @@ def test_group_life_create_members_mute_message_recall_transfer_destroy(page, li
 
     # mute one
     page.reload()
+    page.locator("#paste-tools > summary").click()   # the forms for pasted ID lists
     mute = _card(page, "r-mute")
     mute.locator("textarea[name=accounts]").fill("dave")
     mute.locator("input[name=duration]").fill("5")

@@ -195,9 +195,19 @@ def test_bulk_on_every_account_matching_the_filter(app, signed_in, sandbox, audi
     add_to_directory(app, ["f1", "f2"], source="crawl")
     add_to_directory(app, ["other"])
     b = signed_in("operator")
-    html = b.post("/accounts/bulk", {"action": "check", "scope": "filtered", "source": "crawl"},
+    # the filter's accounts are named first, in a dialog that posts exactly them
+    dialog = b.post("/accounts/bulk", {"action": "check", "scope": "filtered", "source": "crawl"},
+                    htmx=True).get_data(as_text=True)
+    assert audit_rows() == [] and "data-open-now" in dialog
+    assert "Ask IM whether 2 accounts are imported:" in dialog and "f1, f2" in dialog
+    posted = re.findall(r'<input type="hidden" name="ids" value="([^"]+)">', dialog)
+    assert posted == ["f1", "f2"] and 'name="scope" value="selected"' in dialog
+    html = b.post("/accounts/bulk", {"action": "check", "scope": "selected", "ids": posted},
                   htmx=True).get_data(as_text=True)
     assert set(job_items(app, job_id_in(html))) == {"f1", "f2"}
+    mute = b.post("/accounts/bulk", {"action": "mute", "scope": "filtered", "source": "crawl", "c2c": "3600"},
+                  htmx=True).get_data(as_text=True)
+    assert "Mute 2 accounts everywhere:" in mute and '<option value="3600" selected>' in mute
     [row] = audit_rows()
     assert row.targets == ["f1", "f2"]
     html = b.post("/accounts/bulk",

@@ -155,7 +155,7 @@ def test_batch_job_splits_into_calls_of_500(signed_in, app, sandbox, audit_rows)
     op = signed_in("operator")
     resp = op.post("/messages/batch", {"recipients": "\n".join(ids), "el-0-type": "text", "el-0-Text": "hi"},
                    htmx=True)
-    assert "620 recipients in 2 call(s)" in resp.get_data(as_text=True)
+    assert "620 recipients in 2 calls" in resp.get_data(as_text=True)
     rows = _rows(audit_rows, "openim/batchsendmsg")
     assert [len(r.request["To_Account"]) if isinstance(r.request["To_Account"], list) else r.request["To_Account"]
             for r in rows] in ([500, 120], ["[500 items]", 120])

@@ -102,7 +102,7 @@ def test_tags_and_attributes_bulk_and_per_user(signed_in, sandbox, users, audit_
     op = signed_in("operator")
     html = op.post("/push/users", {"action": "add_tags", "lines": "alice: vip, beta\nbob: vip\nghost: x"},
                    htmx=True).get_data(as_text=True)
-    assert "2 user(s) updated, 1 failed" in html and "70107" in html
+    assert "2 users updated, 1 failed" in html and "70107" in html
     with sandbox.state.lock:
         assert sandbox.state.user_tags["alice"] == ["vip", "beta"]
     assert len(_rows(audit_rows, "timpush/add_tag")) == 1

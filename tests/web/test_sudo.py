@@ -26,6 +26,7 @@ GUARDED = {
     "account_relations.delete_conversation": {"type": "c2c", "to": "y", "clear": "1"},
     "events.reveal_token": {},
     "groups.destroy": {"confirm": "x"},
+    "groups.destroy_many": {"ids": "x", "confirm": "destroy 1 group"},
     "bots.delete": {"confirm": "x"},
     "official.disband": {"confirm": "x"},
     "message_history.delete_one_sided_range": {"owner": "x", "peer": "y", "confirm": "x"},

@@ -227,3 +227,21 @@ def test_account_message_history_tab_keeps_the_tabs_and_shows_messages(app, sign
     assert bad.status_code == 200 and "field-problem" in bad.get_data(as_text=True)
     empty = text(viewer.get("/accounts/u/carol/messages").get_data(as_text=True))
     assert "carol has no recent one-to-one conversation" in empty
+
+
+def test_adding_many_members_as_a_job_also_skips_only_the_unknown(signed_in, sandbox, tim, app):
+    users = [f"m{n:03d}" for n in range(104)]
+    tim.account.import_accounts(users[:100])
+    tim.account.import_accounts(users[100:])
+    groups = team(sandbox, tim, ["alice", "bob", "carol"])
+    resp = signed_in("operator").post("/groups/team/members/add", {"accounts": " ".join(users[:50] + ["ghost"] + users[50:])},
+                                      htmx=True)
+    assert "groups.add_members" in resp.get_data(as_text=True)
+    assert all(u in groups.get("team").members for u in users)
+    from console import db
+    from console.models import JobResult
+    from sqlalchemy import select
+
+    with db.new_session(app) as sess:
+        ghost = sess.scalar(select(JobResult).where(JobResult.item == "ghost"))
+        assert ghost is not None and not ghost.ok and "never imported" in ghost.detail

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from console import db, forms
 from console.forms import FormError
 from console.ui.htmx import toast
+from console.accounts import directory
 from console.accounts import domain as accounts
 from console.audit import record_action
 from console.events import store
@@ -60,13 +61,18 @@ def detail(user_id: str):
 
 def _imported(user_id: str, entry: Account | None) -> bool:
     """Whether IM knows the account: the directory's word when it has seen it imported, else one
-    account_check (an IM error leaves the page as it is: it says what each section could load)."""
+    account_check, whose yes the directory keeps (an IM error leaves the page as it is: each
+    section says what it could load)."""
     if (entry and entry.imported) or is_protected(user_id):
         return True
     try:
-        return g.tim.account.check_account(user_id)
+        imported = g.tim.account.check_account(user_id)
     except TimError:
         return True
+    if imported:   # remembered: the next visit asks IM nothing
+        directory.upsert_accounts(db.session, [{"user_id": user_id, "imported": True}], "imported")
+        db.session.commit()
+    return imported
 
 
 @bp.route("/<user_id>/import", methods=["POST"])

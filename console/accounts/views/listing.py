@@ -67,6 +67,10 @@ def bulk():
     if needs and not current_user.has_role(needs):
         abort(403)
     kind, ids, params = accounts.plan_bulk(request.form, db.session, current_app.config)
+    action = request.form["action"]
+    if request.form.get("scope") == "filtered" and action != "delete":
+        # the filter's accounts are named in a dialog first (delete already asks to type the count)
+        return _dialog(action, ids, prefill=request.form)
     return card(jobs.start(kind, params, current_user, items=ids)), 200, trigger("selection-clear")
 
 
@@ -74,16 +78,22 @@ def bulk():
 @role_required("operator")
 def row_dialog(action: str):
     """Fragment: the dialog of a bulk action on the given rows, naming the count and who; it posts
-    to `bulk`. Protected accounts are left out (they are never acted on)."""
+    to `bulk`."""
     needs = accounts.BULK_ACTIONS.get(action)
     if not needs:
         abort(404)
     if not current_user.has_role(needs) or (action == "delete" and not accounts.is_trial(current_app.config)):
         abort(403)
-    ids = forms.user_ids(request.args.getlist("ids"), "ids", _("Accounts"), limit=accounts.MAX_BULK)
+    return _dialog(action, forms.user_ids(request.args.getlist("ids"), "ids", _("Accounts"), limit=accounts.MAX_BULK))
+
+
+def _dialog(action: str, ids: list[str], prefill=None):
+    """The dialog naming the accounts an action will touch; protected ones are left out (they are
+    never acted on) and said so."""
     protected = accounts.protected_ids(current_app.config)
     return render_template("accounts/_row_dialog.html", action=action, mute_choices=accounts.MUTE_CHOICES,
-                           ids=[i for i in ids if i not in protected], skipped=[i for i in ids if i in protected])
+                           ids=[i for i in ids if i not in protected], skipped=[i for i in ids if i in protected],
+                           prefill=prefill or {})
 
 
 # ---- adding accounts -------------------------------------------------------------------------

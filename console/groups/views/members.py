@@ -85,7 +85,8 @@ def add_members(group_id: str):
     silence = checked("silence")
     if len(ids) > domain.INLINE_ADD_MAX:
         job = group_jobs.start_add(current_user, group.id, ids, silence)
-        return outcomes(_("Adding %(n)d accounts in batches of %(b)d as a job.", n=len(ids), b=domain.ADD_BATCH),
+        return outcomes(ngettext("Adding %(num)d account in batches of %(b)d as a job.",
+                                 "Adding %(num)d accounts in batches of %(b)d as a job.", len(ids), b=domain.ADD_BATCH),
                         [], job=job)
     return outcomes(_("Add members"), rows.add(g.tim.group, g.tim.account, group.id, ids, silence))
 

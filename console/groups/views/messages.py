@@ -52,7 +52,7 @@ def notify(group_id: str):
     if ids:
         refuse(group, "notify_some")
     g.tim.group.send_notification(group.id, content, ids)
-    who = _("%(n)d members", n=len(ids)) if ids else _("all members")
+    who = ngettext("%(num)d member", "%(num)d members", len(ids)) if ids else _("all members")
     return done(_("System notification sent to %(who)s.", who=who), tab_url("messages", group.id))
 
 

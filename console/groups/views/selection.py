@@ -10,7 +10,7 @@ from console import db, forms
 from console.forms import FormError
 from console.groups import domain, rows
 from console.groups.views.common import bp, outcomes
-from console.security import role_required
+from console.security import role_required, sudo_required
 from console.ui.htmx import trigger_all
 
 
@@ -37,6 +37,7 @@ def destroy_dialog():
 
 @bp.route("/bulk/destroy", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def destroy_many():
     ids = _group_ids(request.form.getlist("ids"))
     if (request.form.get("confirm") or "").strip() != typed_destroy(len(ids)):
