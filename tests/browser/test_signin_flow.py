@@ -67,7 +67,7 @@ def test_enrol_sign_in_with_a_code_and_delete_after_re_authentication(page, live
     _age_proofs(live_server.app)  # the last proof is 11 minutes old
     page.get_by_label("Select doomed").check()
     page.locator("#bulk-form select[name=action]").select_option("delete")
-    page.get_by_label('To delete, type "delete N accounts"').fill("delete 1 accounts")
+    page.get_by_label('To delete, type "delete N accounts"').fill("delete 1 account")
     page.locator("#bulk-form").get_by_role("button", name="Run").click()
 
     dialog = page.locator("#sudo-dialog")
