@@ -286,7 +286,7 @@ def received_text(value: object) -> str:
 def body_text(body: object, sep: str = "") -> str:
     """The text of a received MsgBody's well-formed text elements, joined by `sep` (what an edit
     form starts from); anything else in it is skipped."""
-    return sep.join(e["MsgContent"].get("Text", "") for e in view_body(body)
+    return sep.join(e["MsgContent"].get("Text") or "" for e in view_body(body)
                     if e["MsgType"] == "TIMTextElem" and not e.get("unrecognised"))
 
 
