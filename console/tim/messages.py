@@ -283,6 +283,13 @@ def received_text(value: object) -> str:
     return ""
 
 
+def body_text(body: object, sep: str = "") -> str:
+    """The text of a received MsgBody's well-formed text elements, joined by `sep` (what an edit
+    form starts from); anything else in it is skipped."""
+    return sep.join(e["MsgContent"].get("Text") or "" for e in view_body(body)
+                    if e["MsgType"] == "TIMTextElem" and not e.get("unrecognised"))
+
+
 def view_body(body: object) -> list[dict]:
     """A received MsgBody as a list of elements to show: each one either as sent (its shape is
     the documented one: `validate_element(strict=False)`, numbers finite and within 64 bits) or

@@ -159,3 +159,11 @@ def test_rewrite_rules_mask_text_beside_elements_that_are_not_objects(app, signe
     assert ack["MsgBody"][0]["MsgContent"]["Text"] == "buy ***** pills now"
     assert ack["MsgBody"][1:] == C2C_BEFORE["MsgBody"][1:]
     assert stored_events(app)[-1].decision == "rewrite"
+
+
+@given(BODIES)
+def test_body_text_reads_only_well_formed_text(body):
+    text = tm.body_text(body, "\n")
+    assert isinstance(text, str)
+    assert tm.body_text([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "a"}}, *MALFORMED,
+                         {"MsgType": "TIMTextElem", "MsgContent": {"Text": "b"}}], "|") == "a|b"

@@ -21,6 +21,7 @@ from console.tim.api._base import (
     delivery_options, drop_none, envelope, in_batches, invalid, items_in_order, msg_body, new_random,
     not_returned, outcome_items, paginate,
 )
+from console.tim.messages import received_body, received_int, received_text
 from console.tim.results import BatchResult, GroupMessage, ItemResult, MemberAdd, Result
 
 SVC = "official_account_open_http_svc/"
@@ -357,13 +358,15 @@ class OfficialAccountAPI(Namespace):
         if with_recalled:
             body["WithRecalledMsg"] = 1
         raw = self._call(HISTORY, body, op="fetch_messages", retry_safe=True)
-        messages = [OfficialMessage(sender=e.get("From_Account") or "", msg_key=e.get("MsgKey") or "",
-                                    msg_seq=int(e.get("MsgSeq") or 0), msg_random=int(e.get("MsgRandom") or 0),
-                                    msg_time=int(e.get("MsgTimeStamp") or 0), body=list(e.get("MsgBody") or []),
-                                    cloud_custom_data=e.get("CloudCustomData") or "",
-                                    priority=int(e.get("MsgPriority") or 0), place=int(e.get("IsPlaceMsg") or 0),
+        messages = [OfficialMessage(sender=received_text(e.get("From_Account")),
+                                    msg_key=received_text(e.get("MsgKey")),
+                                    msg_seq=received_int(e.get("MsgSeq")), msg_random=received_int(e.get("MsgRandom")),
+                                    msg_time=received_int(e.get("MsgTimeStamp"), 2**32 - 1),
+                                    body=received_body(e.get("MsgBody")),
+                                    cloud_custom_data=received_text(e.get("CloudCustomData")),
+                                    priority=received_int(e.get("MsgPriority")), place=received_int(e.get("IsPlaceMsg")),
                                     system=bool(e.get("IsSystemMsg")), raw=e)
-                    for e in raw.get("RspMsgList") or []]
+                    for e in raw.get("RspMsgList") or [] if isinstance(e, dict)]
         finished = int(raw.get("IsFinished") if raw.get("IsFinished") is not None else 1)
         last = str(raw.get("LastMsgKey") or "")
         return OfficialMessagePage(messages=messages, finished=finished, last_msg_key=last,
