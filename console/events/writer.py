@@ -19,6 +19,11 @@ seconds) for work nobody waits for: refusal counters, the directory feed (`on_id
 connections after a quiet spell. Everything that writes holds the turn, so on SQLite nothing here
 fights over the write lock.
 
+On SQLite under gevent the group's INSERT runs in a native thread (gevent's pool, `run_native`):
+SQLite releases the GIL while it writes, so the event loop goes on reading and parsing the next
+requests on the other core meanwhile, and they form the next group. One hand-off per group, not
+per row. (PostgreSQL's driver already yields to the loop while it waits.)
+
 On SQLite the writer's commits never checkpoint the WAL themselves: a checkpoint copies pages into
 the database file and syncs it, milliseconds that every callback of the group (and, under gevent,
 the whole worker) would wait out. The background thread checkpoints after its turn instead
@@ -171,6 +176,9 @@ class GroupWriter:
         self._thread: threading.Thread | None = None
         self._pid = 0
         self._sqlite_path = _sqlite_file(engine)
+        # SQLite under gevent: the group's INSERT runs in a native thread (SQLite releases the GIL
+        # while it works), so the event loop goes on reading and parsing the next requests
+        self._native_insert = bool(self._sqlite_path) and green
         self._checkpointed = 0.0  # _last_commit at the last checkpoint
         if self._sqlite_path:
             event.listen(engine, "connect", _no_autocheckpoint)
@@ -399,11 +407,18 @@ class GroupWriter:
         if len({p.row["dedup_key"] for p in pendings}) < len(pendings):
             return False
         conn = self._connection()
-        with closing(conn.connection.dbapi_connection.cursor()) as cursor:
-            try:
-                _insert(cursor, self._statements(conn), pendings)
-            except self._integrity_error():
-                return False
+        dbapi_conn, sql = conn.connection.dbapi_connection, self._statements(conn)
+
+        def insert() -> None:
+            with closing(dbapi_conn.cursor()) as cursor:
+                _insert(cursor, sql, pendings)
+        try:
+            if self._native_insert:
+                run_native(insert)
+            else:
+                insert()
+        except self._integrity_error():
+            return False
         return True
 
     def _store_carefully(self, pendings: list[Pending]) -> None:
