@@ -374,8 +374,9 @@ def main() -> None:
         env.pop("REDIS_URL", None)
     flask = [os.path.join(BIN, "flask"), "--app", "wsgi"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # check=False: a database kept from an earlier run (--database-url) already has it
     subprocess.run(flask + ["operators", "create", "bench", "--role", "viewer", "--password-stdin"],
-                   cwd=ROOT, env=env, check=True, capture_output=True, input=(PASSWORD + "\n").encode())
+                   cwd=ROOT, env=env, check=False, capture_output=True, input=(PASSWORD + "\n").encode())
     print(f"gunicorn {args.worker_class or 'worker class of gunicorn.conf.py'}, {args.workers} worker(s)"
           f"{f' x {args.threads} threads' if args.threads else ''}"
           f"{' on CPUs ' + args.server_cpus if args.server_cpus else ''}; "

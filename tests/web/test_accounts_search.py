@@ -123,3 +123,21 @@ def test_index_follows_insert_update_and_delete(seeded):
     add_to_directory(seeded, [{"user_id": "alice", "nickname": "Alice Again"}])
     _fts_consistent(seeded)
     assert _search(seeded, "again") == ["alice"] and _search(seeded, "wonder") == []
+
+
+def test_a_search_is_the_same_whether_the_probe_finds_the_page_or_not(seeded, monkeypatch):
+    """The first rows of the list order are looked through before the indexes (PROBE_ROWS):
+    whichever answers, the page is the same."""
+    add_to_directory(seeded, [{"user_id": f"p{i:03d}", "nickname": f"Probe {i}"} for i in range(40)])
+    expected = [f"p{i:03d}" for i in range(40)]
+    for probe_rows in (3, 30, 10_000):
+        monkeypatch.setattr(accounts, "PROBE_ROWS", probe_rows)
+        for size in (25, 50):
+            with db.new_session(seeded) as sess:
+                seen, after = [], ""
+                while True:
+                    rows, after = accounts.list_page(sess, accounts.ListQuery(q="probe", size=size, after=after))
+                    seen += [a.user_id for a in rows]
+                    if not after:
+                        break
+            assert seen == expected, (probe_rows, size)
