@@ -159,9 +159,9 @@ def find_message(group_api, group_id: str, seq: int, topic_id: str | None = None
 
 
 def text_of(body: list) -> str:
-    """The text of a message body (its text elements joined), for the edit form."""
-    return "\n".join((e.get("MsgContent") or {}).get("Text", "") for e in body or []
-                     if e.get("MsgType") == "TIMTextElem")
+    """The text of a message body (its text elements joined), for the edit form; elements of any
+    other shape are skipped."""
+    return msgs.body_text(body, "\n")
 
 
 def plan_edit_message(form: Mapping) -> list[dict]:

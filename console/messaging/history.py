@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from console import forms
 from console.forms import FormError
+from console.tim.messages import body_text
 from console.tim.api.message_ext import MAX_KEY_BYTES, MAX_VALUE_BYTES
 
 MAX_TEXT_BYTES = 12000
@@ -117,6 +118,6 @@ def extension_pair(form: Mapping[str, str]) -> tuple[str, str]:
 
 
 def text_of(body) -> str:
-    """The text of a message body's text elements (what the edit form starts from)."""
-    return "".join((e.get("MsgContent") or {}).get("Text", "") for e in body or []
-                   if isinstance(e, dict) and e.get("MsgType") == "TIMTextElem")
+    """The text of a message body's text elements (what the edit form starts from); elements of
+    any other shape are skipped."""
+    return body_text(body)

@@ -26,6 +26,7 @@ GUARDED = {
     "account_relations.delete_conversation": {"type": "c2c", "to": "y", "clear": "1"},
     "events.reveal_token": {},
     "groups.destroy": {"confirm": "x"},
+    "keywords.sync": {"target": "local"},
     "groups.destroy_many": {"ids": "x", "confirm": "destroy 1 group"},
     "bots.delete": {"confirm": "x"},
     "official.disband": {"confirm": "x"},
@@ -64,7 +65,9 @@ def _is_guarded(view) -> bool:
 
 def _url(app, endpoint: str, op_id: int) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and "POST" in r.methods)
-    values = {a: (op_id if a == "op_id" else "x") for a in rule.arguments}
+    # integer arguments (a list id, ...) get 1, strings "x"; the guard answers before any lookup
+    values = {a: (op_id if a == "op_id" else 1 if isinstance(rule._converters[a], NumberConverter) else "x")
+              for a in rule.arguments}
     return rule.build(values, append_unknown=False)[1]
 
 

@@ -12,7 +12,7 @@ from console.audit import record_action
 from console.events import keywords, rules
 from console.forms import FormError
 from console.models.moderation import KeywordList
-from console.security import current_user, role_required
+from console.security import current_user, role_required, sudo_required
 from console.tim import TimError
 from console.ui.downloads import csv_stream
 
@@ -143,6 +143,7 @@ def sync_plan(list_id: int):
 
 @bp.route("/<int:list_id>/sync", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def sync(list_id: int):
     """Push the list: the diff again (IM may have changed since it was shown), then the calls."""
     kw, plan = _plan(list_id)

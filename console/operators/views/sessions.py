@@ -39,10 +39,10 @@ def end_own(session_id: int):
 def end_operator_sessions(op_id: int):
     """An admin ends one (`session_id`) or every session of another operator."""
     op = db.get_or_404(Operator, op_id)
-    raw = request.form.get("session_id", "")
-    ids = [int(raw)] if raw.isdigit() else None
-    if raw and ids is None:
+    session_id = request.form.get("session_id", type=int)   # bounded: see forms.CleanParameters
+    if request.form.get("session_id") and session_id is None:
         abort(400)
+    ids = [session_id] if session_id is not None else None
     keep = security.current_session().id if op.id == current_user.id else None
     ended = security.end_sessions(op.id, ids=ids, keep=keep)
     db.session.commit()
