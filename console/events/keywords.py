@@ -62,7 +62,6 @@ def read_upload(name: str, data: bytes) -> list[str]:
         return text.splitlines()
     words = []
     try:
-        csv.field_size_limit(MAX_FILE)
         for row in csv.reader(io.StringIO(text)):
             if row and row[0].strip():
                 words.append(row[0])

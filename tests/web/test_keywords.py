@@ -93,6 +93,19 @@ def test_bad_lists_are_refused_beside_the_field(app, admin, fields, field):
     assert lists(app) == []
 
 
+def test_a_csv_field_over_the_csv_limit_is_refused_and_the_limit_stays(app, admin):
+    """Reading a keyword CSV leaves the csv module's process-wide field limit as it was: the
+    shared form parser (console.forms.csv_rows) relies on it to refuse megabyte fields."""
+    import csv
+
+    limit = 128 * 1024  # the csv module's default
+    csv.field_size_limit(limit)
+    big = io.BytesIO(b"word\n" + b"x" * (limit + 1) + b"\n")
+    response = add_list(admin, name="big", file=(big, "words.csv"))
+    assert response.status_code == 400 and "CSV" in response.get_data(as_text=True)
+    assert lists(app) == [] and csv.field_size_limit() == limit
+
+
 def test_a_binary_file_is_refused(app, admin):
     response = add_list(admin, file=(io.BytesIO(b"\xff\xfe\x00\xd8" * 10), "x.txt"))
     assert response.status_code == 400 and lists(app) == []
