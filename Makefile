@@ -2,6 +2,7 @@
 #   make run    install, migrate, start sandbox + job consumer + console on http://127.0.0.1:5000
 #   make test   install the test extra (and Debian's Chromium when missing), run the whole suite
 # Variables: PYTHON (interpreter that creates .venv), PYTEST_ARGS (extra pytest arguments),
+# JOBS (test processes, default one per core up to 4; JOBS=1 runs in one process),
 # HOST/PORT (console address for `make run`), SANDBOX_PORT.
 
 PYTHON ?= python3
@@ -9,6 +10,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARTIFACTS ?= test-artifacts
 PYTEST_ARGS ?=
+# pytest-xdist: test files are spread over JOBS processes, each with its own sandbox, databases
+# and browser; a file's tests stay together (module fixtures are made once)
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+XDIST = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile,-p no:xdist)
 CHROMIUM := /usr/bin/chromium
 # axe-core for the accessibility test (tests/browser/test_accessibility.py), from npm into .venv/node
 AXE_VERSION := 4.14.1
@@ -79,7 +84,7 @@ test: install-test chromium axe
 	@mkdir -p $(ARTIFACTS)
 	@start=$$(date +%s.%N); status=0; \
 	TEST_ARTIFACTS=$(abspath $(ARTIFACTS)) $(BIN)/python -m pytest \
-		--junitxml=$(ARTIFACTS)/junit.xml $(PYTEST_ARGS) || status=$$?; \
+		--junitxml=$(ARTIFACTS)/junit.xml $(XDIST) $(PYTEST_ARGS) || status=$$?; \
 	$(BIN)/python -c 'import sys, time; print(f"make test: the suite took {time.time() - float(sys.argv[1]):.1f} s of wall time")' $$start; \
 	exit $$status
 

@@ -232,3 +232,22 @@ def test_account_policy_settings_are_validated(tmp_path):
     assert load_settings(str(tmp_path))["TIM_TRIAL"] is True  # the sandbox is a trial app
     with pytest.raises(ConfigError, match="TIM_PROFILE_CUSTOM"):
         load_settings(str(tmp_path), {"TIM_PROFILE_CUSTOM": "far-too-long-key"})
+
+
+def test_url_builders_are_compiled_on_first_use_and_build_as_werkzeug_does(app):
+    from flask import url_for
+    from werkzeug.routing import Rule
+
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "keywords.sync")
+    assert rule._build.__name__ == "build_first"  # nothing compiled when the rule was added
+    reference = Rule(rule.rule, endpoint="reference", methods=["POST"])
+    reference.bind(app.url_map)  # werkzeug's own rule, compiled eagerly, as the reference
+    with app.test_request_context():
+        built = url_for("keywords.sync", list_id=7)
+        again = url_for("keywords.sync", list_id=8, extra="a b")
+    assert built == reference.build({"list_id": 7})[1] == "/keywords/7/sync"
+    assert again == reference.build({"list_id": 8, "extra": "a b"})[1] == "/keywords/8/sync?extra=a+b"
+    # url_for builds with unknown values appended: that builder is compiled now, the other not yet
+    assert rule._build_unknown.__name__ != "build_first" and rule._build.__name__ == "build_first"
+    assert rule.build({"list_id": 9}, append_unknown=False)[1] == "/keywords/9/sync"
+    assert rule._build.__name__ != "build_first"
