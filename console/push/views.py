@@ -87,6 +87,7 @@ def attr_names():
 
 @bp.route("/attributes/names", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def attr_names_set():
     api = _api()
     names, types = pushing.attr_names_from_form(request.form, api)

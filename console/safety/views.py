@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 from console import forms
 from console.safety import domain
-from console.security import role_required
+from console.security import role_required, sudo_required
 from console.tim.api.moderation import CONTENT_TYPES, LABELS, MAX_PAGE, SCENES
 from console.ui.htmx import targets
 from console.ui.outcomes import done, item_results
@@ -45,6 +45,7 @@ def index():
 
 @bp.route("/local/add", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def local_add():
     found = domain.words(request.form.get("words"))
     return _local_add(domain.plan_local(request.form, found))
@@ -52,6 +53,7 @@ def local_add():
 
 @bp.route("/local/import", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def local_import():
     found = domain.file_words(request.files.get("file"))
     return _local_add(domain.plan_local(request.form, found))
@@ -64,6 +66,7 @@ def _local_add(specs):
 
 @bp.route("/local/delete", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def local_delete():
     ids = domain.keyword_ids(request.form.getlist("ids"))
     g.tim.moderation.delete_local_keywords(ids)
@@ -92,12 +95,14 @@ def _library_id() -> str:
 
 @bp.route("/cloud/add", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def cloud_add():
     return _cloud_add(lambda: domain.words(request.form.get("words")))
 
 
 @bp.route("/cloud/import", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def cloud_import():
     return _cloud_add(lambda: domain.file_words(request.files.get("file")))
 
@@ -111,6 +116,7 @@ def _cloud_add(read_words):
 
 @bp.route("/cloud/delete", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def cloud_delete():
     lib = _library_id()
     found = domain.words("\n".join(request.form.getlist("words")), limit=domain.MAX_PAGE_WORDS)
@@ -152,11 +158,13 @@ def _file(method: str, message: str):
 
 @bp.route("/files/ban", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def file_ban():
     return _file("ban_file", _("Banned: the SDKs can no longer fetch %(url)s."))
 
 
 @bp.route("/files/unban", methods=["POST"])
 @role_required("operator")
+@sudo_required
 def file_unban():
     return _file("unban_file", _("Unbanned: %(url)s can be fetched again."))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import shutil
 import sqlite3
 import uuid
@@ -23,6 +22,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
+from web_client import PASSWORD, Browser  # noqa: F401  (tests import them from web_client)
 
 
 def _root_constants():
@@ -39,7 +39,6 @@ def _root_constants():
 
 SANDBOX_APP_ID, SANDBOX_SECRET, SANDBOX_ADMIN = _root_constants()
 
-PASSWORD = "correct horse battery"
 ROLES = ("viewer", "operator", "admin")
 CALLBACK_TOKEN = "web-test-callback-token-5d1e"
 SECRET_KEY = "web-test-secret-key-0c9a7b"
@@ -237,43 +236,6 @@ def browser_for():
             add_operators(app, roles)
         return Browser(app.test_client())
     return make
-
-
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-HX_CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
-
-
-class Browser:
-    """A test client that signs in and sends the CSRF token like the pages do."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def csrf(self, page: str = "/login") -> str:
-        html = self.client.get(page).get_data(as_text=True)
-        match = CSRF_RE.search(html) or HX_CSRF_RE.search(html)
-        assert match, f"no CSRF token on {page}"
-        return match.group(1)
-
-    def login(self, name: str, password: str = PASSWORD):
-        token = self.csrf("/login")
-        return self.client.post("/login", data={"name": name, "password": password, "csrf_token": token})
-
-    def post(self, url: str, data: dict | None = None, htmx: bool = False, **kwargs):
-        token = self.csrf("/me") if self.signed_in else self.csrf("/login")
-        headers = kwargs.pop("headers", {})
-        if htmx:
-            headers = {**headers, "HX-Request": "true", "X-CSRFToken": token}
-            return self.client.post(url, data=data or {}, headers=headers, **kwargs)
-        return self.client.post(url, data={**(data or {}), "csrf_token": token}, headers=headers, **kwargs)
-
-    @property
-    def signed_in(self) -> bool:
-        with self.client.session_transaction() as sess:
-            return "_user_id" in sess
-
-    def __getattr__(self, name):
-        return getattr(self.client, name)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import os
 
 import pytest
 
-from console.app import create_app
 from console.config import ConfigError
 from console.config import SANDBOX_APP_ID, load_settings
 

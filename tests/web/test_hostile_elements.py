@@ -3,7 +3,6 @@ shown as "unrecognised element" with their raw JSON on every renderer, never a 5
 The one decision: console.tim.messages.view_body (the `view_body` template filter)."""
 from __future__ import annotations
 
-import json
 import time
 
 import pytest

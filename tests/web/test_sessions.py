@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import PASSWORD, Browser
+from web_client import PASSWORD, Browser
 from sqlalchemy import select
 
 from console import db

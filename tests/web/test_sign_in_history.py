@@ -3,7 +3,7 @@ operator's page; failed attempts counted and shown to admins."""
 from __future__ import annotations
 
 import pytest
-from conftest import Browser
+from web_client import Browser
 from sqlalchemy import select
 
 from console import db

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import Browser
+from web_client import Browser
 from joserfc import jwk
 from oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
 from sqlalchemy import select

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import PASSWORD
+from web_client import PASSWORD
 from sqlalchemy import select, update
 from werkzeug.routing.converters import NumberConverter
 
@@ -27,6 +27,29 @@ GUARDED = {
     "events.reveal_token": {},
     "groups.destroy": {"confirm": "x"},
     "keywords.sync": {"target": "local"},
+    "keywords.update": {"name": "x", "words": "x"},
+    "keywords.delete": {},
+    "rules.create": {"name": "x"},
+    "rules.update": {"name": "x"},
+    "rules.toggle": {},
+    "rules.delete": {},
+    "rule_tools.rollback": {},
+    "alert_setup.create_rule": {"name": "x"},
+    "alert_setup.update_rule": {"name": "x"},
+    "alert_setup.toggle_rule": {},
+    "alert_setup.delete_rule": {},
+    "alert_setup.create_hook": {"url": "https://example.com/hook"},
+    "alert_setup.update_hook": {"url": "https://example.com/hook"},
+    "alert_setup.delete_hook": {},
+    "push.attr_names_set": {"names": "x"},
+    "safety.local_add": {"words": "x"},
+    "safety.local_delete": {"words": "x"},
+    "safety.local_import": {},
+    "safety.cloud_add": {"words": "x"},
+    "safety.cloud_delete": {"words": "x"},
+    "safety.cloud_import": {},
+    "safety.file_ban": {"url": "x"},
+    "safety.file_unban": {"url": "x"},
     "groups.destroy_many": {"ids": "x", "confirm": "destroy 1 group"},
     "bots.delete": {"confirm": "x"},
     "official.disband": {"confirm": "x"},

@@ -8,7 +8,7 @@ import re
 
 import pyotp
 import pytest
-from conftest import PASSWORD, Browser
+from web_client import PASSWORD, Browser
 from sqlalchemy import select
 
 from console import db

@@ -75,6 +75,7 @@ def edit(list_id: int):
 
 @bp.route("/<int:list_id>", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("events/keywords/edit.html", _edit_context)
 def update(list_id: int):
     return _save(_list(list_id), "keywords.update")
@@ -82,6 +83,7 @@ def update(list_id: int):
 
 @bp.route("/<int:list_id>/delete", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def delete(list_id: int):
     kw = _list(list_id)
     users = keywords.used_by(db.session, kw)

@@ -10,7 +10,7 @@ from console.audit import record_action
 from console.events import matching, rules, runtime, trial, versions
 from console.forms import FormError
 from console.models.events import Rule
-from console.security import current_user, role_required
+from console.security import current_user, role_required, sudo_required
 
 bp = Blueprint("rule_tools", __name__, url_prefix="/rules")
 
@@ -68,6 +68,7 @@ def history(rule_id: int):
 
 @bp.route("/<int:rule_id>/versions/<int:version>/rollback", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def rollback(rule_id: int, version: int):
     """Make the rule what it was at `version` (a new version; audited)."""
     old = versions.get(db.session, rule_id, version)

@@ -10,7 +10,7 @@ from console.events import rules, runtime, trial, versions
 from console.audit import record_action
 from console.models.events import Rule
 from console.models.moderation import KeywordList
-from console.security import current_user, role_required
+from console.security import current_user, role_required, sudo_required
 
 bp = Blueprint("rules", __name__, url_prefix="/rules")
 
@@ -83,6 +83,7 @@ def _save(rule: Rule | None, action: str):
 
 @bp.route("", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("events/rules/index.html", _context)
 def create():
     return _save(None, "rules.create")
@@ -104,6 +105,7 @@ def edit(rule_id: int):
 
 @bp.route("/<int:rule_id>", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("events/rules/edit.html", _edit_context)
 def update(rule_id: int):
     return _save(_rule(rule_id), "rules.update")
@@ -111,6 +113,7 @@ def update(rule_id: int):
 
 @bp.route("/<int:rule_id>/toggle", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def toggle(rule_id: int):
     rule = _rule(rule_id)
     data = {**{k: getattr(rule, k) for k in rules.FIELDS}, "enabled": not rule.enabled}
@@ -124,6 +127,7 @@ def toggle(rule_id: int):
 
 @bp.route("/<int:rule_id>/delete", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def delete(rule_id: int):
     rule = _rule(rule_id)
     snapshot = {k: getattr(rule, k) for k in rules.FIELDS}

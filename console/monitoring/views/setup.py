@@ -12,7 +12,7 @@ from console.forms import FormError
 from console.i18n import LOCALES, local_zone
 from console.models import Alert, AlertRule, Webhook, utcnow
 from console.monitoring import alerts, webhooks
-from console.security import current_user, role_required
+from console.security import current_user, role_required, sudo_required
 
 bp = Blueprint("alert_setup", __name__, url_prefix="/alerts")
 
@@ -64,6 +64,7 @@ def _save_rule(rule: AlertRule | None, action: str):
 
 @bp.route("/rules", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("monitoring/rules/index.html", lambda: _rules_context(rule=None))
 def create_rule():
     return _save_rule(None, "alerts.rule.create")
@@ -71,6 +72,7 @@ def create_rule():
 
 @bp.route("/rules/<int:rule_id>", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("monitoring/rules/edit.html", _edit_rule_context)
 def update_rule(rule_id: int):
     return _save_rule(db.get_or_404(AlertRule, rule_id), "alerts.rule.update")
@@ -78,6 +80,7 @@ def update_rule(rule_id: int):
 
 @bp.route("/rules/<int:rule_id>/toggle", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def toggle_rule(rule_id: int):
     rule = db.get_or_404(AlertRule, rule_id)
     rule.enabled, rule.updated_at, rule.updated_by = not rule.enabled, utcnow(), current_user.name
@@ -89,6 +92,7 @@ def toggle_rule(rule_id: int):
 
 @bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def delete_rule(rule_id: int):
     """Delete a rule; its active alert is resolved by the deleting admin."""
     rule = db.get_or_404(AlertRule, rule_id)
@@ -137,6 +141,7 @@ def _save_hook(hook: Webhook | None, action: str):
 
 @bp.route("/webhooks", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("monitoring/webhooks/index.html", lambda: _hooks_context(hook=None))
 def create_hook():
     return _save_hook(None, "alerts.webhook.create")
@@ -144,6 +149,7 @@ def create_hook():
 
 @bp.route("/webhooks/<int:hook_id>", methods=["POST"])
 @role_required("admin")
+@sudo_required
 @forms.page("monitoring/webhooks/edit.html", _edit_hook_context)
 def update_hook(hook_id: int):
     return _save_hook(db.get_or_404(Webhook, hook_id), "alerts.webhook.update")
@@ -151,6 +157,7 @@ def update_hook(hook_id: int):
 
 @bp.route("/webhooks/<int:hook_id>/delete", methods=["POST"])
 @role_required("admin")
+@sudo_required
 def delete_hook(hook_id: int):
     hook = db.get_or_404(Webhook, hook_id)
     snapshot = {"name": hook.name, "format": hook.format, "url": webhooks.masked_url(hook.url)}
