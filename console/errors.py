@@ -59,6 +59,7 @@ def status_for_im_error(code: int) -> int:
 HINTS = {
     -1: _l("The IM service could not be reached. Check the network, the region setting, or try again."),
     0: _l("The request was not sent: an argument is invalid."),
+    -3: _l("IM answered in a shape the console cannot read. The answer is kept in the audit log."),
     60007: _l("Too many requests to this IM API. Wait a moment and try again."),
     60011: _l("The app's total request rate is over its limit. Wait a moment and try again."),
     60018: _l("Too many requests. Wait a moment and try again."),

@@ -3,10 +3,10 @@
 Imports no Flask and nothing else from `console`.
 """
 from .client import Client
-from .errors import (AuthError, InvalidArgumentError, NotFoundError, RateLimitedError, TimError,
-                     TransportError, error_for)
+from .errors import (AuthError, InvalidArgumentError, MalformedResponseError, NotFoundError,
+                     RateLimitedError, TimError, TransportError, error_for)
 from .events import CallEvent, redact
 from .usersig import SigInfo, UserSigError
 
 __all__ = ["Client", "TimError", "RateLimitedError", "AuthError", "NotFoundError", "InvalidArgumentError",
-           "TransportError", "error_for", "CallEvent", "redact", "UserSigError", "SigInfo"]
+           "TransportError", "MalformedResponseError", "error_for", "CallEvent", "redact", "UserSigError", "SigInfo"]

@@ -87,6 +87,17 @@ class TransportError(TimError):
         return (type(self), (self.info, self.endpoint, self.response, self.code, self.http_status, self.sent))
 
 
+class MalformedResponseError(TimError):
+    """IM answered OK, but a field of the answer had a shape the client cannot read (a number
+    that is not one, a list that is an object...). The call itself happened (and was audited)."""
+
+    def __init__(self, info: str, endpoint: str = "", response: dict | None = None, code: int = -3):
+        super().__init__(code, info, endpoint, response)
+
+    def __reduce__(self):
+        return (type(self), (self.info, self.endpoint, self.response, self.code))
+
+
 def error_for(code: int, info: str, endpoint: str = "", response: dict | None = None) -> TimError:
     """The TimError subclass instance that fits an IM ErrorCode."""
     code = int(code)

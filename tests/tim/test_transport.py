@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from console.tim import (AuthError, CallEvent, Client, InvalidArgumentError, NotFoundError, RateLimitedError,
                          TimError, TransportError, usersig)
@@ -418,3 +420,84 @@ def test_one_client_shared_by_many_threads(server):
     assert len(seen) == 120 and all(e.error is None and e.attempts == 1 for e in seen)
     sigs = {r["query"]["usersig"][0] for r in server.requests}
     assert len(sigs) == 1 and usersig.verify(APP, SECRET, ADMIN, sigs.pop())
+
+
+# ---- answers of an unexpected shape ------------------------------------------------------------
+
+#: read methods and an answer of the shape IM documents for each
+SHAPED_ANSWERS = [
+    (lambda c: c.group.fetch_banned_members("@TGS#g1"),
+     {"BannedAccountList": [{"Member_Account": "alice", "BannedUntil": 1767225600}], "NextOffset": 0}),
+    (lambda c: c.group.fetch_group_ids(),
+     {"TotalCount": 1, "GroupIdList": [{"GroupId": "@TGS#g1"}], "Next": 0}),
+    (lambda c: c.group.fetch_members("@TGS#g1"),
+     {"MemberNum": 1, "MemberList": [{"Member_Account": "alice", "Role": "Owner", "JoinTime": 1700000000,
+                                      "MsgSeq": 3, "MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 1700000001,
+                                      "ShutUpUntil": 0, "NameCard": "A"}], "Next": ""}),
+    (lambda c: c.sns.fetch_friends("alice"),
+     {"UserDataItem": [{"To_Account": "bob", "ValueItem": [{"Tag": "Tag_SNS_IM_Remark", "Value": "B"}]}],
+      "StandardSequence": 1, "CustomSequence": 0, "FriendNum": 1, "CompleteFlag": 1, "NextStartIndex": 0}),
+    (lambda c: c.profile.get_profile("alice"),
+     {"UserProfileItem": [{"To_Account": "alice", "ResultCode": 0,
+                           "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "Alice"}]}]}),
+    (lambda c: list(c.group.iter_banned_members("@TGS#g1")),
+     {"BannedAccountList": [{"Member_Account": "alice", "BannedUntil": 1767225600}], "NextOffset": 0}),
+]
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70) | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6)
+
+
+def _paths(value, prefix=()):
+    """Every place in a JSON value: the paths of its dict values and list items."""
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+def _replaced(value, path, new):
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_an_answer_of_any_shape_is_a_value_or_a_tim_error(server, client, data):
+    """A field of IM's answer replaced by any JSON value: the method returns or raises a TimError
+    (which every page shows as an IM error), never a TypeError or ValueError of its own."""
+    read, answer = data.draw(st.sampled_from(SHAPED_ANSWERS))
+    path = data.draw(st.sampled_from([p for p in _paths(answer) if p]))
+    broken = _replaced(answer, path, data.draw(_json_values))
+    server.answer(("json", {**OK, **broken}))
+    try:
+        read(client)
+    except TimError:
+        pass
+
+
+def test_a_malformed_field_names_the_endpoint_and_keeps_the_answer(server, client, events):
+    from console.tim import MalformedResponseError
+
+    answer = {**OK, "BannedAccountList": [{"Member_Account": "alice", "BannedUntil": "soon"}], "NextOffset": 0}
+    server.answer(("json", answer))
+    with pytest.raises(MalformedResponseError) as caught:
+        client.group.fetch_banned_members("@TGS#g1")
+    assert caught.value.endpoint == "group_open_http_svc/get_group_ban_member"
+    assert caught.value.response["BannedAccountList"][0]["BannedUntil"] == "soon"
+    assert "unexpected shape" in caught.value.info
+    (event,) = events  # the call happened once, and succeeded: reading its answer failed
+    assert event.error is None
+    # arguments are still refused before any call, as they were
+    with pytest.raises(InvalidArgumentError):
+        client.group.fetch_banned_members("@TGS#g1", limit=0)
+    assert len(events) == 1

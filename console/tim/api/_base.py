@@ -5,10 +5,13 @@ and says what is wrong. Limits come from ../shared/spec (endpoints-*.md).
 """
 from __future__ import annotations
 
+import contextvars
+import functools
+import inspect
 import random
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from console.tim.errors import InvalidArgumentError, TimError, error_for
+from console.tim.errors import InvalidArgumentError, MalformedResponseError, TimError, error_for
 from console.tim.results import BatchResult, ItemResult
 
 MAX_USER_ID_BYTES = 32
@@ -240,10 +243,68 @@ def not_returned(item_cls: type[ItemResult] = ItemResult) -> Callable[[Any], Ite
     return lambda i: item_cls(id=i, ok=False, code=None, info="not in the service's answer")
 
 
+#: (endpoint, answer) of the last call that succeeded in this thread or greenlet
+_last_answer: contextvars.ContextVar[tuple[str, dict] | None] = contextvars.ContextVar("tim_last_answer",
+                                                                                      default=None)
+#: what reading an answer of an unexpected shape raises (arguments are checked before any call,
+#: with InvalidArgumentError)
+_SHAPE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def _read_guard(fn):
+    """Wrap a public namespace method: an answer IM gave with a field of an unexpected shape
+    becomes a MalformedResponseError (a TimError, which every page shows as an IM error) instead of
+    whatever reading it raised. Only errors after a successful call are converted: a bug before
+    the call stays what it is."""
+    def converted(exc, mark):
+        answered = _last_answer.get()
+        if isinstance(exc, TimError) or not isinstance(exc, _SHAPE_ERRORS) or answered is mark \
+                or answered is None:
+            return exc
+        endpoint, response = answered
+        return MalformedResponseError(f"the answer has a field of an unexpected shape ({type(exc).__name__}: "
+                                      f"{str(exc)[:200]})", endpoint, response)
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def reading(self, *args, **kwargs):
+            mark = _last_answer.get()
+            try:
+                yield from fn(self, *args, **kwargs)
+            except Exception as exc:
+                error = converted(exc, mark)
+                if error is exc:
+                    raise
+                raise error from exc
+        reading.read_guarded = True
+        return reading
+
+    @functools.wraps(fn)
+    def reading(self, *args, **kwargs):
+        mark = _last_answer.get()
+        try:
+            return fn(self, *args, **kwargs)
+        except Exception as exc:
+            error = converted(exc, mark)
+            if error is exc:
+                raise
+            raise error from exc
+    reading.read_guarded = True
+    return reading
+
+
 class Namespace:
-    """Base of every namespace: holds the client and wraps its `call`."""
+    """Base of every namespace: holds the client and wraps its `call`. Every public method of a
+    namespace reads IM's answer under `_read_guard`."""
 
     name = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for attr in dir(cls):  # the class's own methods and those of its mixins
+            value = inspect.getattr_static(cls, attr)
+            if not attr.startswith("_") and inspect.isfunction(value) and not hasattr(value, "read_guarded"):
+                setattr(cls, attr, _read_guard(value))
 
     def __init__(self, client):
         self._client = client
@@ -251,7 +312,9 @@ class Namespace:
     def _call(self, endpoint: str, body: dict, *, op: str, retry_safe: bool = False,
               query: dict | None = None) -> dict:
         extra = {"query": query} if query else {}
-        return self._client.call(endpoint, body, retry_safe=retry_safe, operation=f"{self.name}.{op}", **extra)
+        answer = self._client.call(endpoint, body, retry_safe=retry_safe, operation=f"{self.name}.{op}", **extra)
+        _last_answer.set((endpoint, answer))
+        return answer
 
     def _call_batch(self, endpoint: str, body: dict, *, op: str, retry_safe: bool = False,
                     item_keys: Sequence[str] = ("ErrorList",)) -> dict:
@@ -264,6 +327,7 @@ class Namespace:
         except TimError as exc:
             response = getattr(exc, "response", None)
             if isinstance(response, dict) and any(response.get(key) for key in item_keys):
+                _last_answer.set((endpoint, response))
                 return response
             raise
 
