@@ -253,7 +253,14 @@ def _result_items(items: list[tuple[str, list[str]]], refused: dict[str, _Compil
 
 
 def _whole_match(rule: _Compiled, texts: list[str], requesters: list[str]) -> bool:
-    return any(rule.hits_text(t) for t in texts) or any(rule.hits_account(a) for a in requesters)
+    # plain loops: this runs for every rule of every before-callback, generators cost more here
+    for text in texts:
+        if rule.hits_text(text):
+            return True
+    for account in requesters:
+        if rule.hits_account(account):
+            return True
+    return False
 
 
 def _refuse(command: str, scope: str, rule: _Compiled, items: list,
@@ -280,7 +287,7 @@ def _mask(rule: _Compiled, text: str) -> str:
 def _rewrite(command: str, body: dict, rules: list[_Compiled]) -> Decision | None:
     msg_body = body.get("MsgBody")
     texts = _texts_of(msg_body)
-    hit = [r for r in rules if r.action == "rewrite" and any(r.hits_text(t) for t in texts)]
+    hit = [r for r in rules if r.action == "rewrite" and _whole_match(r, texts, ())]
     if not hit:
         return None
     # Elements of any shape arrive (a custom client); an answer can carry only well-formed ones,
@@ -312,10 +319,11 @@ def evaluate(command: str, body: dict, rules: list[_Compiled]) -> Decision:
                 return Decision("flag", rewritten.ack if rewritten else callbacks.ack_ok(),
                                 rule.id, rule.name)
             return _refuse(command, scope, rule, items, {})
-        refused = {acc: rule for acc, item_texts in items
-                   if rule.hits_account(acc) or any(rule.hits_text(t) for t in item_texts)}
-        if refused:
-            return _refuse(command, scope, rule, items, refused)
+        if items:
+            refused = {acc: rule for acc, item_texts in items
+                       if rule.hits_account(acc) or any(rule.hits_text(t) for t in item_texts)}
+            if refused:
+                return _refuse(command, scope, rule, items, refused)
     if scope in ("c2c_msg", "group_msg"):
         rewritten = _rewrite(command, body, rules)
         if rewritten:

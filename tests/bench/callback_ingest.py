@@ -135,7 +135,7 @@ class Gunicorn:
     def profile(self, path: str, seconds: float) -> list[subprocess.Popen]:
         """py-spy on each worker for `seconds` (collapsed stacks into path.<pid>)."""
         pids = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
-        return [subprocess.Popen([os.path.join(BIN, "py-spy"), "record", "--format", "raw", "--rate", "250",
+        return [subprocess.Popen([os.path.join(BIN, "py-spy"), "record", "--format", "raw", "--rate", os.environ.get("BENCH_SPY_RATE", "250"),
                                   "--nonblocking", "-d", str(int(seconds)), "-o", f"{path}.{pid}", "-p", pid],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for pid in pids]
 

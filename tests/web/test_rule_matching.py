@@ -81,6 +81,30 @@ def test_whole_word_needs_latin_boundaries_but_not_chinese_ones():
     assert matching.KeywordMatcher(["ass"]).search("a classic passage")
 
 
+def test_a_whole_word_hidden_inside_a_longer_match_is_still_found():
+    """"ca" ends first in "cab" but is not a whole word there; "cab" is."""
+    assert matching.KeywordMatcher(["ca", "cab"], whole_word=True).search("a cab")
+    assert matching.KeywordMatcher(["ca", "cab"], whole_word=True).spans("a cab")[1] == [(2, 5)]
+
+
+def test_a_long_chinese_list_finds_each_of_its_words():
+    """Thousands of words with distinct first characters, as real lists have: every word is
+    found, in Latin or Chinese company, and a text without any of them matches nothing."""
+    words = [chr(0x4E00 + n) + chr(0x6000 + n % 500) + "词" for n in range(5000)]
+    matcher = matching.KeywordMatcher(words)
+    assert not matcher.search("see you at the station 周末一起去爬山吧")
+    for word in words[::499]:
+        assert matcher.search(f"hello {word}!")
+        assert matcher.spans(f"ab{word}")[1] == [(2, 5)]
+
+
+def test_lone_surrogates_in_words_and_texts_are_read_not_refused():
+    assert matching.KeywordMatcher(["casino"]).search("\ud800 casino")
+    assert matching.KeywordMatcher(["\ud800x"]).search("a\udfffx")  # both read as "?x"
+    assert matching.KeywordMatcher(["casino"], whole_word=True).spans("\ud800casinos casino")[1] \
+        == [(9, 15)]
+
+
 def test_spans_point_into_the_text_as_sent():
     matcher = matching.KeywordMatcher(["cheap", "药"])
     text, spans = matcher.spans("Buy ＣＨＥＡＰ 药 now")
