@@ -32,6 +32,7 @@ from console.events import live, store
 from console.events.broker import Hub, make_bus
 from console.events.feed import DirectoryFeed, feed_directory
 from console.events.writer import GroupWriter
+from console.monitoring import metrics
 from console.tim import text as tim_text
 
 log = logging.getLogger(__name__)
@@ -61,13 +62,18 @@ class EventsRuntime:
         self.bus = make_bus(self.hub, app.config.get("REDIS_URL"))
         self.feed = DirectoryFeed()
         self.writer = GroupWriter(self.write_engine, on_commit=self._after_commit,
-                                  on_idle=self.feed.feed)
+                                  on_idle=self._idle)
         self.streams = threading.BoundedSemaphore(max_streams(app.config["EVENTS_MAX_STREAMS"]))
         self.fragments = live.FragmentCache()
         self.recent = live.RecentRows(self.engine, self.hub)
         self.stopping = threading.Event()
         self._pruned_at = time.monotonic()
         rules.cache.ttl = float(app.config["RULES_CACHE_SECONDS"])
+
+    def _idle(self, connect) -> None:
+        """Between groups, every quarter second at most: the callback metrics, the directory."""
+        metrics.flush()
+        self.feed.feed(connect)
 
     def _after_commit(self, rows: list[dict]) -> None:
         self.bus.publish()

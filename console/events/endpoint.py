@@ -3,8 +3,12 @@
 IM waits at most 2 s and treats anything but HTTP 200 + JSON as a failure, so this path does the
 least that keeps the promise, without Flask's request machinery (no session, login or CSRF):
 
-  check size -> app id -> Sign/RequestTime -> JSON object -> rules decide -> writer commits
-  (in a group with its neighbours) -> ack
+  check size -> [charset -> app id -> Sign/RequestTime -> JSON object -> rules decide -> row]
+  -> writer commits (in a group with its neighbours) -> ack
+
+The bracketed steps run in the writer's group leader, for the whole group in a row
+(`GroupWriter.store(..., prepare=...)`): a callback waits for its group's commit anyway, and the
+same code run for 30 callbacks in a row costs about half of what it costs once per request.
 
 Refusals (403 foreign app, 401 bad/missing/stale Sign, 413 too large, 400 not a JSON object or
 shorter than its Content-Length, 415 not UTF-8, 405 not POST) are answered in JSON, counted per
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import NamedTuple
 from urllib.parse import parse_qsl
 
 from werkzeug.http import parse_options_header
@@ -64,6 +69,15 @@ class Refused(Exception):
         self.reason = reason
 
 
+class Received(NamedTuple):
+    """A callback's body and what came with it, for the writer's leader to check and prepare."""
+
+    raw: bytes
+    query_string: str
+    content_type: str | None
+    started: float
+
+
 class CallbackEndpoint:
     """WSGI middleware: answers PATH itself, hands every other request to the Flask app."""
 
@@ -90,12 +104,30 @@ class CallbackEndpoint:
 
     # ---- the steps --------------------------------------------------------------------------
     def handle(self, environ, started: float) -> tuple[int, dict | bytes]:
+        """Read the body, hand it to the writer (which checks, prepares and commits it)."""
         cfg = self.app.config
         if environ.get("REQUEST_METHOD") != "POST":
             raise Refused("method")
-        raw = _read_body(environ, int(cfg["CALLBACK_MAX_BYTES"]))
-        _check_charset(environ.get("CONTENT_TYPE"))
-        query = _query(environ.get("QUERY_STRING", ""))
+        received = Received(_read_body(environ, int(cfg["CALLBACK_MAX_BYTES"])),
+                            environ.get("QUERY_STRING", ""), environ.get("CONTENT_TYPE"), started)
+        stored = self.app.extensions["events"].writer.store(
+            received, float(cfg["CALLBACK_COMMIT_TIMEOUT"]), self.prepare)
+        if stored is None:
+            command = ingest.clean(_query(received.query_string).get("CallbackCommand"), 96) \
+                or ingest.MISSING_COMMAND
+            log.error("callback not stored in time: command=%s", command)
+            metrics.callback(command, "failed", time.perf_counter() - started)
+            return 503, {"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": "not stored"}
+        metrics.callback(stored.command, "accepted" if stored.duplicate_of is None else "redelivery",
+                         time.perf_counter() - started)
+        return 200, stored.ack.encode("utf-8")
+
+    def prepare(self, received: Received) -> dict:
+        """(in the writer's leader) The row of a callback that passes the checks: its JSON
+        object, what it says, the rules' decision and ack. Refused is raised to its request."""
+        cfg = self.app.config
+        _check_charset(received.content_type)
+        query = _query(received.query_string)
         check = callbacks.verify_query(query, app_id=cfg["TIM_APP_ID"],
                                        token=cfg.get("TIM_CALLBACK_TOKEN"),
                                        window=float(cfg["CALLBACK_MAX_SKEW"]))
@@ -103,27 +135,18 @@ class CallbackEndpoint:
             raise Refused("foreign_app")
         if not check:
             raise Refused(check.value)
-        payload, body = _json_object(raw)
-        events = self.app.extensions["events"]
+        payload, body = _json_object(received.raw)
         described = ingest.describe(query, body)
-        decision = _decide(events.engine, described.command, body)
+        decision = _decide(self.app.extensions["events"].engine, described.command, body)
         if decision is not None:
             metrics.rule_decision(decision.rule_id, decision.action)
-        ack = decision.ack if decision else OK_ACK
-        row = ingest.build_row(
-            query=query, raw=raw, text=payload, described=described,
-            decision=decision, ack=ack,
+        return ingest.build_row(
+            query=query, raw=received.raw, text=payload, described=described,
+            decision=decision, ack=decision.ack if decision else OK_ACK,
             sign_status="verified" if cfg.get("TIM_CALLBACK_TOKEN") else "unsigned",
-            received_ms=int(time.time() * 1000), handling_ms=(time.perf_counter() - started) * 1000,
+            received_ms=int(time.time() * 1000),
+            handling_ms=(time.perf_counter() - received.started) * 1000,
             app_id=int(cfg["TIM_APP_ID"]))
-        stored = events.writer.store(row, float(cfg["CALLBACK_COMMIT_TIMEOUT"]))
-        if stored is None:
-            log.error("callback not stored in time: command=%s", described.command)
-            metrics.callback(described.command, "failed", time.perf_counter() - started)
-            return 503, {"ActionStatus": "FAIL", "ErrorCode": 1, "ErrorInfo": "not stored"}
-        metrics.callback(described.command, "accepted" if stored.duplicate_of is None else "redelivery",
-                         time.perf_counter() - started)
-        return 200, stored.ack.encode("utf-8")
 
     def refuse(self, environ, reason: str, started: float) -> tuple[int, dict]:
         status, info = REFUSALS[reason]

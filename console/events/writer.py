@@ -14,6 +14,13 @@ the same callback at once: when it refuses the group (or a key repeats inside th
 careful path looks the first deliveries up and stores the group in one transaction, each
 re-delivery flagged (`duplicate_of`) and answered with its first delivery's ack.
 
+A request may hand over its raw material instead of a row, with the function that turns it into
+one (`store(item, timeout, prepare)`): the leader prepares the whole group, one item after the
+other, before storing it. The same code run for 30 items in a row costs about half what it costs
+run once per request between the server's own work (its instructions and data stay in the CPU's
+caches), and the group waits for its commit anyway. An item its `prepare` refuses (raises) is
+left out of the group, and `store` raises the same exception to its request.
+
 One small background thread takes the commit turn now and then (at least every `idle_every`
 seconds) for work nobody waits for: refusal counters, the directory feed (`on_idle`), closing the
 connections after a quiet spell. Everything that writes holds the turn, so on SQLite nothing here
@@ -83,16 +90,21 @@ class Stored:
     ack: str
     decision: str | None
     duplicate_of: int | None
+    command: str | None = None
 
 
 class Pending:
     """A row waiting for its group's commit. `wake` is released once, by the leader that
-    answered the row or handed it the turn (see `_thread_wake` and `_GreenWake`)."""
+    answered the row or handed it the turn (see `_thread_wake` and `_GreenWake`). With a
+    `prepare`, `row` holds the item until the leader turns it into the row; `refused` is what
+    `prepare` raised instead."""
 
-    __slots__ = ("error", "lead", "result", "row", "wake")
+    __slots__ = ("error", "lead", "prepare", "refused", "result", "row", "wake")
 
-    def __init__(self, row: dict, wake=None):
+    def __init__(self, row, wake=None, prepare: Callable[[object], dict] | None = None):
         self.row = row
+        self.prepare = prepare
+        self.refused: BaseException | None = None
         self.result: Stored | None = None
         self.error: str | None = None
         self.lead = False  # handed the commit turn: commit the open group
@@ -184,12 +196,14 @@ class GroupWriter:
             event.listen(engine, "connect", _no_autocheckpoint)
 
     # ---- the request side ---------------------------------------------------------------------
-    def store(self, row: dict, timeout: float) -> Stored | None:
+    def store(self, row, timeout: float, prepare: Callable[[object], dict] | None = None) -> Stored | None:
         """Commit `row` (in a group); what was stored, or None when the commit failed or did not
-        finish within `timeout` (a leader always finishes its own group)."""
+        finish within `timeout` (a leader always finishes its own group). With `prepare`, `row` is
+        an item the leader turns into the row with `prepare(row)`; what that raises, `store`
+        raises."""
         if self._pid != os.getpid():
             self._start()
-        pending = Pending(row, self._wake())
+        pending = Pending(row, self._wake(), prepare)
         with self._lock:
             self._open.append(pending)
             lead = not self._busy and not self._wanted
@@ -203,6 +217,8 @@ class GroupWriter:
                     return None
         if pending.lead or lead:
             self._lead(pending)
+        if pending.refused is not None:
+            raise pending.refused
         return pending.result
 
     def count_refusal(self, reason: str, status: int, detail: str) -> None:
@@ -245,7 +261,7 @@ class GroupWriter:
             group, self._open = self._open, []
             refusals, self._refusals = self._refusals, []
         try:
-            return self._handle(group, refusals)
+            return self._handle(_prepared(group), refusals)
         finally:
             for pending in group:
                 if pending is not me:
@@ -392,7 +408,7 @@ class GroupWriter:
             raise
         for pending in pendings:
             row = pending.row
-            pending.result = Stored(row["ack"], row["decision"], row["duplicate_of"])
+            pending.result = Stored(row["ack"], row["decision"], row["duplicate_of"], row.get("command"))
         if refusals:  # counters only: their failure must not fail the rows stored above
             try:
                 self._count_refusals(refusals)
@@ -495,6 +511,22 @@ class _DriverSql:
                 "IN ({}) AND duplicate_of IS NULL ORDER BY id DESC").format(
                     EVENTS.name, self._marks(count))
         return sql
+
+
+def _prepared(group: list[Pending]) -> list[Pending]:
+    """The group's rows ready to store: items turned into rows by their `prepare`, those it
+    refused left out (their request raises what it raised)."""
+    ready = []
+    for pending in group:
+        if pending.prepare is not None:
+            try:
+                pending.row = pending.prepare(pending.row)
+            except Exception as exc:  # noqa: BLE001 - handed to the item's own request
+                pending.refused = exc
+                continue
+            pending.prepare = None
+        ready.append(pending)
+    return ready
 
 
 def _store_group(cursor, sql: _DriverSql, pendings: list[Pending]) -> None:

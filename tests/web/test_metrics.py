@@ -176,3 +176,35 @@ def test_the_token_never_reaches_an_audit_row(app, audit_rows):
                 outcome="ok", detail={"note": f"token is {TOKEN}"})
     assert TOKEN not in str(audit_rows()[-1].detail)
 
+
+
+def test_latencies_applied_in_bulk_match_one_observe_each():
+    """metrics.flush applies a batch of callback latencies as one increment per bucket: the
+    exposition is the one observe() per latency would give, bucket by bucket (bounds included)."""
+    from prometheus_client import CollectorRegistry, Histogram, generate_latest
+
+    from console.monitoring import metrics
+
+    amounts = [0.0, 0.0004, 0.001, 0.001000001, 0.0025, 0.007, 0.3, 2.0, 2.5, 40.0]
+    one_by_one, in_bulk = CollectorRegistry(), CollectorRegistry()
+    h1 = Histogram("lat", "x", buckets=metrics.CALLBACK_BUCKETS, registry=one_by_one)
+    h2 = Histogram("lat", "x", buckets=metrics.CALLBACK_BUCKETS, registry=in_bulk)
+    for amount in amounts:
+        h1.observe(amount)
+    metrics._observe_all(h2, amounts)
+    bulk, single = (samples(generate_latest(r).decode()) for r in (in_bulk, one_by_one))
+    assert {k: v for k, v in bulk.items() if k[0] != "lat_created"} \
+        == {k: v for k, v in single.items() if k[0] != "lat_created"}
+    assert bulk[("lat_bucket", (("le", "0.001"),))] == 3  # a bound counts in its own bucket
+
+
+def test_callback_samples_wait_for_a_flush_and_are_applied_once(app):
+    from console.monitoring import metrics
+
+    metrics.flush()
+    before = value(scrape(app.test_client()), "tim_console_callback_seconds_count")
+    metrics.callback("State.StateChange", "accepted", 0.003)
+    metrics.callback("Not.ACommand", "failed", 0.2)
+    assert metrics.flush() == 2
+    assert metrics.flush() == 0
+    assert value(scrape(app.test_client()), "tim_console_callback_seconds_count") == before + 2
