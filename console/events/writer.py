@@ -124,12 +124,17 @@ class _GreenWake:
     on a Waiter, `release` schedules its resumption on the event loop."""
 
     __slots__ = ("_hub", "_waiter")
+    _gevent: tuple | None = None  # (Waiter, get_hub), imported once: an import statement per
+    # callback costs more than the Waiter itself
 
     def __init__(self):
-        from gevent.hub import Waiter, get_hub
+        if _GreenWake._gevent is None:
+            from gevent.hub import Waiter, get_hub
 
+            _GreenWake._gevent = (Waiter, get_hub)
+        waiter, get_hub = _GreenWake._gevent
         self._hub = get_hub()
-        self._waiter = Waiter(self._hub)
+        self._waiter = waiter(self._hub)
 
     def release(self) -> None:
         self._hub.loop.run_callback(self._waiter.switch, True)
