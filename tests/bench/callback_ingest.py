@@ -339,7 +339,7 @@ def main() -> None:
     parser.add_argument("--profile", default=None, metavar="FILE",
                         help="sample both servers' workers with py-spy during their runs (collapsed "
                              "stacks, one file per worker: FILE.bare.<pid>, FILE.console.<pid>; "
-                             "make bench-deps)")
+                             "BENCH_SPY_RATE samples/s, default 250; make bench-deps)")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=None, help="gunicorn --threads (gthread)")
     parser.add_argument("--viewers", type=int, default=50)
