@@ -161,6 +161,26 @@ def test_refusals_get_the_right_status_are_counted_and_store_nothing(app, callba
     assert all(callbacks.token not in r.getMessage() for r in refused_logs)
 
 
+def test_unauthenticated_callbacks_never_reach_the_writer(app, callbacks):
+    """The Sign, app id and charset are checked by the request itself; only what passes them is
+    handed to the writer's leader (which parses the JSON of a whole group)."""
+    writer = app.extensions["events"].writer
+    handed: list = []
+    real_store = writer.store
+
+    def store(item, timeout, prepare=None):
+        handed.append(item)
+        return real_store(item, timeout, prepare)
+
+    writer.store = store
+    assert callbacks.post("State.StateChange", LOGIN, token="not-the-token").status_code == 401
+    assert callbacks.post("State.StateChange", LOGIN, app_id=1400099999).status_code == 403
+    assert handed == []
+    assert callbacks.post("State.StateChange", b"{not json").status_code == 400  # refused by the leader
+    assert callbacks.post("State.StateChange", LOGIN).status_code == 200
+    assert len(handed) == 2 and len(stored_events(app)) == 1
+
+
 def test_oversized_body_is_refused_before_reading_it(app, callbacks):
     response = callbacks.post("State.StateChange", b"{" + b" " * (1024 * 1024 + 10) + b"}")
     assert response.status_code == 413
