@@ -135,9 +135,9 @@ class KeywordMatcher:
         return before and after
 
     def search(self, text: str) -> bool:
-        if not text or not self.size:
+        if not text or self._automaton is None:
             return False
-        key = folded(text[:MAX_TEXT])
+        key = _folded(text) if len(text) <= CACHED_TEXT else folded(text[:MAX_TEXT])
         if not self.whole_word:
             return bool(self._automaton.find_matches_as_indexes(key))
         return bool(self._hits(key))
@@ -209,8 +209,10 @@ class PatternMatcher:
     def search(self, text: str) -> bool:
         if not text:
             return False
-        if self.group is not None:
-            return self.group[1] in self.group[0].matches(text[:MAX_TEXT])
+        group = self.group
+        if group is not None:
+            return group[1] in (group[0].matches(text) if len(text) <= CACHED_TEXT
+                                else group[0].matches(text[:MAX_TEXT]))
         return self.regex.search(valid(text[:MAX_TEXT])) is not None
 
     def spans(self, text: str) -> tuple[str, list[tuple[int, int]]]:

@@ -14,7 +14,6 @@ process, reloaded after `RULES_CACHE_SECONDS` or at once when this process chang
 """
 from __future__ import annotations
 
-import copy
 import re
 import threading
 import time
@@ -130,13 +129,22 @@ class _Compiled:
     accounts: frozenset = frozenset()
     keyword_list_id: int | None = None
 
+    #: what `hits_text` and `hits_account` ask, bound once (`ready`): the rules run for every
+    #: before-callback, and each indirection is paid per rule and text
+    text_search: Any = None
+    account_search: Any = None
+
+    def ready(self) -> _Compiled:
+        self.text_search = self.finder.search if self.finder is not None else None
+        self.account_search = self.accounts.__contains__ if self.match == "accounts" else \
+            self.finder.search if self.match == "regex" else None
+        return self
+
     def hits_text(self, text: str) -> bool:
-        return self.finder is not None and self.finder.search(text)
+        return self.text_search is not None and self.text_search(text)
 
     def hits_account(self, account: str) -> bool:
-        if self.match == "accounts":
-            return account in self.accounts
-        return self.match == "regex" and self.finder.search(account)
+        return self.account_search is not None and self.account_search(account)
 
 
 def _compile(row: Any, lists: dict[int, Any] | None = None) -> _Compiled:
@@ -153,7 +161,7 @@ def _compile(row: Any, lists: dict[int, Any] | None = None) -> _Compiled:
         rule.finder = matching.PatternMatcher(row.pattern)
     else:
         rule.accounts = frozenset(split_list(row.pattern))
-    return rule
+    return rule.ready()
 
 
 class RuleCache:
@@ -254,12 +262,16 @@ def _result_items(items: list[tuple[str, list[str]]], refused: dict[str, _Compil
 
 def _whole_match(rule: _Compiled, texts: list[str], requesters: list[str]) -> bool:
     # plain loops: this runs for every rule of every before-callback, generators cost more here
-    for text in texts:
-        if rule.hits_text(text):
-            return True
-    for account in requesters:
-        if rule.hits_account(account):
-            return True
+    search = rule.text_search
+    if search is not None:
+        for text in texts:
+            if search(text):
+                return True
+    search = rule.account_search
+    if search is not None:
+        for account in requesters:
+            if search(account):
+                return True
     return False
 
 
@@ -292,14 +304,19 @@ def _rewrite(command: str, body: dict, rules: list[_Compiled]) -> Decision | Non
         return None
     # Elements of any shape arrive (a custom client); an answer can carry only well-formed ones,
     # so the others are left out of the rewritten message rather than letting the words through.
-    new_body = [copy.deepcopy(e) for e in msg_body if isinstance(e, dict)
-                and isinstance(e.get("MsgType"), str) and isinstance(e.get("MsgContent"), dict)]
-    for element in new_body:
-        content = element.get("MsgContent")
-        if element.get("MsgType") == "TIMTextElem" and isinstance(content, dict) \
-                and isinstance(content.get("Text"), str):
+    # Only text elements change: they are copied, the others go into the answer as they came.
+    new_body = []
+    for element in msg_body:
+        if not (isinstance(element, dict) and isinstance(element.get("MsgType"), str)
+                and isinstance(element.get("MsgContent"), dict)):
+            continue
+        content = element["MsgContent"]
+        if element["MsgType"] == "TIMTextElem" and isinstance(content.get("Text"), str):
+            text = content["Text"]
             for rule in hit:
-                content["Text"] = _mask(rule, content["Text"])
+                text = _mask(rule, text)
+            element = {**element, "MsgContent": {**content, "Text": text}}
+        new_body.append(element)
     return Decision("rewrite", callbacks.ack_modify(new_body, command=command), hit[0].id,
                     ", ".join(r.name for r in hit))
 
