@@ -90,8 +90,9 @@ def _folded(text: str) -> str:
 
 
 def folded(text: str) -> str:
-    """`normalise(text)[0]` as the automaton reads it (`valid`), remembered for short texts."""
-    return _folded(text) if len(text) <= CACHED_TEXT else valid(normalise(text)[0])
+    """`normalise(text)[0]` of the text's first MAX_TEXT characters, as the automaton reads it
+    (`valid`), remembered for short texts."""
+    return _folded(text) if len(text) <= CACHED_TEXT else valid(normalise(text[:MAX_TEXT])[0])
 
 
 def fold(word: str) -> str:
@@ -116,7 +117,6 @@ class KeywordMatcher:
     def __init__(self, words: Iterable[str], whole_word: bool = False):
         self.whole_word = whole_word
         keys = list(dict.fromkeys(key for word in words if (key := fold(word))))
-        self.size = len(keys)
         self._automaton = ahocorasick_rs.AhoCorasick(keys) if keys else None
 
     def _hits(self, folded: str) -> list[tuple[int, int]]:
@@ -137,7 +137,7 @@ class KeywordMatcher:
     def search(self, text: str) -> bool:
         if not text or self._automaton is None:
             return False
-        key = _folded(text) if len(text) <= CACHED_TEXT else folded(text[:MAX_TEXT])
+        key = folded(text)
         if not self.whole_word:
             return bool(self._automaton.find_matches_as_indexes(key))
         return bool(self._hits(key))
@@ -194,7 +194,8 @@ class PatternSet:
         return frozenset(self._set.Match(valid(text)) or ())  # None when nothing matches
 
     def matches(self, text: str) -> frozenset:
-        return self._matches(text) if len(text) <= CACHED_TEXT else self._match(text)
+        """The indexes of the patterns found in the text's first MAX_TEXT characters."""
+        return self._matches(text) if len(text) <= CACHED_TEXT else self._match(text[:MAX_TEXT])
 
 
 class PatternMatcher:
@@ -209,10 +210,8 @@ class PatternMatcher:
     def search(self, text: str) -> bool:
         if not text:
             return False
-        group = self.group
-        if group is not None:
-            return group[1] in (group[0].matches(text) if len(text) <= CACHED_TEXT
-                                else group[0].matches(text[:MAX_TEXT]))
+        if self.group is not None:
+            return self.group[1] in self.group[0].matches(text)
         return self.regex.search(valid(text[:MAX_TEXT])) is not None
 
     def spans(self, text: str) -> tuple[str, list[tuple[int, int]]]:

@@ -129,16 +129,15 @@ class _Compiled:
     accounts: frozenset = frozenset()
     keyword_list_id: int | None = None
 
-    #: what `hits_text` and `hits_account` ask, bound once (`ready`): the rules run for every
+    #: what `hits_text` and `hits_account` ask, bound once: the rules run for every
     #: before-callback, and each indirection is paid per rule and text
-    text_search: Any = None
-    account_search: Any = None
+    text_search: Any = field(init=False, repr=False)
+    account_search: Any = field(init=False, repr=False)
 
-    def ready(self) -> _Compiled:
+    def __post_init__(self) -> None:
         self.text_search = self.finder.search if self.finder is not None else None
         self.account_search = self.accounts.__contains__ if self.match == "accounts" else \
             self.finder.search if self.match == "regex" else None
-        return self
 
     def hits_text(self, text: str) -> bool:
         return self.text_search is not None and self.text_search(text)
@@ -149,19 +148,20 @@ class _Compiled:
 
 def _compile(row: Any, lists: dict[int, Any] | None = None) -> _Compiled:
     """A rule ready to match; `lists` holds the keyword lists by id (rows with words, whole_word)."""
-    rule = _Compiled(id=row.id, name=row.name, scope=row.scope, match=row.match, action=row.action,
-                     code=row.error_code or DEFAULT_DENY_CODE.get(row.scope, 1),
-                     info=row.error_info or "", keyword_list_id=row.keyword_list_id)
+    finder, accounts = None, frozenset()
     if row.match == "keywords":
         kw = (lists or {}).get(row.keyword_list_id)
-        rule.finder = matching.keywords(split_words(kw.words), kw.whole_word) if kw is not None else None
+        finder = matching.keywords(split_words(kw.words), kw.whole_word) if kw is not None else None
     elif row.match == "words":
-        rule.finder = matching.keywords(split_list(row.pattern))
+        finder = matching.keywords(split_list(row.pattern))
     elif row.match == "regex":
-        rule.finder = matching.PatternMatcher(row.pattern)
+        finder = matching.PatternMatcher(row.pattern)
     else:
-        rule.accounts = frozenset(split_list(row.pattern))
-    return rule.ready()
+        accounts = frozenset(split_list(row.pattern))
+    return _Compiled(id=row.id, name=row.name, scope=row.scope, match=row.match, action=row.action,
+                     code=row.error_code or DEFAULT_DENY_CODE.get(row.scope, 1),
+                     info=row.error_info or "", finder=finder, accounts=accounts,
+                     keyword_list_id=row.keyword_list_id)
 
 
 class RuleCache:

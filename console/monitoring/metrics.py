@@ -93,7 +93,7 @@ def command_label(command: str) -> str:
 
 def callback(command: str, outcome: str, seconds: float) -> None:
     """One callback answered: accepted, redelivery, refused or failed (applied at `flush`)."""
-    _deferred.append(("callback", (command if command in COMMANDS else OTHER, outcome), seconds))
+    _deferred.append(("callback", (command_label(command), outcome), seconds))
 
 
 def refused(reason: str, command: str | None, seconds: float) -> None:
@@ -122,18 +122,20 @@ def flush() -> int:
         else:
             decisions[key] += 1
     for key, count in outcomes.items():
-        child = _callback_children.get(key)
-        if child is None:
-            child = _callback_children[key] = CALLBACKS.labels(*key)
-        child.inc(count)
+        _child(_callback_children, CALLBACKS, key, key).inc(count)
     for (rule_id, action), count in decisions.items():
-        child = _decision_children.get((rule_id, action))
-        if child is None:
-            child = _decision_children[(rule_id, action)] = RULE_DECISIONS.labels(
-                str(rule_id) if rule_id is not None else "none", action)
-        child.inc(count)
+        rule = str(rule_id) if rule_id is not None else "none"
+        _child(_decision_children, RULE_DECISIONS, (rule_id, action), (rule, action)).inc(count)
     _observe_all(CALLBACK_SECONDS, latencies)
     return len(taken)
+
+
+def _child(children: dict, metric: Counter, key: tuple, labels: tuple):
+    """`metric.labels(*labels)`, looked up once per key."""
+    child = children.get(key)
+    if child is None:
+        child = children[key] = metric.labels(*labels)
+    return child
 
 
 def _observe_all(histogram: Histogram, amounts: list[float]) -> None:
